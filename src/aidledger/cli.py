@@ -1,0 +1,201 @@
+"""The command line: each command parses its arguments, calls one library function and prints.
+
+Library errors (`AidledgerError`) become a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from aidledger.errors import AidledgerError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="A source-linked ledger of aid commitments from news.")
+DB_HELP = "Database URL (default: $AIDLEDGER_DB or sqlite:///aidledger.db)."
+LEDGER_COLUMNS = ["id", "date", "donor", "kind", "amount", "currency", "quantity", "item", "status", "scope",
+                  "aid_type", "channel", "title"]
+
+
+def main() -> None:
+    try:
+        app()
+    except AidledgerError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _ledger(db: Optional[str]):
+    from aidledger.store import open_ledger
+
+    return open_ledger(db)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .jsonl)."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Read articles, extract their commitments and store them."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from aidledger.ingest.readers import _expand
+
+    console = Console(stderr=True)
+    ledger = _ledger(db)
+    total = sum(1 for _ in _expand(paths))
+    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def step(source: str, outcome: str) -> None:
+            if not source.split(":")[-1].isdigit():  # JSONL lines do not advance the file bar
+                bar.update(task, advance=1, description=Path(source).name)
+
+        report = ledger.ingest(paths, progress=step)
+    console.print(f"read {report.read} new, {report.known} already known, {len(report.failed)} failed; "
+                  f"{report.commitments} commitments stored in {ledger.url}")
+    for source, reason in report.failed:
+        console.print(f"  failed: {source}: {reason}", markup=False)
+
+
+@app.command()
+def ledger(donor: Optional[str] = typer.Option(None, help="ISO alpha-3 or organisation code, e.g. JPN."),
+           since: Optional[str] = typer.Option(None, help="Earliest date, YYYY or YYYY-MM or YYYY-MM-DD."),
+           until: Optional[str] = typer.Option(None, help="Latest date."),
+           status: Optional[str] = typer.Option(None, help="Stage, e.g. pledged."),
+           kind: Optional[str] = typer.Option(None, help="money, in_kind or service."),
+           format: str = typer.Option("table", "--format", help="table, csv or json."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List the commitments in the ledger."""
+    rows = _ledger(db).commitments(donor=donor, since=since, until=until, status=status, kind=kind)
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
+    elif format == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=LEDGER_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+    elif format == "table":
+        _print_table(rows)
+    else:
+        raise typer.BadParameter("use table, csv or json", param_hint="--format")
+
+
+def _print_table(rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} commitments", show_lines=False)
+    for col in ("id", "date", "donor", "what", "status", "scope", "type", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        what = _what(r)
+        table.add_row(r["id"][:8], r["date"] or "", r["donor"] or "", what, r["status"], r["scope"],
+                      r["aid_type"] or "", (r.get("title") or r.get("source") or "")[:40])
+    Console(width=140).print(table)
+
+
+def _what(r: dict) -> str:
+    if r["kind"] == "money":
+        q = {"over": ">", "about": "~", "up_to": "≤"}.get(r["qualifier"] or "", "")
+        return f"{q}{r['currency']} {_human(r['amount'])}"
+    if r["kind"] == "in_kind":
+        return f"{r['quantity']} × {r['item']}"
+    return f"service: {r['item']}"
+
+
+def _human(amount: float) -> str:
+    for scale, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= scale:
+            return f"{amount / scale:,.4g}{word}"
+    return f"{amount:,.0f}"
+
+
+@app.command()
+def show(commitment_id: str = typer.Argument(..., help="Commitment id (a prefix is enough)."),
+         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Show one commitment with its evidence sentence, the figure highlighted."""
+    from rich.console import Console
+    from rich.text import Text
+
+    row = _ledger(db).commitment(commitment_id)
+    if row is None:
+        raise AidledgerError(f"no commitment with id {commitment_id!r} (list them with `aidledger ledger`)")
+    console = Console()
+    for key in ("id", "kind", "donor", "recipient", "amount", "currency", "qualifier", "alt_amount", "alt_currency",
+                "quantity", "item", "status", "scope", "aid_type", "instrument", "sector", "channel", "date",
+                "announced_by"):
+        if row.get(key) is not None:
+            console.print(f"[bold]{key:>13}[/]: {row[key]}")
+    doc = row["document"] or {}
+    console.print(f"[bold]{'source':>13}[/]: {doc.get('title') or ''} ({doc.get('source')})")
+    for ev in row["evidence"]:
+        text = Text(ev["sentence"])
+        if ev["amount_start"] is not None:
+            text.stylize("bold black on yellow", ev["amount_start"] - ev["start"], ev["amount_end"] - ev["start"])
+        label = "evidence" if ev["is_primary"] else "also"
+        console.print(Text(f"{label:>13}: [{ev['start']}:{ev['end']}] ", style="bold") + text)
+
+
+@app.command("extract")
+def extract_command(file: Path = typer.Argument(..., help="A UTF-8 text file (or .html)."),
+                    published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD."),
+                    as_json: bool = typer.Option(False, "--json", help="Print the records as a JSON list.")) -> None:
+    """Extract commitments from one file, without a database (the scoring contract)."""
+    from aidledger.extract import extract
+    from aidledger.ingest import read_path, read_text_file
+
+    if file.suffix.lower() in (".html", ".htm"):
+        doc = next(iter(read_path(file)))
+        text, published = doc.text, published or doc.published
+    else:
+        try:
+            text = read_text_file(file)
+        except AidledgerError:
+            raise
+    records = [r.to_json() for r in extract(text, published=published, doc_id=file.name)]
+    if as_json:
+        typer.echo(json.dumps(records, indent=1, ensure_ascii=False))
+    else:
+        for r in records:
+            typer.echo(f"{r['kind']:8} {r['donor'] or '?':8} {_what(r):28} {r['status']:10} {r['scope']:10} "
+                       f"{r['evidence'][:80]}")
+
+
+@app.command("eval")
+def eval_command(gold: Path = typer.Argument(..., help="Gold JSON file in the shared format."),
+                 docs: Path = typer.Option(..., "--docs", help="Folder with the gold's documents."),
+                 as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON.")) -> None:
+    """Score the extractor against a gold file: P/R/F1 per kind, attributes, traps, misses."""
+    from aidledger.evaluate import evaluate_folder
+
+    report = evaluate_folder(gold, docs)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
+        return
+    scores = report.scores()
+    for kind in ("money", "in_kind", "service"):
+        s = scores[kind]
+        typer.echo(f"{kind:8} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
+                   f"(tp={s['tp']} fp={s['fp']} fn={s['fn']})")
+    attrs = ", ".join(f"{a} {v['right']}/{v['total']}" for a, v in scores["attributes"].items())
+    typer.echo(f"attributes {scores['attribute_accuracy']:.3f} ({attrs})")
+    typer.echo(f"trap hits {scores['trap_hits']}")
+    for m in report.misses:
+        typer.echo(f"  miss  {m['doc']} {m['kind']} {m['donor']} {m.get('amount') or m.get('quantity') or ''} "
+                   f"{m.get('currency') or m.get('item') or ''} | {m['evidence'][:90]}")
+    for p in report.false_positives:
+        typer.echo(f"  fp    {p['doc']} {p['kind']} {p['donor']} {p.get('amount') or p.get('quantity') or ''} "
+                   f"{p.get('currency') or p.get('item') or ''} | {p['evidence'][:90]}")
+    for t in report.trap_hits:
+        typer.echo(f"  trap  {t['doc']} {t['why']} | {t['evidence'][:90]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

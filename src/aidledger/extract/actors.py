@@ -1,0 +1,160 @@
+"""Actors in a sentence: countries, capitals, agencies, organisations, officials, private donors.
+
+Surface forms come from ``data/actors.yaml``; one compiled alternation matches them
+all, longest first, case-sensitively (names are capitalised in news text). A
+demonym counts as an actor only when it qualifies a government or private noun
+("the Japanese government", "Dutch defence ministry", "Japanese firms"); alone
+("Japanese investment") it only marks the country for recipient detection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from aidledger.extract.lexicon import alternation, load
+
+GOVERNMENT_NOUNS = (
+    "government", "govt", "side", "cabinet", "prime minister", "premier", "foreign minister", "defence minister",
+    "defense minister", "finance minister", "minister", "ministry", "foreign ministry", "defence ministry",
+    "defense ministry", "finance ministry", "authorities", "embassy", "agency", "parliament", "lawmakers",
+    "legislators", "president", "chancellor", "leader", "officials", "official", "military", "armed forces",
+    "army", "navy", "air force", "administration", "state", "treasury", "development agency", "aid agency",
+    "development bank", "ambassador", "envoy", "delegation", "counterpart", "king", "queen", "senate", "congress",
+)
+PRIVATE_NOUNS = (
+    "firms", "firm", "companies", "company", "businesses", "business", "corporations", "corporation",
+    "manufacturers", "manufacturer", "foundation", "foundations", "charity", "charities", "ngo", "ngos",
+    "donors", "philanthropists", "private sector", "investors", "banks", "bank", "automaker", "carmaker",
+    "group", "conglomerate", "industry", "citizens", "people", "diaspora", "volunteers",
+)
+# Private donors named without a demonym.
+PRIVATE_FORMS = re.compile(
+    r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd|Group|Holdings|Co\.)"
+    r"|\bprivate (?:donors|companies|firms|sector|businesses)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    start: int
+    end: int
+    code: str  # ISO alpha-3, organisation code, or PRIVATE
+    kind: str  # country | demonym | capital | body | org | official | private
+    name: str  # canonical name (person or organisation)
+    role: str | None = None  # for officials
+    detail: str | None = None  # e.g. "Japanese firms (private sector)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    code: str
+    kind: str
+    name: str
+    role: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
+    data = load("actors")
+    table: dict[str, list[_Entry]] = {}
+
+    def add(form: str, entry: _Entry) -> None:
+        if form and len(form) > 1:
+            table.setdefault(form, []).append(entry)
+
+    for c in data.get("countries", []):
+        for form in c.get("names", []) + [c.get("name", "")]:
+            add(form, _Entry(c["code"], "country", c["name"]))
+        for form in c.get("demonyms", []):
+            add(form, _Entry(c["code"], "demonym", c["name"]))
+        for form in c.get("capitals", []):
+            add(form, _Entry(c["code"], "capital", c["name"]))
+        for form in c.get("bodies", []):
+            add(form, _Entry(c["code"], "body", form))
+    for o in data.get("organisations", []):
+        for form in o.get("names", []) + [o.get("name", "")]:
+            add(form, _Entry(o["code"], "org", o["name"]))
+    for p in data.get("officials", []):
+        for form in [p["name"]] + list(p.get("aliases", [])):
+            add(form, _Entry(p["code"], "official", p["name"], p.get("role"), _iso(p.get("from")), _iso(p.get("to"))))
+    pattern = re.compile(r"(?<![\w-])" + alternation(table) + r"(?![\w-]|\.\w)")
+    return pattern, table
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
+
+
+_GOV_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(GOVERNMENT_NOUNS, key=len, reverse=True)) + r")\b", re.I)
+_PRIVATE_AFTER = re.compile(
+    r"\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(sorted(PRIVATE_NOUNS, key=len, reverse=True)) + r")\b"
+)
+
+
+def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor]:
+    """Actors mentioned in `text` (spans shifted by `offset`); `on` (YYYY-MM-DD) picks officials in office."""
+    pattern, table = _gazetteer()
+    actors: list[Actor] = []
+    for m in pattern.finditer(text):
+        entry = _pick(table[m.group()], on)
+        if entry is None:
+            continue
+        actor = _actor(entry, m, text, offset)
+        if actor is not None:
+            actors.append(actor)
+    for m in PRIVATE_FORMS.finditer(text):
+        if not any(a.start <= m.start() + offset < a.end for a in actors):
+            actors.append(Actor(m.start() + offset, m.end() + offset, "PRIVATE", "private", m.group(), detail=m.group()))
+    return sorted(actors, key=lambda a: a.start)
+
+
+def _actor(entry: _Entry, m: re.Match, text: str, offset: int) -> Actor | None:
+    start, end = m.start() + offset, m.end() + offset
+    if entry.kind != "demonym":
+        return Actor(start, end, entry.code, entry.kind, entry.name, entry.role)
+    rest = text[m.end():m.end() + 40]
+    private = _PRIVATE_AFTER.match(rest)
+    if private and not _GOV_AFTER.match(rest):
+        detail = f"{m.group()}{private.group()} (private sector)"
+        return Actor(start, end + private.end(), "PRIVATE", "private", entry.name, detail=detail)
+    gov = _GOV_AFTER.match(rest)
+    if gov:
+        return Actor(start, end + gov.end(), entry.code, "body", entry.name)
+    return Actor(start, end, entry.code, "demonym", entry.name)
+
+
+def _pick(entries: list[_Entry], on: str | None) -> _Entry | None:
+    """One meaning of a surface form; officials by term of office at the date `on`."""
+    codes = {e.code for e in entries}
+    if len(codes) == 1:
+        return _prefer_in_office(entries, on)
+    people = [e for e in entries if e.kind == "official"]
+    others = [e for e in entries if e.kind != "official"]
+    if others and len({e.code for e in others}) == 1:
+        return others[0]
+    in_office = [e for e in people if on and (e.since or "") <= on <= (e.until or "9999")]
+    if len({e.code for e in in_office}) == 1:
+        return in_office[0]
+    return None  # ambiguous: better no actor than a wrong one
+
+
+def _prefer_in_office(entries: list[_Entry], on: str | None) -> _Entry:
+    if on:
+        for e in entries:
+            if e.kind == "official" and (e.since or "") <= on <= (e.until or "9999"):
+                return e
+    return entries[0]
+
+
+def canonical_official(name: str) -> str | None:
+    """The canonical name of an official from any alias ("Zelenskyy" -> "Volodymyr Zelensky")."""
+    _, table = _gazetteer()
+    for entry in table.get(name, []):
+        if entry.kind == "official":
+            return entry.name
+    return None

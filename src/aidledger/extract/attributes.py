@@ -1,0 +1,232 @@
+"""Attributes of a figure from its sentence: donor, recipient, channel, scope, aid type, sector.
+
+Every function here looks at one sentence (its text, tokens, actors and the
+figure's span) and returns one attribute, so each rule can be read and tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from aidledger.extract.actors import Actor
+from aidledger.extract.frames import Frame
+from aidledger.extract.lexicon import alternation, load
+from aidledger.extract.text import Sentence, Token
+
+NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
+UKRAINE_MARKERS = re.compile(r"\b(?:Ukraine|Ukrainian|Ukrainians|Kyiv|Kiev|Kyiv's|Ukraine's|Zelensk\w*)\b")
+_PP_BEFORE = re.compile(
+    r"(?:\b(?:to|for|in|with|into|towards|against|on|at|via|through|under|within|alongside|from|of)\s+(?:the\s+|a\s+|an\s+)?"
+    r"|counterpart\s+)$",
+    re.I,
+)
+_CHANNEL = re.compile(
+    r"\b(?P<prep>through|via|to|into|under|within|from|channell?ed through|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’.-]*\s+|of\s+|for\s+|and\s+|the\s+|on\s+){0,8}?"
+    r"(?:[Tt]rust [Ff]und|[Ff]und|[Ff]acility|[Pp]rogramme|[Pp]rogram|[Mm]echanism|[Ii]nitiative|[Pp]latform|"
+    r"[Pp]ackage \(CAP\)|Comprehensive Assistance Package|PEACE project|URTF|CAP)"
+    r"(?:\s+(?:for|of)\s+(?:[A-Z][\w'’.-]*\s*){1,6})?)"
+)
+
+
+@lru_cache(maxsize=1)
+def _scope_patterns() -> dict[str, re.Pattern]:
+    scopes = load("triggers")["scope"]
+    return {name: re.compile(r"\b" + alternation(cues) + r"\b", re.I) for name, cues in scopes.items()}
+
+
+@lru_cache(maxsize=1)
+def _keyword_tables() -> tuple[list, list, list]:
+    items = load("items")
+
+    def compile_table(table: dict) -> list[tuple[str, re.Pattern]]:
+        return [(label, re.compile(r"\b" + alternation(words), re.I)) for label, words in table.items()]
+
+    return compile_table(items["aid_types"]), compile_table(items["sectors"]), compile_table(items["instruments"])
+
+
+# ---------------------------------------------------------------- donor
+
+
+def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, tokens: list[Token],
+              target_start: int, target_end: int) -> Actor | None:
+    """The actor who gives: thanked object, passive agent, or the subject of the governing verb."""
+    givers = [a for a in actors if a.code not in NON_DONORS]
+    if not givers:
+        return None
+    if frame is not None and frame.inner is not None:
+        thank = _thank_object(frame, givers, tokens, target_start)
+        if thank is not None:
+            return thank
+    agent = _passive_agent(sentence, givers, target_end)
+    if agent is not None:
+        return agent
+    anchor = target_start
+    if frame is not None and frame.outer is not None:
+        anchor = min(anchor, tokens[frame.inner.index].start)
+    subject = _nearest_subject(sentence, givers, anchor)
+    if subject is None and frame is not None and frame.outer is not None:
+        subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
+    if subject is not None:
+        return subject
+    source = _source_after(sentence, givers, target_end)
+    return source
+
+
+def _thank_object(frame: Frame, givers: list[Actor], tokens: list[Token], target: int) -> Actor | None:
+    for trig in (frame.outer, frame.inner):
+        if trig is None or trig.lemma not in ("thank", "grateful", "gratitude", "thanks"):
+            continue
+        after = [a for a in givers if tokens[trig.index].end <= a.start < target]
+        if after:
+            return after[0]
+    # thanks frames elsewhere in the sentence ("grateful to Japan for the $7.6 billion ...")
+    return None
+
+
+def thank_donor(sentence: Sentence, actors: list[Actor], target: int) -> Actor | None:
+    m = re.search(r"\b(?:thank\w*|grateful|gratitude)\b", sentence.text[: target - sentence.start], re.I)
+    if not m:
+        return None
+    pos = sentence.start + m.end()
+    after = [a for a in actors if a.code not in NON_DONORS and pos <= a.start < target]
+    return after[0] if after else None
+
+
+def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
+    tail = sentence.text[target_end - sentence.start:]
+    m = re.match(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|granted|donated|sent|supplied|financed|"
+                 r"funded|offered|disbursed|delivered|approved|committed|contributed|announced)\s+by\s+(?:the\s+)?", tail)
+    if not m:
+        return None
+    pos = target_end + m.end()
+    for a in givers:
+        if a.start == pos or (a.start > pos and a.start - pos < 4):
+            return a
+    return None
+
+
+def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Actor | None:
+    """The closest donor-capable actor left of `anchor` that is not inside a prepositional phrase."""
+    for a in sorted((a for a in givers if a.end <= anchor), key=lambda a: a.start, reverse=True):
+        before = sentence.text[max(0, a.start - sentence.start - 25):a.start - sentence.start]
+        if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")):
+            continue
+        if a.kind == "org" and _is_channel_mention(sentence, a):
+            continue
+        return a
+    return None
+
+
+def _source_after(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
+    """'$5 million in aid from Japan'."""
+    tail = sentence.text[target_end - sentence.start:]
+    m = re.match(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?", tail)
+    if m:
+        pos = target_end + m.end()
+        for a in givers:
+            if 0 <= a.start - pos < 3:
+                return a
+    return None
+
+
+def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
+    before = sentence.text[max(0, actor.start - sentence.start - 22):actor.start - sentence.start].lower()
+    return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+)?$", before))
+
+
+# ---------------------------------------------------------------- recipient and channel
+
+
+def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int,
+                  default: str | None) -> str | None:
+    """An explicit 'to/for <country>' after the figure, else Ukraine if the sentence names it, else the default."""
+    tail = sentence.text[target_end - sentence.start:]
+    explicit = re.match(r"[^.;$€£¥]{0,50}?\b(?:to|for)\s+(?:the\s+)?", tail)
+    if explicit:
+        pos = target_end + explicit.end()
+        for a in actors:
+            if a.kind in ("country", "capital", "demonym") and 0 <= a.start - pos < 2 and a.code != donor:
+                return a.code
+    for a in actors:
+        if a.kind == "country" and a.code != donor and a.code not in ("UKR", "RUS") and _double_object(sentence, a):
+            return a.code
+    if UKRAINE_MARKERS.search(sentence.text):
+        return "UKR"
+    return default
+
+
+def _double_object(sentence: Sentence, actor: Actor) -> bool:
+    """'would send the U.S. Patriot missiles': a country right after a provide verb is its recipient."""
+    before = sentence.text[max(0, actor.start - sentence.start - 16):actor.start - sentence.start]
+    return bool(re.search(r"\b(?:send|sends|give|gives|provide|provides|supply|supplies|sell|sells|lend)\s+(?:the\s+)?$",
+                          before))
+
+
+def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, target_start: int,
+                target_end: int) -> str | None:
+    """A fund, facility or organisation the aid passes through ('through the NATO trust fund', 'via UNICEF')."""
+    text = sentence.text
+    rel_s, rel_e = target_start - sentence.start, target_end - sentence.start
+    best: tuple[int, str] | None = None
+    for m in _CHANNEL.finditer(text):
+        dist = min(abs(m.start() - rel_e), abs(m.end() - rel_s))
+        name = re.sub(r"^(?:the|a|an)\s+", "", m.group("name").strip())
+        if best is None or dist < best[0]:
+            best = (dist, name)
+    for a in actors:
+        if a.kind == "org" and (donor is None or a.code != donor.code) and _is_channel_mention(sentence, a):
+            dist = min(abs(a.start - target_end), abs(a.end - target_start))
+            if best is None or dist < best[0]:
+                best = (dist, text[a.start - sentence.start:a.end - sentence.start])
+    if best is None or best[0] > 120:
+        return None
+    return best[1]
+
+
+# ---------------------------------------------------------------- scope
+
+
+def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, target_end: int,
+              thanked: bool, over_perfect: bool) -> tuple[str, bool]:
+    """(scope, is_increase) for the figure at [target_start, target_end) within `window` of its clause."""
+    pats = _scope_patterns()
+    w_start, w_end = window[0] - sentence.start, window[1] - sentence.start
+    before = sentence.text[w_start:target_start - sentence.start]
+    after = sentence.text[target_end - sentence.start:w_end]
+    near_before = before[-28:]
+    if re.search(r"\b(?:including|includes|include|of which|among them|of this|of that|out of which)\s*"
+                 r"(?:some|about|around|nearly|over|more than|up to)?\s*$", near_before, re.I):
+        return "part_of", False
+    if pats["cumulative"].search(after[:70]) or pats["cumulative"].search(before[-40:]):
+        return "cumulative", False
+    if pats["previous"].search(before) or pats["previous"].search(after[:80]):
+        return ("cumulative" if thanked else "previous"), False
+    if over_perfect:
+        return "cumulative", False
+    return "new", False
+
+
+# ---------------------------------------------------------------- types and sectors
+
+
+def aid_type_for(text: str) -> str | None:
+    return _first_label(_keyword_tables()[0], text)
+
+
+def sector_for(text: str) -> str | None:
+    return _first_label(_keyword_tables()[1], text)
+
+
+def instrument_for(text: str) -> str | None:
+    return _first_label(_keyword_tables()[2], text)
+
+
+def _first_label(table: list[tuple[str, re.Pattern]], text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for label, pattern in table:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), label)
+    return best[1] if best else None

@@ -1,0 +1,362 @@
+"""extract(text) -> commitments: the extraction pipeline for one document.
+
+1. split into sentences (with offsets); a cheap filter keeps candidate sentences;
+2. find figures (money, counted goods, services) and actors in each candidate;
+3. for each figure, find its verb frame (stage), donor, recipient, channel, scope, date;
+4. drop figures that are not assistance (blocked, negated, discussed, no donor, not to a focus recipient);
+5. merge repeats of the same commitment within the document (headline, lead, body).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from aidledger.extract import attributes as attrs
+from aidledger.extract.actors import Actor, find_actors
+from aidledger.extract.dates import find_dates, publication_date
+from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
+from aidledger.extract.items import ItemMention, find_goods, find_services
+from aidledger.extract.lexicon import alternation, load
+from aidledger.extract.money import Money, find_money, resolve_currency
+from aidledger.extract.text import Sentence, Token, split_sentences
+from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
+
+FOCUS_RECIPIENTS = ("UKR",)
+MIN_AMOUNT = 10_000  # smaller sums in news are prices, fees or donation asks, not state aid
+
+
+@dataclass
+class _Context:
+    doc_id: str
+    text: str
+    published: str | None
+    default_recipient: str | None
+    main_donor: Actor | None
+    last_donor: Actor | None = None
+    last_line: int = -1
+
+
+@lru_cache(maxsize=1)
+def _candidate_filter() -> re.Pattern:
+    services = load("items")["services"]
+    numbers = [w for w in load("money")["numbers"] if len(w) > 2]
+    ordinals = ["second", "third", "fourth", "fifth", "sixth", "further", "single"]
+    words = alternation(list(services) + numbers + ordinals)
+    return re.compile(r"[$€£¥₩₴\d]|\b(?:million|billion)\b|\b" + words + r"\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    data = load("triggers")
+    blockers = re.compile(r"\b" + alternation(data["blockers"]) + r"\b", re.I)
+    exceptions = re.compile(alternation(data["blocker_exceptions"]), re.I)
+    aid = re.compile(r"\b" + alternation(data["aid_nouns"]) + r"\b", re.I)
+    return blockers, exceptions, aid
+
+
+def extract(text: str, published: str | None = None, doc_id: str = "doc",
+            recipients: tuple[str, ...] = FOCUS_RECIPIENTS) -> list[Commitment]:
+    """All assistance commitments in one article, each with its evidence span."""
+    published = published or publication_date(text)
+    sentences = split_sentences(text)
+    ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None)
+    ctx.main_donor = _main_donor(sentences, published)
+    found: list[tuple[Commitment, bool]] = []
+    flt = _candidate_filter()
+    for sentence in sentences:
+        if not flt.search(sentence.text):
+            _remember_donor(ctx, sentence)
+            continue
+        for record in _sentence_records(ctx, sentence):
+            if record.recipient in recipients or record.recipient is None and None in recipients:
+                found.append((record, sentence.titleish))
+        _remember_donor(ctx, sentence)
+    return _merge_repeats(found)
+
+
+def _main_donor(sentences: list[Sentence], published: str | None) -> Actor | None:
+    """The donor most talked about in the article: the fallback for sentences that name none."""
+    counts: Counter = Counter()
+    first: dict[str, Actor] = {}
+    for s in sentences[:60]:
+        for a in find_actors(s.text, s.start, published):
+            if a.code not in attrs.NON_DONORS and a.kind in ("country", "capital", "body", "official"):
+                counts[a.code] += 1
+                first.setdefault(a.code, a)
+    if not counts:
+        return None
+    return first[counts.most_common(1)[0][0]]
+
+
+def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
+    if sentence.line != ctx.last_line:
+        ctx.last_donor = None if sentence.titleish else ctx.last_donor
+    ctx.last_line = sentence.line
+
+
+def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
+    tokens = sentence.tokens()
+    actors = find_actors(sentence.text, sentence.start, ctx.published)
+    triggers = find_triggers(tokens)
+    if not triggers and not _blockers()[2].search(sentence.text):
+        return []
+    money = find_money(sentence.text, sentence.start)
+    records = _money_records(ctx, sentence, tokens, actors, triggers, money)
+    taken = [(m.start, m.alt_end or m.end) for m in money]
+    records += _item_records(ctx, sentence, tokens, actors, triggers, taken)
+    for r in records:
+        if r.donor:
+            ctx.last_donor = next((a for a in actors if a.code == r.donor), ctx.last_donor)
+    return records
+
+
+# ---------------------------------------------------------------- money
+
+
+def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) -> list[Commitment]:
+    out = []
+    skip: set[int] = set()
+    for i, m in enumerate(money):
+        if i in skip or m.amount < MIN_AMOUNT:
+            continue
+        increment = None
+        nxt = money[i + 1] if i + 1 < len(money) else None
+        if m.preceded_by_from and nxt and _joined_by(sentence, m, nxt, "to"):
+            continue  # "from $100m to $300m": the old figure is not new money
+        if nxt and _joined_by(sentence, m, nxt, "from") and nxt.currency == m.currency and nxt.amount < m.amount:
+            increment, _ = m.amount - nxt.amount, skip.add(i + 1)
+        prev = money[i - 1] if i else None
+        if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
+            increment = m.amount - prev.amount
+        record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
+    gap = sentence.text[(a.alt_end or a.end) - sentence.start:b.start - sentence.start]
+    return bool(re.fullmatch(rf"\)?\s*{word}\s*", gap))
+
+
+def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
+    index = _token_at(tokens, m.start)
+    if _blocked(sentence, m, triggers, tokens, index):
+        return None
+    frame = frame_for(tokens, triggers, index, sentence.titleish)
+    if frame is None and not _has_aid_noun(sentence, m):
+        return None
+    if _cancelled(tokens, frame, index):
+        return None
+    donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
+    if donor is None:
+        return None
+    currency, inferred = resolve_currency(m.currency, donor.code)
+    alt_currency = resolve_currency(m.alt_currency, donor.code)[0] if m.alt_currency else None
+    window = _clause_window(sentence, money, m)
+    clause = ctx.text[window[0]:window[1]]
+    thanked = attrs.thank_donor(sentence, actors, m.start) is not None
+    over_perfect = m.qualifier == "over" and frame is not None and frame.tense == "past" and frame.outer.role == "provide"
+    scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
+    parent = _parent_amount(money, m) if scope == "part_of" else None
+    status = frame.status if frame else ("delivered" if thanked else "announced")
+    return _commitment(
+        ctx, sentence, Kind.MONEY, donor, actors, frame, status, scope, clause, m.start, m.alt_end or m.end,
+        amount=m.amount, currency=currency, qualifier=m.qualifier, amount_min=m.amount_min,
+        alt_amount=m.alt_amount, alt_currency=alt_currency, currency_inferred=inferred,
+        aid_type=attrs.aid_type_for(clause), instrument=attrs.instrument_for(clause), increment=increment,
+        parent_amount=parent,
+    )
+
+
+def _blocked(sentence: Sentence, m: Money, triggers, tokens, index: int) -> bool:
+    """Is the figure about damage, prices, budgets, sanctions ... rather than aid?"""
+    blockers, exceptions, aid = _blockers()
+    rel_s, rel_e = m.start - sentence.start, (m.alt_end or m.end) - sentence.start
+    after = sentence.text[rel_e:rel_e + 40]
+    head = re.match(r"\s*(?:\)\s*)?(?:in|of|worth of|for|on|to)?\s*(?:[\w'’-]+\s+){0,2}?", after)
+    after_np = after[: (head.end() if head else 0) + 25]
+    first_aid = aid.search(after_np)
+    first_block = blockers.search(after_np)
+    if first_block and (not first_aid or first_block.start() < first_aid.start()):
+        if not exceptions.search(sentence.text[rel_e:rel_e + 40]):
+            return True
+    before = sentence.text[max(0, rel_s - 45):rel_s]
+    hits = list(blockers.finditer(before))
+    if hits:
+        last = hits[-1]
+        between = before[last.end():]
+        if not re.search(r"\b(?:to|for|worth|of)\s*$", between) or not exceptions.search(before[last.start():] + " "):
+            trig_between = [t for t in triggers if tokens[t.index].start > sentence.start + rel_s - 45 + last.end()
+                            and tokens[t.index].start < m.start and t.role != "report"]
+            if not trig_between and not exceptions.search(sentence.text[max(0, rel_s - 45):rel_e + 20]):
+                return True
+    return False
+
+
+def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
+    rel_s, rel_e = m.start - sentence.start, m.end - sentence.start
+    near = sentence.text[max(0, rel_s - 40):rel_e + 40]
+    return bool(_blockers()[2].search(near))
+
+
+def _cancelled(tokens: list[Token], frame: Frame | None, index: int) -> bool:
+    start = frame.outer.index - 4 if frame and frame.outer else index - 6
+    end = max(index, frame.inner.index if frame and frame.inner else index)
+    return is_negated(tokens, start, end + 1) or is_discussion(tokens, 0, index)
+
+
+def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = True) -> Actor | None:
+    """The donor named in the sentence, else the one of the paragraph so far, else the article's main donor."""
+    thanked = attrs.thank_donor(sentence, actors, start)
+    if thanked is not None:
+        return thanked
+    donor = attrs.donor_for(sentence, actors, frame, tokens, start, end)
+    if donor is None and frame is not None:
+        donor = ctx.last_donor or (ctx.main_donor if fallback else None)
+    return donor
+
+
+def _clause_window(sentence: Sentence, money: list[Money], m: Money) -> tuple[int, int]:
+    """From the previous figure (or sentence start) to the next figure (or sentence end)."""
+    starts = [x.start for x in money if x.start > m.start]
+    ends = [x.alt_end or x.end for x in money if (x.alt_end or x.end) < m.start]
+    return (max(ends) if ends else sentence.start, min(starts) if starts else sentence.end)
+
+
+def _parent_amount(money: list[Money], m: Money) -> float | None:
+    before = [x for x in money if x.end <= m.start and x.currency == m.currency and x.amount > m.amount]
+    return before[-1].amount if before else None
+
+
+def _token_at(tokens: list[Token], pos: int) -> int:
+    for i, t in enumerate(tokens):
+        if t.end > pos:
+            return i
+    return max(0, len(tokens) - 1)
+
+
+# ---------------------------------------------------------------- goods and services
+
+_HOSTILE = re.compile(r"\b(?:launched|fired|shot down|destroyed|killed|lost|captured|downed|struck|attacked|"
+                      r"intercepted|seized|damaged|deployed by russia|russian)\b", re.I)
+
+
+def _item_records(ctx, sentence, tokens, actors, triggers, taken) -> list[Commitment]:
+    provides = [t for t in triggers if t.role in ("provide", "thank", "receive")]
+    if not provides:
+        return []
+    out = []
+    mentions = [g for g in find_goods(sentence.text, sentence.start) if not _overlaps(g, taken)]
+    mentions += [s for s in find_services(sentence.text, sentence.start)
+                 if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)]
+    for item in mentions:
+        record = _item_record(ctx, sentence, tokens, actors, triggers, item)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _overlaps(item: ItemMention, taken) -> bool:
+    return any(s < item.end and item.start < e for s, e in taken)
+
+
+def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> Commitment | None:
+    index = _token_at(tokens, item.start)
+    frame = frame_for(tokens, triggers, index, sentence.titleish)
+    if frame is None or frame.inner is None or frame.inner.role not in ("provide", "thank", "receive", "noun"):
+        return None
+    verb_end = tokens[frame.inner.index].end
+    if verb_end <= item.start and _HOSTILE.search(ctx.text[verb_end:item.start]):
+        return None
+    if _cancelled(tokens, frame, index) or _blocked_item(sentence, item):
+        return None
+    # services are vaguer than figures: their donor must be named in the sentence or its paragraph
+    donor = _donor(ctx, sentence, actors, frame, tokens, item.start, item.end, fallback=item.kind == "in_kind")
+    if donor is None:
+        return None
+    clause = sentence.text
+    # the item's clause starts at its frame: a "previously" earlier in the sentence belongs to another figure
+    clause_start = tokens[frame.outer.index].start if frame.outer else sentence.start
+    scope, _ = attrs.scope_for(sentence, (clause_start, sentence.end), item.start, item.end, False, False)
+    aid_type = item.aid_type or (attrs.aid_type_for(clause) if item.kind == "service" else None)
+    kind = Kind.IN_KIND if item.kind == "in_kind" else Kind.SERVICE
+    return _commitment(
+        ctx, sentence, kind, donor, actors, frame, frame.status, scope, clause, item.start, item.end,
+        quantity=item.quantity, item=item.item, aid_type=aid_type, sector_hint=item.sector,
+    )
+
+
+def _blocked_item(sentence: Sentence, item: ItemMention) -> bool:
+    near = sentence.text[max(0, item.start - sentence.start - 30):item.end - sentence.start + 30]
+    return bool(re.search(r"\b(?:sanctions?|killed|casualties|destroyed|losses)\b", near, re.I))
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope, clause, start, end,
+                sector_hint=None, aid_type=None, **fields) -> Commitment:
+    recipient = attrs.recipient_for(sentence, actors, donor.code, end, ctx.default_recipient)
+    channel = attrs.channel_for(sentence, actors, donor, start, end)
+    announced_by = next((a.name for a in actors if a.kind == "official" and a.code == donor.code), None)
+    date = _commitment_date(ctx, sentence, start, scope)
+    evidence = Evidence(ctx.doc_id, sentence.start, sentence.end, sentence.text, start, end)
+    return Commitment(
+        kind=kind, donor=donor.code, recipient=recipient, status=Status(status), scope=Scope(scope),
+        evidence=evidence, aid_type=AidType(aid_type) if aid_type else None,
+        sector=sector_hint or attrs.sector_for(clause), channel=channel, date=date, announced_by=announced_by,
+        donor_detail=donor.detail, qualifier=Qualifier(fields.pop("qualifier")) if "qualifier" in fields else None,
+        **fields,
+    )
+
+
+def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str) -> str | None:
+    """The date expression nearest the figure in its sentence, else the publication date for current news."""
+    mentions = [d for d in find_dates(sentence.text, ctx.published, sentence.start)
+                if not re.search(r"since\s*$", ctx.text[max(0, d.start - 7):d.start], re.I)]
+    if mentions:
+        return min(mentions, key=lambda d: abs(d.start - target)).value
+    if scope == "previous":
+        return None
+    return ctx.published
+
+
+def _merge_repeats(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
+    """One record per commitment: headline and body repeats become extra evidence of the best mention."""
+    groups: list[list[tuple[Commitment, bool]]] = []
+    for record, titleish in found:
+        for group in groups:
+            if _same(group[0][0], record):
+                group.append((record, titleish))
+                break
+        else:
+            groups.append([(record, titleish)])
+    out = []
+    for group in groups:
+        body = [r for r, t in group if not t]
+        if not body:
+            continue  # a figure only in a headline or teaser line is not evidence enough
+        best = max(body, key=_informativeness)
+        others = tuple(r.evidence for r, _ in group if r is not best)
+        out.append(replace(best, extra_evidence=others))
+    return out
+
+
+def _same(a: Commitment, b: Commitment) -> bool:
+    if a.kind != b.kind or a.donor != b.donor:
+        return False
+    if a.kind is Kind.MONEY:
+        pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
+        return any(x == (b.amount, b.currency) or (b.alt_amount, b.alt_currency) == x for x in pairs if x[0])
+    if a.kind is Kind.IN_KIND:
+        return a.quantity == b.quantity and (a.item or "").split()[-1:] == (b.item or "").split()[-1:]
+    return a.evidence.start == b.evidence.start and a.item == b.item
+
+
+def _informativeness(r: Commitment) -> tuple:
+    filled = sum(v is not None for v in (r.channel, r.aid_type, r.announced_by, r.sector, r.instrument))
+    return (r.scope is Scope.NEW, filled, len(r.evidence.sentence))

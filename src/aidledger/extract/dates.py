@@ -1,0 +1,175 @@
+"""Dates: the publication date of an article, and when each commitment was made.
+
+A small grammar of the date expressions news uses ("on Jan. 7", "March 21, 2023",
+"21 March 2023", "in December", "last week", "on Tuesday", "earlier this month",
+"in 2022"), resolved against the publication date. Precision is kept: a month
+expression gives "YYYY-MM", a year "YYYY".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from aidledger.extract.text import TIMESTAMP_LINE, lines_with_offsets
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|" \
+       r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
+_DATE = re.compile(
+    rf"(?P<iso>\b(?P<iy>20\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
+    rf"|\b{_MON}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+    rf"|\b(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>January|February|March|April|May|June|July|"
+    rf"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    rf"(?:,?\s+(?P<year2>(?:19|20)\d\d)\b)?"
+    rf"|\b(?:in|since|from|by|during|of|until|last|this|early|late|mid-?)\s+(?P<mon3>January|February|March|April|"
+    rf"June|July|August|September|October|November|December)(?:\s+(?P<year3>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<mon4>January|February|March|April|June|July|August|September|October|November|December)\s+"
+    rf"(?P<year4>(?:19|20)\d\d)\b"
+    rf"|\b(?:on|last|this|next)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"|\b(?P<rel>yesterday|today|last week|last month|last year|this week|this month|this year|earlier this month|"
+    rf"earlier this year|earlier this week|next month|next year|next week)\b"
+    rf"|\b(?:in|since|during|of|by)\s+(?P<yr>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    explicit_year: bool
+
+
+def find_dates(text: str, published: str | None, offset: int = 0) -> list[DateMention]:
+    """Date expressions in `text` resolved against `published` (unresolvable ones skipped)."""
+    base = _parse_iso(published)
+    out = []
+    for m in _DATE.finditer(text):
+        value, explicit = _resolve(m, base)
+        if value:
+            out.append(DateMention(m.start() + offset, m.end() + offset, value, explicit))
+    return out
+
+
+def _resolve(m: re.Match, base: date | None) -> tuple[str | None, bool]:
+    g = m.groupdict()
+    if g["iso"]:
+        return f"{g['iy']}-{g['im']}-{g['id']}", True
+    mon = g["mon"] or g["mon2"]
+    if mon:
+        day = int(g["day"] or g["day2"])
+        year = g["year"] or g["year2"]
+        month = MONTHS[mon.lower().rstrip(".")]
+        if not 1 <= day <= 31:
+            return None, False
+        if year:
+            return _safe_date(int(year), month, day), True
+        if base is None:
+            return None, False
+        return _nearest_year(base, month, day), False
+    if g["mon3"] or g["mon4"]:
+        month = MONTHS[(g["mon3"] or g["mon4"]).lower()]
+        year = g["year3"] or g["year4"]
+        if year:
+            return f"{int(year):04d}-{month:02d}", True
+        if base is None:
+            return None, False
+        candidates = [(abs((date(y, month, 15) - base).days), -y, y) for y in (base.year - 1, base.year, base.year + 1)]
+        y = min(candidates)[2]
+        return f"{y:04d}-{month:02d}", False
+    if g["yr"]:
+        return g["yr"], True
+    if base is None:
+        return None, False
+    if g["wd"]:
+        delta = (base.weekday() - WEEKDAYS[g["wd"].lower()]) % 7
+        return (base - timedelta(days=delta)).isoformat(), False
+    return _relative(g["rel"].lower(), base), False
+
+
+def _relative(rel: str, base: date) -> str:
+    if rel in ("today", "this week"):
+        return base.isoformat()
+    if rel == "yesterday":
+        return (base - timedelta(days=1)).isoformat()
+    if rel in ("last week", "earlier this week"):
+        return (base - timedelta(days=7)).strftime("%Y-%m")
+    if rel == "last month":
+        first = base.replace(day=1) - timedelta(days=1)
+        return first.strftime("%Y-%m")
+    if rel in ("this month", "earlier this month"):
+        return base.strftime("%Y-%m")
+    if rel == "next month":
+        nxt = (base.replace(day=28) + timedelta(days=7)).replace(day=1)
+        return nxt.strftime("%Y-%m")
+    if rel == "next week":
+        return (base + timedelta(days=7)).strftime("%Y-%m")
+    if rel == "last year":
+        return str(base.year - 1)
+    if rel == "next year":
+        return str(base.year + 1)
+    return str(base.year)
+
+
+def _nearest_year(base: date, month: int, day: int) -> str | None:
+    options = []
+    for y in (base.year - 1, base.year, base.year + 1):
+        value = _safe_date(y, month, day)
+        if value:
+            options.append((abs((date.fromisoformat(value) - base).days), value))
+    return min(options)[1] if options else None
+
+
+def _safe_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _parse_iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+_BYLINE = re.compile(r"^\s*(?:by\s|published|posted|updated|last updated|date:)", re.I)
+
+
+def publication_date(text: str) -> str | None:
+    """The article's own date from its byline or a date line; never from a feed or sidebar item.
+
+    Order of preference: a byline or "Published" line with a full date; a short
+    line that is only a date (and maybe a time); the first full date in the body.
+    """
+    lines = lines_with_offsets(text)[:80]
+    in_feed = False
+    best_body: str | None = None
+    for _, line in lines:
+        if TIMESTAMP_LINE.match(line):
+            in_feed = True  # the next line is a feed item with its own dates
+            continue
+        full = [d for d in find_dates(line, None) if d.explicit_year and len(d.value) == 10]
+        if full and not in_feed:
+            words = len(line.split())
+            if _BYLINE.match(line) or words <= 8 or _is_dateline(line, full[0]):
+                return full[0].value
+            best_body = best_body or full[0].value
+        in_feed = False
+    return best_body
+
+
+def _is_dateline(line: str, first: DateMention) -> bool:
+    """'KYIV, March 3, 2024 (Reuters) -' style opening."""
+    return first.start < 40 and bool(re.search(r"\)\s*[-–—]|\s[-–—]\s", line[first.end:first.end + 30]))

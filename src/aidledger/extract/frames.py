@@ -1,0 +1,196 @@
+"""Verb frames: which trigger governs a figure, at which stage, and whether it is negated.
+
+Works on the tokens of one sentence. A figure's frame is found by taking the
+nearest trigger to its left (else to its right, for passives such as "$5m was
+allocated") and climbing the chain of controlling words to the left while the
+current word is an infinitive, a gerund or a complement ("promised to provide",
+"announced that Japan was ready to contribute", "the decision to accept").
+The outermost word of the chain sets the stage; tense and modality choose
+between its future and past reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aidledger.extract.lexicon import inflections, load
+from aidledger.extract.text import Token
+
+PAST_TO_BE = {"was", "were", "been", "has", "have", "had", "'s", "'ve"}
+FUTURE_WORDS = {"will", "would", "shall", "'ll", "to", "going", "could", "may", "might", "can", "should"}
+CLAUSE_BREAKS = {";", ":", "•", "—"}
+THANK_NOUNS = {"grateful", "gratitude", "thanks", "thankful"}
+COMPLEMENTIZERS = {"that", "it", "its", "they", "he", "she", "we", "would", "will", "was", "is", "were"}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    index: int  # token index in the sentence
+    lemma: str
+    role: str  # provide | control | request | thank | receive | report | noun
+    future: str | None
+    past: str | None
+    width: int = 1  # tokens covered ("set aside" = 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    status: str
+    outer: Trigger | None
+    inner: Trigger | None
+    tense: str  # future | past | present
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict, dict, dict]:
+    data = load("triggers")
+    single: dict[str, tuple] = {}
+    multi: dict[tuple[str, ...], tuple] = {}
+    for lemma, entry in data["verbs"].items():
+        for form in inflections(lemma, entry):
+            spec = (lemma, entry.get("role", "provide"), entry.get("future"), entry.get("past"), form)
+            words = tuple(form.split())
+            if len(words) == 1:
+                single[form] = spec
+            else:
+                multi[words] = spec
+    nouns = dict(data["nouns"])
+    return single, multi, nouns
+
+
+def find_triggers(tokens: list[Token]) -> list[Trigger]:
+    single, multi, nouns = _tables()
+    out: list[Trigger] = []
+    i = 0
+    while i < len(tokens):
+        low = tokens[i].lower
+        two = tuple(t.lower for t in tokens[i:i + 2])
+        if len(two) == 2 and two in multi:
+            lemma, role, fut, past, _ = multi[two]
+            out.append(Trigger(i, lemma, role, fut, past, 2))
+            i += 2
+            continue
+        if low in single:
+            lemma, role, fut, past, form = single[low]
+            if _is_verb_use(tokens, i, lemma):
+                out.append(Trigger(i, lemma, role, fut, past))
+        elif low in nouns and _is_noun_frame(tokens, i):
+            role = "thank" if low in THANK_NOUNS else "noun"
+            out.append(Trigger(i, low, role, nouns[low], nouns[low]))
+        i += 1
+    return out
+
+
+def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
+    """Rule out noun uses of ambiguous forms ("the aid package's support", "a fund")."""
+    prev = tokens[i - 1].lower if i else ""
+    if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
+                 "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
+                 "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
+        if prev in ("the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "of", "for", "in",
+                    "and", "with", "new", "further", "more", "additional", "financial", "military", "'s", "s"):
+            return tokens[i].lower.endswith(("ed", "ing")) and prev not in ("the", "a", "an")
+    return True
+
+
+def _is_noun_frame(tokens: list[Token], i: int) -> bool:
+    """Nominal triggers count when they take a complement: "decision to", "plans are in place to", "ready to"."""
+    nxt = " ".join(t.lower for t in tokens[i + 1:i + 5])
+    return nxt.startswith(("to ", "for ", "of ", "that ", "are in place to", "is in place to", "in place to",
+                           "were in place to", "was in place to", "on ")) or tokens[i].lower in (
+        "grateful", "gratitude", "thanks")
+
+
+def frame_for(tokens: list[Token], triggers: list[Trigger], target: int, in_title: bool) -> Frame | None:
+    """The frame governing the token at index `target` (a figure or an item)."""
+    usable = [t for t in triggers if t.role != "report"]
+    left = [t for t in usable if t.index < target and not _crosses_break(tokens, t.index, target)]
+    inner = left[-1] if left else None
+    if inner is not None and inner.role == "thank":
+        right = [t for t in usable if target < t.index <= target + 12 and t.role not in ("thank", "noun")]
+        if right:
+            return _frame(tokens, right[0], right[0], in_title)
+        return Frame("delivered", inner, inner, "past")
+    if inner is None:
+        right = [t for t in usable if target < t.index <= target + 10]
+        if not right:
+            return None
+        inner = right[0]
+        return _frame(tokens, inner, inner, in_title)
+    outer = _climb(tokens, left, inner)
+    return _frame(tokens, outer, inner, in_title)
+
+
+def _climb(tokens: list[Token], left: list[Trigger], inner: Trigger) -> Trigger:
+    current = inner
+    for cand in reversed(left[:-1]):
+        if cand.index < current.index - 14:
+            break
+        if cand.role not in ("control", "noun", "request"):
+            continue
+        if _is_complement(tokens, cand, current):
+            current = cand
+    return current
+
+
+def _is_complement(tokens: list[Token], outer: Trigger, inner: Trigger) -> bool:
+    """Is `inner` an infinitive, gerund or that-clause governed by `outer`?"""
+    before = tokens[inner.index - 1].lower if inner.index else ""
+    word = tokens[inner.index].lower
+    between = [t.lower for t in tokens[outer.index + 1:inner.index]]
+    if before == "to" or word.endswith("ing"):
+        return True
+    if "that" in between or any(w in ("will", "would", "was", "is", "were", "had") for w in between):
+        return True
+    return inner.role == "noun" or len(between) <= 1
+
+
+def _crosses_break(tokens: list[Token], a: int, b: int) -> bool:
+    return any(t.text in CLAUSE_BREAKS for t in tokens[a + 1:b])
+
+
+def _frame(tokens: list[Token], outer: Trigger, inner: Trigger, in_title: bool) -> Frame:
+    tense = _tense(tokens, outer)
+    if outer.role == "noun":
+        return Frame(outer.future or "announced", outer, inner, tense)
+    if tense == "past":
+        status = outer.past or outer.future
+    elif tense == "present" and not in_title and outer.role == "receive":
+        status = outer.past
+    else:
+        status = outer.future or outer.past
+    return Frame(status or "announced", outer, inner, tense)
+
+
+def _tense(tokens: list[Token], trig: Trigger) -> str:
+    word = tokens[trig.index].lower
+    window = [t.lower for t in tokens[max(0, trig.index - 3):trig.index]]
+    if any(w in FUTURE_WORDS for w in window):
+        # "has been allocated" / "was set to" read past only with a participle
+        if window and window[-1] in PAST_TO_BE and word.endswith(("ed", "en", "id", "nt", "ne", "wn")):
+            return "past"
+        return "future"
+    if word.endswith(("ed", "id")) or word in ("gave", "given", "sent", "lent", "paid", "got", "sought", "set aside",
+                                                "agreed", "done", "made", "wrote", "told", "said", "approved"):
+        return "past"
+    if word.endswith("ing") and window and window[-1] in ("is", "are", "am"):
+        return "future"
+    return "present"
+
+
+def is_negated(tokens: list[Token], start: int, end: int) -> bool:
+    """A negation, refusal or hedge between `start` and `end` (token indexes), exceptions excepted."""
+    data = load("triggers")
+    words = [t.lower for t in tokens[max(0, start):end]]
+    text = " " + " ".join(words) + " "
+    for exc in data["negation_exceptions"]:
+        text = text.replace(f" {exc} ", " ")
+    norm = text.replace(" n't ", " not ").replace("n't ", " not ")
+    return any(f" {neg} " in norm for neg in data["negation"])
+
+
+def is_discussion(tokens: list[Token], start: int, end: int) -> bool:
+    data = load("triggers")
+    text = " " + " ".join(t.lower for t in tokens[max(0, start):end]) + " "
+    return any(f" {cue} " in text for cue in data["discussion"])

@@ -1,0 +1,155 @@
+"""Counted goods ("five mobile gas turbine generators") and services ("remote medical care").
+
+Heads come from ``data/items.yaml``. A counted noun phrase is a number (digits or
+words, or "a third"/"another" for one) followed by up to five modifiers and a
+goods head; a service is a noun phrase headed by a service noun. Whether either
+is a commitment is decided by the caller from the sentence's frame.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aidledger.extract.lexicon import alternation, load, plural
+
+STOP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "another", "of", "the", "its", "their",
+                  "some", "related", "modern", "advanced", "used", "much-needed", "urgently", "needed", "vital", "key"}
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                 "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen "
+                 "dozens hundreds thousands several").split()
+_ORDINAL_ONE = r"(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|further|additional|new|single)"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMention:
+    kind: str  # in_kind | service
+    start: int
+    end: int
+    item: str
+    head: str
+    quantity: int | None
+    aid_type: str | None
+    sector: str | None
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
+    data = load("items")
+    heads: dict[str, dict] = {}
+    for noun, entry in data["goods"].items():
+        heads[noun] = entry
+        heads[plural(noun, entry)] = entry
+    things = data["measured_things"]
+    measures = data["measure_words"]
+    number = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*|{_ORDINAL_ONE})"
+    # Greedy, so "gas turbine generators" wins over "gas turbine"; never across a conjunction or a number.
+    modifiers = r"(?P<mods>(?:(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus)\b)(?![\d$€£¥])[\w'’./-]+\s+){0,5})"
+    goods = re.compile(
+        rf"(?<![\w$€£¥.,])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
+        rf"(?:(?P<measure>{alternation(measures)})\s+of\s+(?:the\s+)?(?P<thing>(?:[\w'’-]+\s+){{0,3}}?{alternation(things)})"
+        rf"|(?P<head>{alternation(heads)}))(?![\w-])",
+        re.I,
+    )
+    services = data["services"]
+    service = re.compile(rf"\b(?P<head>{alternation(services)})\b", re.I)
+    never = {n.lower() for n in data["never_items"]}
+    return goods, service, heads, services, never
+
+
+def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
+    goods, _, heads, _, never = _patterns()
+    out = []
+    for m in goods.finditer(text):
+        qty = _quantity(m.group("num"))
+        mods = [w for w in m.group("mods").split() if w.lower() not in STOP_MODIFIERS]
+        if qty is None or qty <= 0 or any(w.lower().rstrip("s") in never or w.lower() in never for w in mods):
+            continue
+        if any(re.fullmatch(r"\d[\d,.]*|%|percent|million|billion|bn|m", w.lower()) for w in mods):
+            continue  # "5 million doses" is a count, but "$5 million in trucks" is money; left to money
+        if m.group("measure"):
+            item = m.group("thing").strip()
+            head = item.split()[-1].lower()
+            entry = {}
+        else:
+            head_raw = m.group("head")
+            entry = heads.get(head_raw.lower(), {})
+            head = _singular(head_raw.lower(), heads)
+            item = " ".join(mods + [head])
+        out.append(ItemMention("in_kind", m.start() + offset, m.end() + offset, _clean(item), head, qty,
+                               entry.get("aid_type"), entry.get("sector")))
+    return out
+
+
+def find_services(text: str, offset: int = 0) -> list[ItemMention]:
+    _, service, _, services, _ = _patterns()
+    out = []
+    for m in service.finditer(text):
+        entry = services.get(m.group("head").lower(), {}) or {}
+        start, end = _expand_np(text, m.start(), m.end())
+        item = _clean(text[start:end])
+        out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
+                               entry.get("aid_type"), entry.get("sector")))
+    return _merge_overlaps(out)
+
+
+_LEFT_STOP = re.compile(r"(?:^|[\s,;:(])(?:to|and|or|the|a|an|of|for|with|provide|providing|offer|offering|introduce|"
+                        r"include|includes|including|in|on|by|as|well|its|their|his|her|our|will|would|also|is|are|"
+                        r"was|were|be|been|that|which|plus|extend|share|sharing|deliver|send|supply|give|accept|"
+                        r"from|into|through|via|using)$", re.I)
+
+
+def _expand_np(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a service head into its noun phrase: modifiers to the left, an of/for complement to the right."""
+    words = list(re.finditer(r"[\w'’-]+", text[:start]))
+    s = start
+    for w in reversed(words[-5:]):
+        if _LEFT_STOP.search(" " + w.group()) or text[w.end():s].strip(" ") not in ("",):
+            break
+        s = w.start()
+    tail = re.match(r"\s+(?:for|of|in|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=[,.;]|\s+(?:and|to|as|for|in|at)\b|$)",
+                    text[end:])
+    e = end + (tail.end() if tail else 0)
+    return s, e
+
+
+def _merge_overlaps(items: list[ItemMention]) -> list[ItemMention]:
+    out: list[ItemMention] = []
+    for it in items:
+        if out and it.start < out[-1].end:
+            continue
+        out.append(it)
+    return out
+
+
+def _quantity(raw: str) -> int | None:
+    raw = raw.strip().lower()
+    if re.match(_ORDINAL_ONE, raw):
+        return 1
+    if raw[0].isdigit():
+        return int(raw.replace(",", ""))
+    numbers = load("money")["numbers"]
+    total = 0.0
+    for word in re.split(r"[\s-]+", raw):
+        if word in ("and",):
+            continue
+        if word in ("dozens", "hundreds", "thousands", "several"):
+            return None  # vague counts are not quantities
+        value = numbers.get(word)
+        if value is None:
+            return None
+        total = total * 100 if value == 100 and total else total + value
+    return int(total) if total else None
+
+
+def _singular(word: str, heads: dict) -> str:
+    for noun, entry in load("items")["goods"].items():
+        if plural(noun, entry) == word or noun == word:
+            return noun
+    return word
+
+
+def _clean(item: str) -> str:
+    item = re.sub(r"^(?:the|a|an|its|their)\s+", "", item.strip(), flags=re.I)
+    return re.sub(r"\s+", " ", item)

@@ -1,0 +1,61 @@
+"""Loading of the domain data files in ``aidledger/data``; each is read once per process."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from aidledger.errors import ConfigurationError
+
+try:  # the C loader is several times faster; start-up time matters for `aidledger extract`
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pure-Python PyYAML
+    _Loader = yaml.SafeLoader
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    """The parsed data file ``aidledger/data/<name>.yaml``."""
+    try:
+        raw = resources.files("aidledger.data").joinpath(f"{name}.yaml").read_text("utf-8")
+        return yaml.load(raw, Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(
+            f"data file {name}.yaml cannot be read: {exc} (reinstall aidledger or fix the file)"
+        ) from exc
+
+
+def alternation(forms, flags: str = "") -> str:
+    """A regex alternation of literal forms, longest first so the longest form wins."""
+    ordered = sorted({f for f in forms if f}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f) for f in ordered) + ")"
+
+
+def inflections(lemma: str, entry: dict) -> list[str]:
+    """Surface forms of a verb lemma: explicit `forms`, or generated regular ones."""
+    if "forms" in entry:
+        return list(entry["forms"])
+    if " " in lemma:
+        head, rest = lemma.split(" ", 1)
+        return [f"{f} {rest}" for f in inflections(head, {"double": entry.get("double")})]
+    if lemma.endswith("e"):
+        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    stem = lemma + lemma[-1] if entry.get("double") else lemma
+    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x")) else lemma + "s"
+    return [lemma, third, stem + "ed", stem + "ing"]
+
+
+def plural(noun: str, entry: dict | None = None) -> str:
+    if entry and entry.get("plural"):
+        return entry["plural"]
+    if noun.endswith(("s", "sh", "ch", "x")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"

@@ -1,0 +1,212 @@
+"""The money grammar: amounts of money in English news text.
+
+Handles currency symbols and codes before the number, currency words after it,
+scale words and abbreviations ("$5m", "¥740bn", "2.5 billion euros", "UAH 1.2 bln"),
+spelled numbers ("five million euros"), qualifiers ("more than", "up to"), ranges
+("$15-20 billion") and stated conversions ("15.8 billion yen ($106 million)").
+The vocabulary lives in ``data/money.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from aidledger.extract.lexicon import alternation, load
+
+AMBIGUOUS_DOLLAR = "$?"
+AMBIGUOUS_KRONE = "kr?"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    start: int  # span of the whole amount, qualifier excluded
+    end: int
+    amount: float
+    currency: str  # ISO code, or "$?" / "kr?" when it must be resolved from the donor
+    qualifier: str = "exact"
+    amount_min: float | None = None
+    alt_amount: float | None = None
+    alt_currency: str | None = None
+    alt_end: int | None = None  # end of the stated conversion, when there is one
+    preceded_by_from: bool = False
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
+    data = load("money")
+    symbols = data["symbols"]
+    codes = data["codes"]
+    words = {k.lower(): v for k, v in data["words"].items()}
+    scales = {k.lower(): float(v) for k, v in data["scales"].items()}
+    numbers = {k.lower(): float(v) for k, v in data["numbers"].items()}
+    quals = {k.lower(): v for k, v in data["qualifiers"].items()}
+    long_scales = [s for s in scales if len(s) > 1 and s not in ("bn", "mn", "tn", "k")]
+    short_scales = [s for s in scales if s not in long_scales]
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
+    spelled = alternation(numbers) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers) + r")*"
+    number = rf"(?:{digits}|(?i:{spelled}))"
+    scale = rf"(?:\s?(?i:{alternation(long_scales)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
+    pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
+    post = rf"(?:{alternation(codes)}|(?i:{alternation(words)}))"
+    qual = rf"(?i:{alternation(quals)})"
+    pattern = re.compile(
+        rf"(?<![\w$€£¥])(?:(?P<qual>{qual})\s+)?"
+        rf"(?P<pre>{pre})?(?P<num>{number})(?P<scale>{scale})?"
+        rf"(?:\s*(?P<sep>-|–|—|to|and)\s*(?P<pre2>{pre})?(?P<num2>{number})(?P<scale2>{scale})?)?"
+        rf"(?:\s+(?P<post>{post})(?![A-Za-z]))?"
+    )
+    return pattern, {**{s: v for s, v in symbols.items()}, **{c: c for c in codes}}, words, scales, (numbers, quals)
+
+
+def find_money(text: str, offset: int = 0) -> list[Money]:
+    """Every amount of money in `text`; spans are shifted by `offset`."""
+    pattern, pre_map, words, scales, (numbers, quals) = _grammar()
+    found: list[Money] = []
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        money = _to_money(m, text, pre_map, words, scales, numbers, quals)
+        pos = m.end()
+        if money is not None:
+            pos = money.end  # a rejected range ends the amount early; rescan its second half
+            found.append(replace(money, start=money.start + offset, end=money.end + offset))
+    return _link_conversions(found, text, offset)
+
+
+def _to_money(m: re.Match, text, pre_map, words, scales, numbers, quals) -> Money | None:
+    pre = (m.group("pre") or "").strip()
+    post = m.group("post")
+    currency = pre_map.get(pre) if pre else None
+    if currency is None and post:
+        currency = pre_map.get(post) or words.get(post.lower())
+    if currency is None:
+        return None
+    value = _number(m.group("num"), numbers)
+    scale = _scale(m.group("scale"), scales)
+    if value is None:
+        return None
+    if not m.group("num")[0].isdigit() and scale == 1.0 and not post:
+        return None  # "a $" never makes an amount; spelled numbers need a scale or a word
+    upper, lower = _range(m, value, scale, numbers, scales)
+    end = m.end()
+    if upper is None and m.group("num2"):  # not a range: the amount stops before the separator
+        end = m.end("scale") if m.group("scale") else m.end("num")
+        if currency is None or not pre:
+            return None
+    amount = upper if upper is not None else value * scale
+    if not math.isfinite(amount) or amount <= 0:
+        return None
+    qualifier = quals.get((m.group("qual") or "").lower(), "exact")
+    start = m.start("pre") if m.group("pre") else m.start("num")
+    before = text[max(0, start - 6):start].lower()
+    return Money(
+        start=start,
+        end=end,
+        amount=amount,
+        currency=currency,
+        qualifier=qualifier,
+        amount_min=lower,
+        preceded_by_from=before.rstrip().endswith("from"),
+    )
+
+
+def _range(m: re.Match, value: float, scale: float, numbers, scales) -> tuple[float | None, float | None]:
+    if not m.group("num2"):
+        return None, None
+    sep = m.group("sep")
+    before = m.string[max(0, m.start() - 9):m.start()].lower()
+    if sep == "and" and "between" not in before:
+        return None, None
+    if sep == "to" and before.rstrip().endswith("from"):
+        return None, None
+    second = _number(m.group("num2"), numbers)
+    if second is None:
+        return None, None
+    scale2 = _scale(m.group("scale2"), scales)
+    if m.group("scale2") and not m.group("scale"):
+        scale = scale2  # "$15-20 billion": the scale applies to both ends
+    low, high = value * scale, second * scale2
+    if high <= low:
+        return None, None
+    return high, low
+
+
+def _number(raw: str, numbers: dict) -> float | None:
+    raw = raw.strip()
+    if raw[0].isdigit() or raw[0] == ".":
+        if re.fullmatch(r"\d+,\d{1,2}", raw):  # decimal comma: "1,5 billion"
+            return float(raw.replace(",", "."))
+        return float(raw.replace(",", ""))
+    return _spelled(raw.lower(), numbers)
+
+
+def _spelled(raw: str, numbers: dict) -> float | None:
+    if raw in numbers:
+        return numbers[raw]
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", raw):
+        if word in ("and", "a"):
+            continue
+        if word not in numbers:
+            return None
+        value = numbers[word]
+        if value == 100:
+            current = (current or 1) * 100
+        else:
+            current += value
+    total += current
+    return total or None
+
+
+def _scale(raw: str | None, scales: dict) -> float:
+    if not raw:
+        return 1.0
+    return scales.get(raw.strip().lower(), 1.0)
+
+
+# Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
+# "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
+_CONVERSION_GAP = re.compile(
+    r"\s*(?:[(\[]|,|—|–|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|"
+    r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]:
+    out: list[Money] = []
+    skip = False
+    for first, second in zip(found, found[1:] + [None]):
+        if skip:
+            skip = False
+            continue
+        if second is not None and _is_conversion(first, second, text, offset):
+            out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=second.end))
+            skip = True
+        else:
+            out.append(first)
+    return out
+
+
+def _is_conversion(first: Money, second: Money, text: str, offset: int) -> bool:
+    if first.currency == second.currency:
+        return False
+    gap = text[first.end - offset:second.start - offset]
+    if len(gap) > 30 or not _CONVERSION_GAP.fullmatch(gap):
+        return False
+    if "(" in gap or "[" in gap or "or" in gap.lower() or "—" in gap or "equivalent" in gap.lower():
+        return True
+    return "about" in gap.lower() or "roughly" in gap.lower() or "around" in gap.lower()
+
+
+def resolve_currency(currency: str, donor: str | None) -> tuple[str, bool]:
+    """An ambiguous "$" or "kroner" resolved from the donor: (code, inferred?)."""
+    table = load("money")["ambiguous"].get(currency)
+    if table is None:
+        return currency, False
+    by_donor = table["by_donor"]
+    if donor in by_donor:
+        return by_donor[donor], by_donor[donor] != table["default"]
+    return table["default"], False

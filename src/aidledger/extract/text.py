@@ -1,0 +1,110 @@
+"""Sentences and tokens with character offsets into the original text.
+
+Offsets always refer to the text exactly as given (no normalisation), so every
+span the extractor reports can be cut out of the article again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREV = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
+    "sen", "rep", "st", "no", "vs", "etc", "approx", "est", "inc", "ltd", "co", "corp", "dept",
+    "min", "pres", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fr", "jr", "sr", "mt",
+}
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|[.!?]+[\"'”’)\]]*$")
+_TOKEN = re.compile(
+    r"[A-Za-z](?:\.[A-Za-z])+\.?"  # U.S., U.K.
+    r"|\d+(?:[.,\u202f]\d+)*"  # 1,200.5
+    r"|\w+(?:[-'’&]\w+)*"
+    r"|[^\w\s]"
+)
+# A line that is a timestamp ("7:31 PM", "14:32 GMT"): marks feed or live-blog items.
+TIMESTAMP_LINE = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the document: its span, text, line index and kind of line."""
+
+    start: int
+    end: int
+    text: str
+    line: int  # index of the line (paragraph) it is on
+    titleish: bool  # on a line without sentence punctuation: headline, menu, caption stub
+
+    def tokens(self) -> list[Token]:
+        return [
+            Token(m.group(), m.group().lower(), self.start + m.start(), self.start + m.end())
+            for m in _TOKEN.finditer(self.text)
+        ]
+
+
+def lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((pos, line.rstrip("\r\n")))
+        pos += len(line)
+    return out
+
+
+def is_titleish(line: str) -> bool:
+    """A line with no closing punctuation and few words: a headline, menu item or stub."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if stripped[-1] in ".!?\"”’:;)" and len(stripped.split()) > 3:
+        return False
+    return len(stripped.split()) <= 25
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets; every line break ends a sentence (news text is paragraphed)."""
+    sentences: list[Sentence] = []
+    for index, (offset, line) in enumerate(lines_with_offsets(text)):
+        if not line.strip():
+            continue
+        titleish = is_titleish(line)
+        for start, end in _line_sentence_spans(line):
+            chunk = line[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if chunk:
+                s = offset + start + lead
+                sentences.append(Sentence(s, s + len(chunk), chunk, index, titleish))
+    return sentences
+
+
+def _line_sentence_spans(line: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENT_END.finditer(line):
+        if m.group().startswith(".") and _is_abbreviation(line, m.start()):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(line):
+        spans.append((start, len(line)))
+    return spans
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", line[:dot])
+    if not word:
+        return False
+    w = word.group(1).lower().rstrip(".")
+    if w in _ABBREV:
+        return True
+    # Single capital initials ("Joe R. Biden") never end a sentence.
+    return len(w) == 1 and line[dot - 1].isupper()

@@ -1,0 +1,183 @@
+"""The Ledger: a database of documents, commitments and their evidence.
+
+    ledger = open_ledger("sqlite:///aidledger.db")
+    report = ledger.ingest(["articles/"])
+    rows = ledger.commitments(donor="JPN", since="2023-01")
+
+Each document is written in one transaction with its commitments and evidence,
+so a crash never leaves half a document. Ingesting the same content twice is a
+no-op, reported as "known".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from aidledger.errors import ConfigurationError, InputError, StoreError
+from aidledger.extract import extract
+from aidledger.ingest import iter_documents
+from aidledger.records import Commitment, Document
+from aidledger.store.schema import commitments, documents, evidence
+
+DEFAULT_URL = "sqlite:///aidledger.db"
+COMMITMENT_FIELDS = [c.name for c in commitments.columns]
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    known: int = 0
+    commitments: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def default_url() -> str:
+    return os.environ.get("AIDLEDGER_DB") or DEFAULT_URL
+
+
+def open_ledger(url: str | None = None) -> "Ledger":
+    """Open (and create or migrate) the ledger database at `url`."""
+    return Ledger(url or default_url())
+
+
+class Ledger:
+    def __init__(self, url: str) -> None:
+        try:
+            self.engine = _engine(url)
+            migrate(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {url}: {exc.__class__.__name__}: {exc}") from exc
+        except ValueError as exc:
+            raise ConfigurationError(f"bad database URL {url!r}: {exc} (e.g. sqlite:///aidledger.db)") from exc
+        self.url = url
+
+    # ------------------------------------------------------------ writing
+
+    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str, str], None] | None = None) -> IngestReport:
+        """Read, extract and store every document under `paths`; failures are counted, never fatal."""
+        report = IngestReport()
+        for item in iter_documents(list(paths)):
+            if isinstance(item, InputError):
+                report.failed.append((item.source, f"{item.problem} ({item.fix})"))
+                _notify(progress, item.source, "failed")
+                continue
+            try:
+                added = self.add_document(item)
+            except StoreError as exc:
+                report.failed.append((item.source, str(exc)))
+                _notify(progress, item.source, "failed")
+                continue
+            if added is None:
+                report.known += 1
+                _notify(progress, item.source, "known")
+            else:
+                report.read += 1
+                report.commitments += added
+                _notify(progress, item.source, "read")
+        return report
+
+    def add_document(self, doc: Document) -> int | None:
+        """Store one document with its commitments in one transaction; None if already known."""
+        records = extract(doc.text, published=doc.published, doc_id=doc.id)
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(documents.c.id).where(documents.c.id == doc.id)).first():
+                    return None
+                conn.execute(insert(documents).values(
+                    id=doc.id, source=doc.source, url=doc.url, title=doc.title, published=doc.published,
+                    author=doc.author, text=doc.text, ingested_at=datetime.now(timezone.utc).isoformat()))
+                for record in records:
+                    _insert_commitment(conn, record)
+            return len(records)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{doc.source}: could not be stored ({exc.__class__.__name__})") from exc
+
+    # ------------------------------------------------------------ reading
+
+    def commitments(self, donor: str | None = None, since: str | None = None, until: str | None = None,
+                    status: str | None = None, kind: str | None = None, scope: str | None = None,
+                    limit: int | None = None) -> list[dict]:
+        """Stored commitments as dictionaries, newest first, filtered."""
+        q = select(commitments, documents.c.title, documents.c.source).join(
+            documents, documents.c.id == commitments.c.document_id)
+        filters = {"donor": donor, "status": status, "kind": kind, "scope": scope}
+        for name, value in filters.items():
+            if value:
+                q = q.where(commitments.c[name] == value)
+        if since:
+            q = q.where(commitments.c.date >= since)
+        if until:
+            q = q.where(commitments.c.date <= until + "\uffff")
+        q = q.order_by(commitments.c.date.desc().nullslast(), commitments.c.id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def commitment(self, commitment_id: str) -> dict | None:
+        """One commitment with its evidence rows and the text of its document."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(commitments).where(commitments.c.id.startswith(commitment_id))).first()
+            if row is None:
+                return None
+            out = dict(row._mapping)
+            out["evidence"] = [dict(e._mapping) for e in conn.execute(
+                select(evidence).where(evidence.c.commitment_id == out["id"]).order_by(
+                    evidence.c.is_primary.desc(), evidence.c.start))]
+            doc = conn.execute(select(documents).where(documents.c.id == out["document_id"])).first()
+            out["document"] = dict(doc._mapping) if doc else None
+            return out
+
+    def documents(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(documents.c.id, documents.c.source, documents.c.title, documents.c.published))]
+
+
+def _insert_commitment(conn, record: Commitment) -> None:
+    row = record.to_json()
+    values = {k: row.get(k) for k in COMMITMENT_FIELDS if k not in ("id", "document_id")}
+    conn.execute(insert(commitments).values(id=record.id, document_id=record.evidence.document_id, **values))
+    for primary, ev in [(True, record.evidence)] + [(False, e) for e in record.extra_evidence]:
+        conn.execute(insert(evidence).values(
+            commitment_id=record.id, document_id=ev.document_id, start=ev.start, end=ev.end,
+            sentence=ev.sentence, amount_start=ev.amount_start, amount_end=ev.amount_end, is_primary=primary))
+
+
+def _notify(progress, source: str, outcome: str) -> None:
+    if progress is not None:
+        progress(source, outcome)
+
+
+def _engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("aidledger.store").joinpath("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
