@@ -149,16 +149,13 @@ def extract_command(file: Path = typer.Argument(..., help="A UTF-8 text file (or
                     as_json: bool = typer.Option(False, "--json", help="Print the records as a JSON list.")) -> None:
     """Extract commitments from one file, without a database (the scoring contract)."""
     from aidledger.extract import extract
-    from aidledger.ingest import read_path, read_text_file
+    from aidledger.ingest import read_document, read_text_file
 
     if file.suffix.lower() in (".html", ".htm"):
-        doc = next(iter(read_path(file)))
+        doc = read_document(file)
         text, published = doc.text, published or doc.published
     else:
-        try:
-            text = read_text_file(file)
-        except AidledgerError:
-            raise
+        text = read_text_file(file)
     records = [r.to_json() for r in extract(text, published=published, doc_id=file.name)]
     if as_json:
         typer.echo(json.dumps(records, indent=1, ensure_ascii=False))

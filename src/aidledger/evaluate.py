@@ -167,14 +167,14 @@ def _brief(p: dict) -> dict:
 def evaluate_folder(gold_path: Path, docs: Path) -> Report:
     """Extract every document named in the gold file from `docs` and score the result."""
     from aidledger.extract import extract
-    from aidledger.ingest import read_path, read_text_file
+    from aidledger.ingest import read_document, read_text_file
 
     gold = load_gold(gold_path)
     predictions, texts = {}, {}
     for name, meta in gold["documents"].items():
         path = Path(docs) / name
         if path.suffix.lower() in (".html", ".htm"):
-            doc = next(iter(read_path(path)))
+            doc = read_document(path)
             text, published = doc.text, (meta or {}).get("published") or doc.published
         else:
             text, published = read_text_file(path), (meta or {}).get("published")

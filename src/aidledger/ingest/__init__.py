@@ -9,6 +9,6 @@ caller can count it and go on with the next file.
 
 from __future__ import annotations
 
-from aidledger.ingest.readers import SUPPORTED, iter_documents, read_path, read_text_file
+from aidledger.ingest.readers import SUPPORTED, iter_documents, read_document, read_path, read_text_file
 
-__all__ = ["SUPPORTED", "iter_documents", "read_path", "read_text_file"]
+__all__ = ["SUPPORTED", "iter_documents", "read_document", "read_path", "read_text_file"]

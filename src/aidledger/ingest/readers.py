@@ -22,6 +22,8 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Document | InputError]:
             yield from read_path(path)
         except InputError as exc:
             yield exc
+        except Exception as exc:  # one bad file never sinks a batch; name it and go on
+            yield InputError(str(path), f"unexpected {type(exc).__name__}: {exc}", "report this as a bug")
 
 
 def _expand(paths: list[str | Path]) -> Iterator[Path]:
@@ -33,7 +35,7 @@ def _expand(paths: list[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def read_path(path: Path) -> Iterator[Document]:
+def read_path(path: Path) -> Iterator[Document | InputError]:
     if not path.exists():
         raise InputError(str(path), "no such file or folder", "check the path")
     suffix = path.suffix.lower()
@@ -88,26 +90,31 @@ def _decode(path: Path, raw: bytes) -> str:
     return str(best)
 
 
-def _jsonl(path: Path, raw: bytes) -> Iterator[Document]:
+def _jsonl(path: Path, raw: bytes) -> Iterator[Document | InputError]:
+    """One document per line; a bad line is yielded as an error and the next line is read."""
     for number, line in enumerate(_decode(path, raw).splitlines(), start=1):
-        if not line.strip():
-            continue
-        source = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise InputError(source, f"broken JSON line ({exc.msg})", "fix or drop that line") from exc
-        if not isinstance(record, dict):
-            raise InputError(source, "line is not a JSON object", "write one object per line")
-        meta = {k: record.get(k) for k in ("title", "published", "url")}
-        if record.get("html"):
-            doc = html_to_document(record["html"], record.get("url") or source)
-            yield Document(doc.id, doc.text, doc.source, title=meta["title"] or doc.title,
-                           published=meta["published"] or doc.published, author=doc.author, url=meta["url"])
-        elif record.get("text"):
-            yield text_document(record["text"], record.get("url") or source, **meta)
-        else:
-            raise InputError(source, "line has neither 'text' nor 'html'", "add the article text")
+        if line.strip():
+            try:
+                yield _jsonl_record(line, f"{path}:{number}")
+            except InputError as exc:
+                yield exc
+
+
+def _jsonl_record(line: str, source: str) -> Document:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(source, f"broken JSON line ({exc.msg})", "fix or drop that line") from exc
+    if not isinstance(record, dict):
+        raise InputError(source, "line is not a JSON object", "write one object per line")
+    meta = {k: record.get(k) if isinstance(record.get(k), str) else None for k in ("title", "published", "url")}
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        doc = html_to_document(record["html"], source)
+        return Document(doc.id, doc.text, doc.source, title=meta["title"] or doc.title,
+                        published=meta["published"] or doc.published, author=doc.author, url=meta["url"])
+    if isinstance(record.get("text"), str) and record["text"].strip():
+        return text_document(record["text"], source, **meta)
+    raise InputError(source, "line has neither 'text' nor 'html'", "add the article text")
 
 
 def _first_line(text: str) -> str | None:
@@ -116,3 +123,12 @@ def _first_line(text: str) -> str | None:
         if len(words) >= 4 and not line.strip().startswith(("•", "*", "-")):
             return line.strip()[:300]
     return None
+
+
+def read_document(path: Path) -> Document:
+    """The single document in a .txt or .html file; raises `InputError`."""
+    for item in read_path(Path(path)):
+        if isinstance(item, InputError):
+            raise item
+        return item
+    raise InputError(str(path), "contains no document", "pass an article file")

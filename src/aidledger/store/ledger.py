@@ -26,6 +26,7 @@ from aidledger.errors import ConfigurationError, InputError, StoreError
 from aidledger.extract import extract
 from aidledger.ingest import iter_documents
 from aidledger.records import Commitment, Document
+from aidledger.store import entries
 from aidledger.store.schema import commitments, documents, evidence
 
 DEFAULT_URL = "sqlite:///aidledger.db"
@@ -65,13 +66,14 @@ class Ledger:
     def ingest(self, paths: Iterable[str | Path], progress: Callable[[str, str], None] | None = None) -> IngestReport:
         """Read, extract and store every document under `paths`; failures are counted, never fatal."""
         report = IngestReport()
+        touched: set[str | None] = set()
         for item in iter_documents(list(paths)):
             if isinstance(item, InputError):
                 report.failed.append((item.source, f"{item.problem} ({item.fix})"))
                 _notify(progress, item.source, "failed")
                 continue
             try:
-                added = self.add_document(item)
+                added = self.add_document(item, touched)
             except StoreError as exc:
                 report.failed.append((item.source, str(exc)))
                 _notify(progress, item.source, "failed")
@@ -83,10 +85,15 @@ class Ledger:
                 report.read += 1
                 report.commitments += added
                 _notify(progress, item.source, "read")
+        if touched:
+            self.reconcile(touched)  # incremental: only the donors the new articles speak of
         return report
 
-    def add_document(self, doc: Document) -> int | None:
-        """Store one document with its commitments in one transaction; None if already known."""
+    def add_document(self, doc: Document, touched: set | None = None) -> int | None:
+        """Store one document with its commitments in one transaction; None if already known.
+
+        The donors of its commitments are added to `touched` so the caller can reconcile them.
+        """
         records = extract(doc.text, published=doc.published, doc_id=doc.id)
         try:
             with self.engine.begin() as conn:
@@ -97,6 +104,8 @@ class Ledger:
                     author=doc.author, text=doc.text, ingested_at=datetime.now(timezone.utc).isoformat()))
                 for record in records:
                     _insert_commitment(conn, record)
+            if touched is not None:
+                touched.update(r.donor for r in records)
             return len(records)
         except SQLAlchemyError as exc:
             raise StoreError(f"{doc.source}: could not be stored ({exc.__class__.__name__})") from exc
@@ -136,6 +145,36 @@ class Ledger:
             doc = conn.execute(select(documents).where(documents.c.id == out["document_id"])).first()
             out["document"] = dict(doc._mapping) if doc else None
             return out
+
+    # ------------------------------------------------------------ the reconciled ledger
+
+    def reconcile(self, donors: set[str | None] | None = None) -> int:
+        """Rebuild the entries of `donors` (all when None) from their commitments and reviewer decisions."""
+        return entries.rebuild(self.engine, donors)
+
+    def entries(self, **filters) -> list[dict]:
+        """Reconciled entries (see `aidledger.store.entries.list_entries` for the filters)."""
+        return entries.list_entries(self.engine, **filters)
+
+    def entry(self, entry_id: str) -> dict | None:
+        return entries.get_entry(self.engine, entry_id)
+
+    def totals(self, by: str = "donor", threshold: str = "announced") -> list[dict]:
+        return entries.totals(self.engine, by, threshold)
+
+    def reported_totals(self, donor: str | None = None) -> list[dict]:
+        return entries.reported_series(self.engine, donor)
+
+    def conflicts(self) -> list[dict]:
+        return [e for e in self.entries() if e["conflicts"]]
+
+    def review(self, action: str, commitment_ids: list[str], reviewer: str, values: dict | None = None,
+               note: str | None = None) -> int:
+        """Record a reviewer decision and re-reconcile the donors it touches; returns the decision id."""
+        decision = entries.add_decision(self.engine, action, commitment_ids, reviewer, values, note)
+        donors = {r["donor"] for r in self.commitments() if r["id"] in set(commitment_ids)}
+        self.reconcile(donors or None)
+        return decision
 
     def documents(self) -> list[dict]:
         with self.engine.connect() as conn:

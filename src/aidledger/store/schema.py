@@ -67,3 +67,78 @@ evidence = Table(
     Column("is_primary", Boolean, nullable=False, default=True),
     Index("ix_evidence_commitment", "commitment_id"),
 )
+
+# ---------------------------------------------------------------- reconciled ledger (migration 0002)
+
+entries = Table(
+    "entries", metadata,
+    Column("id", String(12), primary_key=True),
+    Column("donor", String(16)),
+    Column("recipient", String(16)),
+    Column("kind", String(16), nullable=False),
+    Column("amount", Float),
+    Column("currency", String(8)),
+    Column("qualifier", String(8)),
+    Column("amount_usd", Float),
+    Column("amount_eur", Float),
+    Column("rate_date", String(10)),
+    Column("rate_source", String(16)),
+    Column("counted_usd", Float),
+    Column("increment", Float),
+    Column("quantity", Integer),
+    Column("item", Text),
+    Column("aid_type", String(16)),
+    Column("instrument", String(16)),
+    Column("sector", Text),
+    Column("channel", Text),
+    Column("status", String(16), nullable=False),
+    Column("scope", String(16)),
+    Column("date", String(10)),
+    Column("last_date", String(10)),
+    Column("announced_by", Text),
+    Column("sources", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("parent_entry_id", String(12)),
+    Column("counts_toward_total", Boolean, nullable=False),
+    Column("rejected", Boolean, nullable=False),
+    Column("currency_unconverted", Boolean, nullable=False),
+    Column("conflicts", Text, nullable=False),  # JSON list
+    Column("stage_history", Text, nullable=False),  # JSON list
+    Index("ix_entries_donor", "donor"),
+    Index("ix_entries_date", "date"),
+)
+
+entry_members = Table(
+    "entry_members", metadata,
+    Column("entry_id", String(12), nullable=False),
+    Column("commitment_id", String(16), ForeignKey("commitments.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_entry_members_entry", "entry_id"),
+    Index("ix_entry_members_commitment", "commitment_id"),
+)
+
+reported_totals = Table(
+    "reported_totals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("donor", String(16)),
+    Column("amount", Float, nullable=False),
+    Column("currency", String(8)),
+    Column("qualifier", String(8)),
+    Column("as_of", String(10)),
+    Column("amount_usd", Float),
+    Column("commitment_ids", Text, nullable=False),  # JSON list
+    Column("documents", Text, nullable=False),  # JSON list
+    Index("ix_reported_totals_donor", "donor"),
+)
+
+# Reviewer decisions are never rewritten by reconciliation; they are keyed on commitment ids.
+decisions = Table(
+    "decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False),  # accept | reject | edit | merge | split
+    Column("commitment_ids", Text, nullable=False),  # JSON list
+    Column("values", Text),  # JSON object, for edit
+    Column("reviewer", Text, nullable=False),
+    Column("note", Text),
+    Column("created_at", String(32), nullable=False),
+)

@@ -1,0 +1,356 @@
+"""Reconciliation: many reported commitments -> one ledger entry per real commitment.
+
+Rules, in the order they apply (each is what `aidledger explain` reports):
+
+1. Running totals (scope cumulative) never become entries: they form a per-donor series of
+   reported totals, shown against the sum of itemised entries.
+2. Commitments are blocked by (donor, recipient, kind) and, within a block, taken in a canonical order
+   (date, document, position), so the result never depends on the order articles arrived in.
+3. A commitment joins an existing entry of its block when
+   - money: the amounts agree within 1% in the same currency, or within 2.5% in USD at the day's ECB
+     rate (covering stated conversions and rounding), and
+   - in kind: the same quantity and the same item head noun; services: the same item head noun, and
+   - the dates are within a year of each other (announce -> sign -> disburse), and
+   - the channels do not contradict each other.
+   Candidates are found by binary search on the USD amount: cost is near-linear in the ledger size.
+4. The stage of an entry is the furthest stage any source reports; every stage keeps its date and sources.
+5. Disagreements between sources (amounts within rounding, aid type, channel) are kept as conflicts.
+6. part_of entries link to the entry of their parent amount and do not count again; an increase
+   ("from $100m to $300m") counts its increment only.
+7. Reviewer decisions (reject, edit, merge, split) are applied last, keyed on commitment ids, so they
+   survive re-extraction and re-reconciliation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from aidledger.reconcile.currency import convert
+from aidledger.records import Status
+
+SAME_CURRENCY_TOLERANCE = 0.01
+USD_TOLERANCE = 0.025
+LIFECYCLE_DAYS = 400
+STAGES = [s.value for s in Status]
+
+
+@dataclass
+class Entry:
+    id: str
+    donor: str | None
+    recipient: str | None
+    kind: str
+    members: list[dict] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # commitment id -> why it joined
+    usd: float | None = None
+    parent_entry_id: str | None = None
+    counts: bool = True
+    rejected: bool = False
+    overrides: dict = field(default_factory=dict)
+
+    @property
+    def first(self) -> dict:
+        return self.members[0]
+
+    def summary(self) -> dict:
+        """The entry as a flat row: figure, stage, dates, conversions, conflicts, counts flag."""
+        lead = self._lead()
+        status = max((m["status"] for m in self.members), key=STAGES.index)
+        dates = sorted(d for d in (_date_of(m) for m in self.members) if d)
+        amount = self.overrides.get("amount", lead.get("amount"))
+        currency = self.overrides.get("currency", lead.get("currency"))
+        when = self.overrides.get("date", dates[0] if dates else None)
+        conv = convert(amount, currency, when)
+        increment = lead.get("increment")
+        counted = increment if increment else amount
+        counted_usd = convert(counted, currency, when).usd if counted is not None else None
+        row = {
+            "id": self.id, "donor": self.donor, "recipient": self.recipient, "kind": self.kind,
+            "amount": amount, "currency": currency, "qualifier": lead.get("qualifier"),
+            "amount_usd": conv.usd, "amount_eur": conv.eur, "rate_date": conv.rate_date, "rate_source": conv.source,
+            "counted_usd": counted_usd, "increment": increment,
+            "quantity": lead.get("quantity"), "item": lead.get("item"),
+            "aid_type": self._voted("aid_type"), "instrument": self._voted("instrument"),
+            "sector": self._voted("sector"), "channel": self._voted("channel"),
+            "status": self.overrides.get("status", status), "scope": lead.get("scope"),
+            "date": when, "last_date": dates[-1] if dates else None,
+            "announced_by": self._voted("announced_by"),
+            "sources": len({m["document_id"] for m in self.members}), "mentions": len(self.members),
+            "parent_entry_id": self.parent_entry_id,
+            "counts_toward_total": self.counts and not self.rejected,
+            "rejected": self.rejected, "conflicts": self.conflicts(),
+            "currency_unconverted": amount is not None and conv.source is None,
+        }
+        for name, value in self.overrides.items():
+            if name in row and name not in ("amount", "currency", "date", "status"):
+                row[name] = value
+        return row
+
+    def _lead(self) -> dict:
+        """The most informative member: a new-money report with the most filled fields."""
+        return max(self.members, key=lambda m: (m.get("scope") == "new", sum(v is not None for v in m.values()),
+                                                -self.members.index(m)))
+
+    def _voted(self, name: str):
+        if name in self.overrides:
+            return self.overrides[name]
+        counts: dict = defaultdict(int)
+        for m in self.members:
+            if m.get(name) is not None:
+                counts[m[name]] += 1
+        return max(sorted(counts), key=lambda v: counts[v]) if counts else None
+
+    def conflicts(self) -> list[dict]:
+        out = []
+        amounts = sorted({(m.get("amount"), m.get("currency")) for m in self.members if m.get("amount")},
+                         key=lambda x: (x[1] or "", x[0]))
+        by_currency: dict = defaultdict(set)
+        for a, c in amounts:
+            by_currency[c].add(a)
+        for c, values in sorted(by_currency.items(), key=lambda x: x[0] or ""):
+            if len(values) > 1:
+                out.append({"field": "amount", "values": [f"{c} {v:,.0f}" for v in sorted(values)]})
+        for name in ("aid_type", "channel", "quantity"):
+            values = sorted({str(m.get(name)) for m in self.members if m.get(name) is not None})
+            if len(values) > 1:
+                out.append({"field": name, "values": values})
+        return out
+
+    def stage_history(self) -> list[dict]:
+        stages: dict[str, dict] = {}
+        for m in self.members:
+            s = stages.setdefault(m["status"], {"stage": m["status"], "date": None, "sources": []})
+            d = _date_of(m)
+            if d and (s["date"] is None or d < s["date"]):
+                s["date"] = d
+            if m["document_id"] not in s["sources"]:
+                s["sources"].append(m["document_id"])
+        return sorted(stages.values(), key=lambda s: STAGES.index(s["stage"]))
+
+
+@dataclass
+class ReportedTotal:
+    donor: str | None
+    amount: float
+    currency: str | None
+    qualifier: str | None
+    as_of: str | None
+    usd: float | None
+    commitment_ids: list[str]
+    documents: list[str]
+
+
+@dataclass
+class Reconciliation:
+    entries: list[Entry]
+    totals: list[ReportedTotal]
+
+
+def reconcile(commitments: list[dict], decisions: list[dict] | None = None) -> Reconciliation:
+    """Group commitment rows (as stored, plus `published`) into entries and reported totals."""
+    ordered = sorted(commitments, key=_canonical)
+    running = [c for c in ordered if c.get("scope") == "cumulative"]
+    itemised = [c for c in ordered if c.get("scope") != "cumulative"]
+    blocks: dict[tuple, list[dict]] = defaultdict(list)
+    for c in itemised:
+        blocks[(c.get("donor"), c.get("recipient"), c["kind"])].append(c)
+    entries: list[Entry] = []
+    for key in sorted(blocks, key=lambda k: tuple(str(x) for x in k)):
+        entries.extend(_cluster_block(blocks[key]))
+    _link_parts(entries)
+    entries = apply_decisions(entries, decisions or [])
+    return Reconciliation(entries, _reported_totals(running))
+
+
+def _canonical(c: dict) -> tuple:
+    return (_date_of(c) or "9999", c.get("published") or "9999", c["document_id"], c.get("span_start") or 0, c["id"])
+
+
+def _date_of(c: dict) -> str | None:
+    return c.get("date") or c.get("published")
+
+
+def _cluster_block(rows: list[dict]) -> list[Entry]:
+    entries: list[Entry] = []
+    index: list[tuple[float, int]] = []  # (usd amount, entry position) kept sorted for money
+    by_key: dict[tuple, list[int]] = defaultdict(list)  # in_kind/service: (head, quantity) -> entries
+    for row in rows:
+        if row["kind"] == "money":
+            pos, reason = _match_money(row, entries, index)
+        else:
+            pos, reason = _match_item(row, entries, by_key)
+        if pos is None:
+            entries.append(Entry(_entry_id(row), row.get("donor"), row.get("recipient"), row["kind"]))
+            pos, reason = len(entries) - 1, "first report"
+            _index_entry(row, pos, index, by_key)
+        entries[pos].members.append(row)
+        entries[pos].reasons[row["id"]] = reason
+    return entries
+
+
+def _usd(row: dict) -> float | None:
+    return convert(row.get("amount"), row.get("currency"), _date_of(row)).usd
+
+
+def _index_entry(row: dict, pos: int, index: list, by_key: dict) -> None:
+    if row["kind"] == "money":
+        usd = _usd(row)
+        if usd is not None:
+            bisect.insort(index, (usd, pos))
+    else:
+        by_key[_item_key(row)].append(pos)
+
+
+def _match_money(row: dict, entries: list[Entry], index: list) -> tuple[int | None, str]:
+    usd = _usd(row)
+    candidates: list[tuple[float, int, str]] = []
+    if usd:
+        lo = bisect.bisect_left(index, (usd * (1 - USD_TOLERANCE), -1))
+        hi = bisect.bisect_right(index, (usd * (1 + USD_TOLERANCE), len(entries) + 1))
+        for entry_usd, pos in index[lo:hi]:
+            candidates.append((abs(entry_usd - usd) / usd, pos, "amount within rounding in USD at the day's rate"))
+    for pos, entry in enumerate(entries):  # stated conversions and unconvertible currencies: exact scan
+        if usd is None or any(m.get("alt_amount") for m in entry.members) or row.get("alt_amount"):
+            reason = _same_figure(row, entry)
+            if reason:
+                candidates.append((0.0, pos, reason))
+    for diff, pos, reason in sorted(candidates, key=lambda c: (c[0], c[1])):
+        entry = entries[pos]
+        if _dates_close(row, entry) and _channels_agree(row, entry) and _not_same_document_other_figure(row, entry):
+            same = _same_figure(row, entry)
+            return pos, same or reason
+    return None, ""
+
+
+def _same_figure(row: dict, entry: Entry) -> str | None:
+    mine = [(row.get("amount"), row.get("currency")), (row.get("alt_amount"), row.get("alt_currency"))]
+    for m in entry.members:
+        theirs = [(m.get("amount"), m.get("currency")), (m.get("alt_amount"), m.get("alt_currency"))]
+        for a, c in mine:
+            for b, d in theirs:
+                if a and b and c == d and abs(a - b) <= SAME_CURRENCY_TOLERANCE * max(a, b):
+                    return f"same figure {c} {b:,.0f} (within 1%)" if (a, c) == mine[0] and (b, d) == theirs[0] \
+                        else f"same figure through a stated conversion ({c} {b:,.0f})"
+    return None
+
+
+def _not_same_document_other_figure(row: dict, entry: Entry) -> bool:
+    """Two different figures in one article are two commitments, however close their amounts."""
+    return not any(m["document_id"] == row["document_id"] for m in entry.members)
+
+
+def _dates_close(row: dict, entry: Entry) -> bool:
+    mine = _date_of(row)
+    if not mine:
+        return True
+    for m in entry.members:
+        theirs = _date_of(m)
+        if not theirs or abs(_days(mine, theirs)) <= LIFECYCLE_DAYS:
+            return True
+    return False
+
+
+def _days(a: str, b: str) -> int:
+    return (_as_date(a) - _as_date(b)).days
+
+
+def _as_date(value: str) -> date:
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 7, parts[2] if len(parts) > 2 else 15)
+
+
+def _channels_agree(row: dict, entry: Entry) -> bool:
+    mine = (row.get("channel") or "").lower()
+    if not mine:
+        return True
+    others = {(m.get("channel") or "").lower() for m in entry.members if m.get("channel")}
+    return not others or any(set(mine.split()) & set(o.split()) for o in others)
+
+
+def _item_key(row: dict) -> tuple:
+    head = (row.get("item") or "").lower().split()[-1:] or [""]
+    return (head[0].rstrip("s"), row.get("quantity"))
+
+
+def _match_item(row: dict, entries: list[Entry], by_key: dict) -> tuple[int | None, str]:
+    for pos in by_key.get(_item_key(row), []):
+        entry = entries[pos]
+        if _dates_close(row, entry) and _not_same_document_other_figure(row, entry):
+            what = "same quantity and item" if row["kind"] == "in_kind" else "same service"
+            return pos, f"{what} ({row.get('quantity') or ''} {_item_key(row)[0]}) within a year"
+    return None, ""
+
+
+def _entry_id(row: dict) -> str:
+    return "e" + hashlib.sha256(row["id"].encode()).hexdigest()[:11]
+
+
+def _link_parts(entries: list[Entry]) -> None:
+    """part_of entries point at their parent's entry and stop counting; orphans keep counting."""
+    by_doc: dict[tuple, Entry] = {}
+    for e in entries:
+        for m in e.members:
+            if m.get("amount") and m.get("scope") != "part_of":
+                by_doc[(m["document_id"], m.get("donor"), m.get("amount"))] = e
+    for e in entries:
+        lead = e.first
+        if lead.get("scope") == "part_of" and lead.get("parent_amount"):
+            parent = by_doc.get((lead["document_id"], lead.get("donor"), lead["parent_amount"]))
+            if parent is not None and parent is not e:
+                e.parent_entry_id = parent.id
+                e.counts = False
+
+
+def apply_decisions(entries: list[Entry], decisions: list[dict]) -> list[Entry]:
+    """Reviewer decisions, oldest first: reject / accept / edit an entry, merge two, split one member out."""
+    for d in sorted(decisions, key=lambda d: (d.get("created_at") or "", d.get("id") or 0)):
+        owner = {m["id"]: e for e in entries for m in e.members}
+        targets = [owner[c] for c in d.get("commitment_ids", []) if c in owner]
+        if not targets:
+            continue  # the commitments it named are gone (re-extraction changed them): keep it stored, skip it
+        action, entry = d["action"], targets[0]
+        if action == "reject":
+            entry.rejected = True
+        elif action == "accept":
+            entry.rejected = False
+        elif action == "edit":
+            entry.overrides.update(d.get("values") or {})
+        elif action == "merge":
+            for other in targets[1:]:
+                if other is not entry:
+                    entry.members.extend(other.members)
+                    entry.reasons.update({m["id"]: "merged by a reviewer" for m in other.members})
+                    entries.remove(other)
+        elif action == "split":
+            for cid in d.get("commitment_ids", [])[:1]:
+                member = next(m for m in entry.members if m["id"] == cid)
+                if len(entry.members) > 1:
+                    entry.members.remove(member)
+                    new = Entry(_entry_id(member), member.get("donor"), member.get("recipient"), member["kind"],
+                                [member], {cid: "split out by a reviewer"})
+                    entries.append(new)
+    return entries
+
+
+def _reported_totals(rows: list[dict]) -> list[ReportedTotal]:
+    """Running totals, one point per (donor, figure), with every source that reported it."""
+    points: list[ReportedTotal] = []
+    for row in rows:
+        usd = _usd(row)
+        same = next((p for p in points if p.donor == row.get("donor") and p.currency == row.get("currency")
+                     and abs(p.amount - row["amount"]) <= SAME_CURRENCY_TOLERANCE * p.amount), None) \
+            if row.get("amount") else None
+        if same is not None:
+            same.commitment_ids.append(row["id"])
+            if row["document_id"] not in same.documents:
+                same.documents.append(row["document_id"])
+            continue
+        if row.get("amount") is None:
+            continue
+        points.append(ReportedTotal(row.get("donor"), row["amount"], row.get("currency"), row.get("qualifier"),
+                                    _date_of(row), usd, [row["id"]], [row["document_id"]]))
+    return points

@@ -1,0 +1,62 @@
+"""Amounts in USD and EUR at the ECB reference rate of the announcement date.
+
+CurrencyConverter ships the ECB's daily rates since 1999 inside its package (no network). Weekends and
+holidays fall back to the nearest earlier rate, and dates past the shipped range to its last rate; the
+rate date actually used is returned with the rate, so the ledger states what it did. Currencies the
+ECB does not publish (UAH among them) are returned as None: flagged, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Converted:
+    usd: float | None
+    eur: float | None
+    rate_date: str | None  # the ECB date whose rate was used
+    source: str | None  # "ECB" or None when not convertible
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+
+
+def convert(amount: float | None, currency: str | None, on: str | None) -> Converted:
+    """`amount` of `currency` on date `on` (YYYY, YYYY-MM or YYYY-MM-DD) in USD and EUR."""
+    if amount is None or currency is None:
+        return Converted(None, None, None, None)
+    c = _converter()
+    if currency not in c.currencies:
+        return Converted(None, None, None, None)
+    day = _rate_day(on, currency)
+    usd = amount if currency == "USD" else c.convert(amount, currency, "USD", date=day)
+    eur = amount if currency == "EUR" else c.convert(amount, currency, "EUR", date=day)
+    return Converted(round(usd, 2), round(eur, 2), day.isoformat(), "ECB")
+
+
+def _rate_day(on: str | None, currency: str) -> date:
+    """The announcement day; a month or year means its middle; no date means the newest rate."""
+    bounds = _converter().bounds
+    last = min(bounds["USD"].last_date, bounds[currency].last_date) if currency != "EUR" else bounds["USD"].last_date
+    if not on:
+        return _last_weekday(last)
+    parts = on.split("-")
+    year = int(parts[0])
+    month = int(parts[1]) if len(parts) > 1 else 7
+    day = int(parts[2]) if len(parts) > 2 else (15 if len(parts) > 1 else 1)
+    return min(_last_weekday(date(year, month, day)), last)
+
+
+def _last_weekday(d: date) -> date:
+    from datetime import timedelta
+
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d

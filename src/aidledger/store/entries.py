@@ -1,0 +1,178 @@
+"""Writing and reading the reconciled ledger: entries, members, reported totals, decisions."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from aidledger.errors import AidledgerError
+from aidledger.reconcile import reconcile
+from aidledger.records import Status
+from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
+    reported_totals
+
+STAGES = [s.value for s in Status]
+TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "status": entries.c.status,
+                    "channel": entries.c.channel, "kind": entries.c.kind, "recipient": entries.c.recipient}
+
+
+def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
+    """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count."""
+    with engine.begin() as conn:
+        rows = _commitment_rows(conn, donors)
+        result = reconcile(rows, _decision_rows(conn))
+        _delete_donors(conn, donors)
+        for entry in result.entries:
+            row = entry.summary()
+            row["conflicts"] = json.dumps(row["conflicts"])
+            row["stage_history"] = json.dumps(entry.stage_history())
+            conn.execute(insert(entries).values(**{c.name: row.get(c.name) for c in entries.columns}))
+            conn.execute(insert(entry_members), [
+                {"entry_id": entry.id, "commitment_id": m["id"], "reason": entry.reasons[m["id"]]}
+                for m in entry.members])
+        for t in result.totals:
+            conn.execute(insert(reported_totals).values(
+                donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,
+                amount_usd=t.usd, commitment_ids=json.dumps(t.commitment_ids), documents=json.dumps(t.documents)))
+        return len(result.entries)
+
+
+def _commitment_rows(conn: Connection, donors) -> list[dict]:
+    q = select(commitments, documents.c.published, documents.c.source.label("doc_source"),
+               evidence.c.start.label("span_start")).join(
+        documents, documents.c.id == commitments.c.document_id).join(
+        evidence, (evidence.c.commitment_id == commitments.c.id) & evidence.c.is_primary)
+    if donors is not None:
+        q = q.where(_donor_in(commitments.c.donor, donors))
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _donor_in(column, donors):
+    named = [d for d in donors if d is not None]
+    cond = column.in_(named)
+    return cond | column.is_(None) if None in donors else cond
+
+
+def _decision_rows(conn: Connection) -> list[dict]:
+    out = []
+    for r in conn.execute(select(decisions).order_by(decisions.c.id)):
+        d = dict(r._mapping)
+        d["commitment_ids"] = json.loads(d["commitment_ids"])
+        d["values"] = json.loads(d["values"]) if d["values"] else {}
+        out.append(d)
+    return out
+
+
+def _delete_donors(conn: Connection, donors) -> None:
+    if donors is None:
+        for table in (entry_members, entries, reported_totals):
+            conn.execute(delete(table))
+        return
+    ids = select(entries.c.id).where(_donor_in(entries.c.donor, donors))
+    conn.execute(delete(entry_members).where(entry_members.c.entry_id.in_(ids)))
+    conn.execute(delete(entries).where(_donor_in(entries.c.donor, donors)))
+    conn.execute(delete(reported_totals).where(_donor_in(reported_totals.c.donor, donors)))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def list_entries(engine: Engine, donor=None, since=None, until=None, status=None, kind=None, counted_only=False,
+                 limit=None) -> list[dict]:
+    q = select(entries)
+    for col, value in (("donor", donor), ("status", status), ("kind", kind)):
+        if value:
+            q = q.where(entries.c[col] == value)
+    if since:
+        q = q.where(entries.c.date >= since)
+    if until:
+        q = q.where(entries.c.date <= until + "\uffff")
+    if counted_only:
+        q = q.where(entries.c.counts_toward_total)
+    q = q.order_by(entries.c.date.desc().nullslast(), entries.c.id)
+    if limit:
+        q = q.limit(limit)
+    with engine.connect() as conn:
+        return [_decode(dict(r._mapping)) for r in conn.execute(q)]
+
+
+def get_entry(engine: Engine, entry_id: str) -> dict | None:
+    """An entry with its sources: every member commitment, its reason for joining, document and evidence."""
+    with engine.connect() as conn:
+        row = conn.execute(select(entries).where(entries.c.id.startswith(entry_id))).first()
+        if row is None:
+            return None
+        out = _decode(dict(row._mapping))
+        q = select(entry_members.c.reason, commitments, documents.c.title, documents.c.source, documents.c.url,
+                   documents.c.published).join(commitments, commitments.c.id == entry_members.c.commitment_id).join(
+            documents, documents.c.id == commitments.c.document_id).where(entry_members.c.entry_id == out["id"])
+        out["members"] = []
+        for m in conn.execute(q.order_by(documents.c.published, commitments.c.id)):
+            member = dict(m._mapping)
+            member["evidence"] = [dict(e._mapping) for e in conn.execute(
+                select(evidence).where(evidence.c.commitment_id == member["id"]).order_by(
+                    evidence.c.is_primary.desc(), evidence.c.start))]
+            out["members"].append(member)
+        return out
+
+
+def _decode(row: dict) -> dict:
+    for key in ("conflicts", "stage_history"):
+        if isinstance(row.get(key), str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def totals(engine: Engine, by: str = "donor", threshold: str = "announced", currency: str = "usd") -> list[dict]:
+    """Sums of counted entries at or past the `threshold` stage, grouped by a dimension or by month."""
+    if threshold not in STAGES:
+        raise AidledgerError(f"unknown stage {threshold!r} (use one of: {', '.join(STAGES)})")
+    if by == "month":
+        key = func.substr(entries.c.date, 1, 7)
+    elif by in TOTAL_DIMENSIONS:
+        key = TOTAL_DIMENSIONS[by]
+    else:
+        raise AidledgerError(f"cannot total by {by!r} (use month or one of: {', '.join(TOTAL_DIMENSIONS)})")
+    value = entries.c.counted_usd if currency == "usd" else entries.c.amount_eur
+    stages = STAGES[STAGES.index(threshold):]
+    q = (select(key.label("key"), func.sum(value).label("total"), func.count().label("entries"),
+                func.sum(func.coalesce(entries.c.sources, 0)).label("sources"))
+         .where(entries.c.counts_toward_total, entries.c.status.in_(stages), entries.c.kind == "money")
+         .group_by(key).order_by(func.sum(value).desc()))
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def reported_series(engine: Engine, donor: str | None = None) -> list[dict]:
+    """Per donor: each reported running total, and the sum of itemised counted entries up to its date."""
+    with engine.connect() as conn:
+        q = select(reported_totals).order_by(reported_totals.c.donor, reported_totals.c.as_of)
+        if donor:
+            q = q.where(reported_totals.c.donor == donor)
+        points = [dict(r._mapping) for r in conn.execute(q)]
+        itemised: dict = defaultdict(list)
+        for r in conn.execute(select(entries.c.donor, entries.c.date, entries.c.counted_usd).where(
+                entries.c.counts_toward_total, entries.c.kind == "money")):
+            itemised[r.donor].append((r.date or "", r.counted_usd or 0.0))
+    for p in points:
+        upto = sum(v for d, v in itemised[p["donor"]] if not p["as_of"] or d <= p["as_of"] + "\uffff")
+        p["itemised_usd"] = round(upto, 2)
+        p["gap_usd"] = round(p["amount_usd"] - upto, 2) if p["amount_usd"] is not None else None
+        p["commitment_ids"] = json.loads(p["commitment_ids"])
+        p["documents"] = json.loads(p["documents"])
+    return points
+
+
+def add_decision(engine: Engine, action: str, commitment_ids: list[str], reviewer: str, values=None,
+                 note=None) -> int:
+    if action not in ("accept", "reject", "edit", "merge", "split"):
+        raise AidledgerError(f"unknown review action {action!r} (use accept, reject, edit, merge or split)")
+    with engine.begin() as conn:
+        result = conn.execute(insert(decisions).values(
+            action=action, commitment_ids=json.dumps(commitment_ids), values=json.dumps(values or {}),
+            reviewer=reviewer, note=note, created_at=datetime.now(timezone.utc).isoformat()))
+        return result.inserted_primary_key[0]

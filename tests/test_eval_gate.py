@@ -1,0 +1,47 @@
+"""The evaluation gate (like trafilatura's): extraction quality may not drop below pinned floors.
+
+Seeds: every gold commitment found, no false positive, no trap hit.
+Dev corpus: per-kind F1 and attribute accuracy at least the floors in corpus/dev/baseline.json.
+Raise a floor when the extractor improves; never lower one to make a change pass.
+"""
+
+import json
+
+import pytest
+
+from aidledger.evaluate import evaluate_folder
+
+from conftest import DEV, SEED_GOLD, SEEDS
+
+
+def test_seeds_are_all_found_with_no_false_positive(seed_gold):
+    report = evaluate_folder(SEED_GOLD, SEEDS)
+    scores = report.scores()
+    assert report.misses == []
+    assert report.false_positives == []
+    assert report.trap_hits == []
+    assert scores["money"]["tp"] == 6
+    assert scores["attribute_accuracy"] >= 0.90
+
+
+def test_dev_corpus_stays_above_its_baseline():
+    baseline = json.loads((DEV / "baseline.json").read_text())
+    scores = evaluate_folder(DEV / "gold.json", DEV / "docs").scores()
+    for kind in ("money", "in_kind", "service"):
+        assert scores[kind]["f1"] >= baseline[kind]["f1"], (kind, scores[kind])
+    assert scores["attribute_accuracy"] >= baseline["attribute_accuracy"]
+    assert scores["trap_hits"] <= baseline["trap_hits"]
+
+
+def test_scorer_counts_a_wrong_amount_as_miss_and_false_positive(seed_gold):
+    """The gate must be able to fail: a shifted amount is both a miss and a false positive."""
+    from aidledger.evaluate import score
+
+    doc = "002_6c193443f738ebda.txt"
+    golds = {"documents": {doc: {}}, "commitments": [g for g in seed_gold["commitments"]
+                                                      if g["doc"] == doc and g["kind"] == "money"][:1],
+             "not_commitments": []}
+    wrong = dict(golds["commitments"][0], amount=golds["commitments"][0]["amount"] * 2, span=[0, 1])
+    report = score(golds, {doc: [wrong]}, {doc: (SEEDS / doc).read_text("utf-8")})
+    assert report.scores()["money"]["tp"] == 0
+    assert len(report.misses) == 1 and len(report.false_positives) == 1
