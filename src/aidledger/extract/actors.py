@@ -33,7 +33,9 @@ PRIVATE_NOUNS = (
 # Private donors named without a demonym.
 PRIVATE_FORMS = re.compile(
     r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd|Group|Holdings|Co\.)"
-    r"|\bprivate (?:donors|companies|firms|sector|businesses)\b"
+    r"|\bprivate (?:donors|companies|firms|sector|businesses|individuals)\b"
+    r"|\b(?:a |the )?(?:crowdfunding|crowd-funding|fundraising|fund-raising) (?:campaign|drive|platform|effort)\b"
+    r"|\b(?:charity|charities|fundraiser|volunteers|philanthropists|diaspora groups?)\b"
 )
 
 
@@ -82,6 +84,9 @@ def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
     for p in data.get("officials", []):
         for form in [p["name"]] + list(p.get("aliases", [])):
             add(form, _Entry(p["code"], "official", p["name"], p.get("role"), _iso(p.get("from")), _iso(p.get("to"))))
+    for amb in data.get("ambiguous_forms", []):
+        if not amb.get("candidates"):  # a phrase that swallows a name inside it ("Latin America")
+            table[amb["form"]] = [_Entry("", "blocker", amb["form"])]
     pattern = re.compile(r"(?<![\w-])" + alternation(table) + r"(?![\w-]|\.\w)")
     return pattern, table
 
@@ -90,6 +95,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
 
 
+_CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)")  # "US$ 20 million", "U.S. dollars" name a currency
 _GOV_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(GOVERNMENT_NOUNS, key=len, reverse=True)) + r")\b", re.I)
 _PRIVATE_AFTER = re.compile(
     r"\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(sorted(PRIVATE_NOUNS, key=len, reverse=True)) + r")\b"
@@ -100,9 +106,10 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
     """Actors mentioned in `text` (spans shifted by `offset`); `on` (YYYY-MM-DD) picks officials in office."""
     pattern, table = _gazetteer()
     actors: list[Actor] = []
+    text = text.replace("’", "'")  # same length, so spans stay valid
     for m in pattern.finditer(text):
         entry = _pick(table[m.group()], on)
-        if entry is None:
+        if entry is None or entry.kind == "blocker" or _CURRENCY_AFTER.match(text, m.end()):
             continue
         actor = _actor(entry, m, text, offset)
         if actor is not None:

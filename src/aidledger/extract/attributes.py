@@ -17,7 +17,8 @@ from aidledger.extract.text import Sentence, Token
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
 UKRAINE_MARKERS = re.compile(r"\b(?:Ukraine|Ukrainian|Ukrainians|Kyiv|Kiev|Kyiv's|Ukraine's|Zelensk\w*)\b")
 _PP_BEFORE = re.compile(
-    r"(?:\b(?:to|for|in|with|into|towards|against|on|at|via|through|under|within|alongside|from|of)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:\b(?:to|for|in|with|into|towards|against|on|at|via|through|under|within|alongside|from|of|by|"
+    r"between|than|like|unlike|including|after|before)\s+(?:the\s+|a\s+|an\s+)?"
     r"|counterpart\s+)$",
     re.I,
 )
@@ -62,6 +63,10 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     agent = _passive_agent(sentence, givers, target_end)
     if agent is not None:
         return agent
+    if frame is not None and frame.inner is not None and frame.inner.role == "receive":
+        source = _giver_after(givers, tokens[frame.inner.index].end, target_end + 80)
+        if source is not None:  # "Ukraine received the tranche of the IMF", "got $1bn from Japan"
+            return source
     anchor = target_start
     if frame is not None and frame.outer is not None:
         anchor = min(anchor, tokens[frame.inner.index].start)
@@ -72,6 +77,11 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return subject
     source = _source_after(sentence, givers, target_end)
     return source
+
+
+def _giver_after(givers: list[Actor], start: int, end: int) -> Actor | None:
+    after = [a for a in givers if start <= a.start < end]
+    return after[0] if after else None
 
 
 def _thank_object(frame: Frame, givers: list[Actor], tokens: list[Token], target: int) -> Actor | None:
@@ -97,7 +107,9 @@ def thank_donor(sentence: Sentence, actors: list[Actor], target: int) -> Actor |
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
     tail = sentence.text[target_end - sentence.start:]
     m = re.match(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|granted|donated|sent|supplied|financed|"
-                 r"funded|offered|disbursed|delivered|approved|committed|contributed|announced)\s+by\s+(?:the\s+)?", tail)
+                 r"funded|offered|disbursed|delivered|approved|committed|contributed|announced|guaranteed|backed|"
+                 r"underwritten|covered|agreed|signed|made available|paid|promised|transferred|extended|"
+                 r"earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?", tail)
     if not m:
         return None
     pos = target_end + m.end()
@@ -132,23 +144,41 @@ def _source_after(sentence: Sentence, givers: list[Actor], target_end: int) -> A
 
 
 def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
-    before = sentence.text[max(0, actor.start - sentence.start - 22):actor.start - sentence.start].lower()
-    return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+)?$", before))
+    """'through the World Bank', 'via Office of the UN High Commissioner', 'to the NATO trust fund'."""
+    before = sentence.text[max(0, actor.start - sentence.start - 40):actor.start - sentence.start]
+    return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
+                          r"(?:(?:[A-Z][\w'-]*|of|the|for)\s+){0,5}$", before))
 
 
 # ---------------------------------------------------------------- recipient and channel
 
 
+# Beneficiaries that are not countries in the gazetteer but are plainly not Ukraine.
+OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|border security|the border|"
+                                 r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova))\b")
+
+
+def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
+    """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
+    tail = sentence.text[target_end - sentence.start:]
+    cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
+    tail = tail[: cut.start()] if cut else tail
+    for m in re.finditer(r"\b(?:to|for|towards)\s+(?:[a-z]+\s+){0,2}?(?:the\s+)?", tail[:60]):
+        pos = target_end + m.end()
+        for a in actors:
+            if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:
+                return a.code
+        if OTHER_BENEFICIARIES.match(tail, m.end()):
+            return "OTHER"
+    return None
+
+
 def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int,
                   default: str | None) -> str | None:
     """An explicit 'to/for <country>' after the figure, else Ukraine if the sentence names it, else the default."""
-    tail = sentence.text[target_end - sentence.start:]
-    explicit = re.match(r"[^.;$€£¥]{0,50}?\b(?:to|for)\s+(?:the\s+)?", tail)
-    if explicit:
-        pos = target_end + explicit.end()
-        for a in actors:
-            if a.kind in ("country", "capital", "demonym") and 0 <= a.start - pos < 2 and a.code != donor:
-                return a.code
+    explicit = explicit_recipient(sentence, actors, donor, target_end)
+    if explicit is not None:
+        return explicit
     for a in actors:
         if a.kind == "country" and a.code != donor and a.code not in ("UKR", "RUS") and _double_object(sentence, a):
             return a.code

@@ -36,7 +36,16 @@ class _Context:
     default_recipient: str | None
     main_donor: Actor | None
     last_donor: Actor | None = None
+    last_status: str | None = None  # for "The package includes ..." and list items under a lead-in
+    lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
+    figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     last_line: int = -1
+    trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
+
+    def note(self, start: int, end: int, decision: str, reason: str) -> None:
+        if self.trace is not None:
+            self.trace.append({"figure": self.text[start:end], "span": [start, end], "decision": decision,
+                               "reason": reason})
 
 
 @lru_cache(maxsize=1)
@@ -58,11 +67,15 @@ def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 def extract(text: str, published: str | None = None, doc_id: str = "doc",
-            recipients: tuple[str, ...] = FOCUS_RECIPIENTS) -> list[Commitment]:
-    """All assistance commitments in one article, each with its evidence span."""
+            recipients: tuple[str, ...] = FOCUS_RECIPIENTS, trace: list | None = None) -> list[Commitment]:
+    """All assistance commitments in one article, each with its evidence span.
+
+    Pass a list as `trace` to receive, for every figure considered, what was decided and why.
+    """
     published = published or publication_date(text)
     sentences = split_sentences(text)
-    ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None)
+    ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
+                   trace=trace)
     ctx.main_donor = _main_donor(sentences, published)
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
@@ -70,9 +83,14 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         if not flt.search(sentence.text):
             _remember_donor(ctx, sentence)
             continue
-        for record in _sentence_records(ctx, sentence):
+        records = _sentence_records(ctx, sentence)
+        for record in records:
+            titleish = sentence.titleish and not _is_list_item(sentence)
             if record.recipient in recipients or record.recipient is None and None in recipients:
-                found.append((record, sentence.titleish))
+                found.append((record, titleish))
+            else:
+                ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
+                         f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
     return _merge_repeats(found)
 
@@ -97,19 +115,33 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
     ctx.last_line = sentence.line
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·]|\(?[a-z0-9]{1,2}[.)])\s+")
+
+
+def _is_list_item(sentence: Sentence) -> bool:
+    return bool(_LIST_ITEM.match(sentence.text))
+
+
 def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     tokens = sentence.tokens()
     actors = find_actors(sentence.text, sentence.start, ctx.published)
     triggers = find_triggers(tokens)
+    if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
+        return _list_item_records(ctx, sentence, tokens, actors)
+    ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _blockers()[2].search(sentence.text):
+        ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
     money = find_money(sentence.text, sentence.start)
+    ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money]
+                         + [(g.start, g.end) for g in find_goods(sentence.text, sentence.start)])
     records = _money_records(ctx, sentence, tokens, actors, triggers, money)
     taken = [(m.start, m.alt_end or m.end) for m in money]
     records += _item_records(ctx, sentence, tokens, actors, triggers, taken)
     for r in records:
         if r.donor:
             ctx.last_donor = next((a for a in actors if a.code == r.donor), ctx.last_donor)
+        ctx.last_status = r.status.value
     return records
 
 
@@ -118,21 +150,29 @@ def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
 
 def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) -> list[Commitment]:
     out = []
-    skip: set[int] = set()
+    explicit = {attrs.explicit_recipient(sentence, actors, None, m.alt_end or m.end) for m in money} - {None}
+    several = len(explicit) >= 2  # "$95bn, including $61bn for Ukraine and $26bn for Israel"
     for i, m in enumerate(money):
-        if i in skip or m.amount < MIN_AMOUNT:
+        if m.amount < MIN_AMOUNT:
+            ctx.note(m.start, m.end, "dropped", "too small to be state aid")
             continue
         increment = None
         nxt = money[i + 1] if i + 1 < len(money) else None
-        if m.preceded_by_from and nxt and _joined_by(sentence, m, nxt, "to"):
-            continue  # "from $100m to $300m": the old figure is not new money
+        old = m.preceded_by_from and nxt and _joined_by(sentence, m, nxt, "to")
         if nxt and _joined_by(sentence, m, nxt, "from") and nxt.currency == m.currency and nxt.amount < m.amount:
-            increment, _ = m.amount - nxt.amount, skip.add(i + 1)
+            increment = m.amount - nxt.amount
         prev = money[i - 1] if i else None
         if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
             increment = m.amount - prev.amount
+        prev_to = i > 0 and _joined_by(sentence, money[i - 1], m, "from")
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
+        if record is not None and several and attrs.explicit_recipient(
+                sentence, actors, None, m.alt_end or m.end) is None:
+            ctx.note(m.start, m.end, "dropped", "a total for several recipients")
+            continue
         if record is not None:
+            if old or prev_to:  # "from $100m to $300m": the old figure is the previous commitment
+                record = replace(record, scope=Scope.PREVIOUS, increment=None)
             out.append(record)
     return out
 
@@ -145,15 +185,15 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
     index = _token_at(tokens, m.start)
     if _blocked(sentence, m, triggers, tokens, index):
-        return None
+        return ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m):
-        return None
+        return ctx.note(m.start, m.end, "dropped", "no commitment verb and no aid noun governs it")
     if _cancelled(tokens, frame, index):
-        return None
+        return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
     donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
     if donor is None:
-        return None
+        return ctx.note(m.start, m.end, "dropped", "no donor found")
     currency, inferred = resolve_currency(m.currency, donor.code)
     alt_currency = resolve_currency(m.alt_currency, donor.code)[0] if m.alt_currency else None
     window = _clause_window(sentence, money, m)
@@ -162,7 +202,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     over_perfect = m.qualifier == "over" and frame is not None and frame.tense == "past" and frame.outer.role == "provide"
     scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
     parent = _parent_amount(money, m) if scope == "part_of" else None
-    status = frame.status if frame else ("delivered" if thanked else "announced")
+    status = (frame.status if frame else None) or ("delivered" if thanked else ctx.last_status or "announced")
     return _commitment(
         ctx, sentence, Kind.MONEY, donor, actors, frame, status, scope, clause, m.start, m.alt_end or m.end,
         amount=m.amount, currency=currency, qualifier=m.qualifier, amount_min=m.amount_min,
@@ -239,6 +279,37 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return max(0, len(tokens) - 1)
 
 
+def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
+    """(status, donor, part?) of a sentence that introduces a list ("The package includes:")."""
+    if not sentence.text.rstrip().endswith(":") or not triggers:
+        return None
+    frame = frame_for(tokens, triggers, len(tokens) - 1, False)
+    donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end) or ctx.last_donor \
+        or ctx.main_donor
+    if donor is None:
+        return None
+    part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
+    return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part)
+
+
+def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
+    """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
+    status, donor, part = ctx.lead_in
+    scope = "part_of" if part else "new"
+    out = []
+    for m in find_money(sentence.text, sentence.start):
+        if m.amount >= MIN_AMOUNT:
+            currency, inferred = resolve_currency(m.currency, donor.code)
+            out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
+                                   m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
+                                   currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
+    for g in find_goods(sentence.text, sentence.start):
+        out.append(_commitment(ctx, sentence, Kind.IN_KIND, donor, actors, None, status, scope, sentence.text,
+                               g.start, g.end, quantity=g.quantity, item=g.item, aid_type=g.aid_type,
+                               sector_hint=g.sector))
+    return out
+
+
 # ---------------------------------------------------------------- goods and services
 
 _HOSTILE = re.compile(r"\b(?:launched|fired|shot down|destroyed|killed|lost|captured|downed|struck|attacked|"
@@ -246,8 +317,7 @@ _HOSTILE = re.compile(r"\b(?:launched|fired|shot down|destroyed|killed|lost|capt
 
 
 def _item_records(ctx, sentence, tokens, actors, triggers, taken) -> list[Commitment]:
-    provides = [t for t in triggers if t.role in ("provide", "thank", "receive")]
-    if not provides:
+    if not any(t.role != "report" for t in triggers):
         return []
     out = []
     mentions = [g for g in find_goods(sentence.text, sentence.start) if not _overlaps(g, taken)]
@@ -267,25 +337,28 @@ def _overlaps(item: ItemMention, taken) -> bool:
 def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> Commitment | None:
     index = _token_at(tokens, item.start)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
-    if frame is None or frame.inner is None or frame.inner.role not in ("provide", "thank", "receive", "noun"):
-        return None
+    if frame is None or frame.inner is None:
+        return ctx.note(item.start, item.end, "dropped", "no provide verb governs it")
     verb_end = tokens[frame.inner.index].end
     if verb_end <= item.start and _HOSTILE.search(ctx.text[verb_end:item.start]):
-        return None
+        return ctx.note(item.start, item.end, "dropped", "a hostile act, not a delivery")
     if _cancelled(tokens, frame, index) or _blocked_item(sentence, item):
-        return None
+        return ctx.note(item.start, item.end, "dropped", "negated, discussed or about sanctions/losses")
     # services are vaguer than figures: their donor must be named in the sentence or its paragraph
     donor = _donor(ctx, sentence, actors, frame, tokens, item.start, item.end, fallback=item.kind == "in_kind")
     if donor is None:
-        return None
+        return ctx.note(item.start, item.end, "dropped", "no donor named in the sentence or paragraph")
     clause = sentence.text
     # the item's clause starts at its frame: a "previously" earlier in the sentence belongs to another figure
     clause_start = tokens[frame.outer.index].start if frame.outer else sentence.start
     scope, _ = attrs.scope_for(sentence, (clause_start, sentence.end), item.start, item.end, False, False)
+    if frame.inner.role == "part" and scope == "new":
+        scope = "part_of"
     aid_type = item.aid_type or (attrs.aid_type_for(clause) if item.kind == "service" else None)
     kind = Kind.IN_KIND if item.kind == "in_kind" else Kind.SERVICE
     return _commitment(
-        ctx, sentence, kind, donor, actors, frame, frame.status, scope, clause, item.start, item.end,
+        ctx, sentence, kind, donor, actors, frame, frame.status or ctx.last_status or "announced", scope, clause,
+        item.start, item.end,
         quantity=item.quantity, item=item.item, aid_type=aid_type, sector_hint=item.sector,
     )
 
@@ -304,7 +377,8 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
     channel = attrs.channel_for(sentence, actors, donor, start, end)
     announced_by = next((a.name for a in actors if a.kind == "official" and a.code == donor.code), None)
     date = _commitment_date(ctx, sentence, start, scope)
-    evidence = Evidence(ctx.doc_id, sentence.start, sentence.end, sentence.text, start, end)
+    ev_start, ev_end = _clause_span(ctx, sentence, start, end)
+    evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.text[ev_start:ev_end], start, end)
     return Commitment(
         kind=kind, donor=donor.code, recipient=recipient, status=Status(status), scope=Scope(scope),
         evidence=evidence, aid_type=AidType(aid_type) if aid_type else None,
@@ -312,6 +386,30 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
         donor_detail=donor.detail, qualifier=Qualifier(fields.pop("qualifier")) if "qualifier" in fields else None,
         **fields,
     )
+
+
+_CLAUSE_CUT = re.compile(r",\s|;\s|\s(?:and|while|whereas|but)\s|\s[—–-]\s")
+
+
+def _clause_span(ctx: _Context, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The evidence: the sentence, cut short of the neighbouring figures' clauses.
+
+    "... $61 billion for Ukraine, $14 billion for Israel ..." gives each figure its own clause, so the
+    evidence of one commitment never covers another figure (or a trap next to it).
+    """
+    figures = ctx.figures or []
+    before = [e for s, e in figures if e <= start]
+    after = [s for s, e in figures if s >= end]
+    ev_start, ev_end = sentence.start, sentence.end
+    if before:
+        gap = ctx.text[before[-1]:start]
+        cut = _CLAUSE_CUT.search(gap)
+        ev_start = before[-1] + (cut.end() if cut else len(gap))
+    if after:
+        gap = ctx.text[end:after[0]]
+        cuts = list(_CLAUSE_CUT.finditer(gap))
+        ev_end = end + (cuts[-1].start() if cuts else len(gap))
+    return ev_start, max(ev_end, end)
 
 
 def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str) -> str | None:

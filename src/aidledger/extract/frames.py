@@ -36,7 +36,7 @@ class Trigger:
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    status: str
+    status: str | None
     outer: Trigger | None
     inner: Trigger | None
     tense: str  # future | past | present
@@ -152,6 +152,8 @@ def _crosses_break(tokens: list[Token], a: int, b: int) -> bool:
 
 def _frame(tokens: list[Token], outer: Trigger, inner: Trigger, in_title: bool) -> Frame:
     tense = _tense(tokens, outer)
+    if outer.role == "part":  # "the package includes ...": the stage is the package's, set by the caller
+        return Frame(None, outer, inner, tense)
     if outer.role == "noun":
         return Frame(outer.future or "announced", outer, inner, tense)
     if tense == "past":

@@ -45,7 +45,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
     measures = data["measure_words"]
     number = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*|{_ORDINAL_ONE})"
     # Greedy, so "gas turbine generators" wins over "gas turbine"; never across a conjunction or a number.
-    modifiers = r"(?P<mods>(?:(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus)\b)(?![\d$€£¥])[\w'’./-]+\s+){0,5})"
+    # Model names may carry digits after the first word ("Challenger 2", "Leopard 2A4", "155mm").
+    word = r"(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus|per|each)\b)"
+    modifiers = (rf"(?P<mods>(?:{word}(?![\d$€£¥])[\w'’./-]+\s+(?:{word}(?![$€£¥])[\w'’./-]+\s+){{0,4}})?)")
     goods = re.compile(
         rf"(?<![\w$€£¥.,])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
         rf"(?:(?P<measure>{alternation(measures)})\s+of\s+(?:the\s+)?(?P<thing>(?:[\w'’-]+\s+){{0,3}}?{alternation(things)})"
@@ -66,7 +68,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         mods = [w for w in m.group("mods").split() if w.lower() not in STOP_MODIFIERS]
         if qty is None or qty <= 0 or any(w.lower().rstrip("s") in never or w.lower() in never for w in mods):
             continue
-        if any(re.fullmatch(r"\d[\d,.]*|%|percent|million|billion|bn|m", w.lower()) for w in mods):
+        if any(re.fullmatch(r"%|percent|million|billion|bn|m|thousand", w.lower()) for w in mods):
             continue  # "5 million doses" is a count, but "$5 million in trucks" is money; left to money
         if m.group("measure"):
             item = m.group("thing").strip()
