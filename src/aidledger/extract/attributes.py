@@ -22,6 +22,7 @@ _PP_BEFORE = re.compile(
     r"|counterpart\s+)$",
     re.I,
 )
+_CLAUSE_HEAD = re.compile(r"\s*(?:,|\()\s*(?:which|who|with|that)\b|\s*[:(]\s*[$€£¥A-Z]")
 _CHANNEL = re.compile(
     r"\b(?P<prep>through|via|to|into|under|within|from|channell?ed through|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
     r"(?P<name>(?:[A-Z][\w'’.-]*\s+|of\s+|for\s+|and\s+|the\s+|on\s+){0,8}?"
@@ -51,7 +52,7 @@ def _keyword_tables() -> tuple[list, list, list]:
 
 
 def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, tokens: list[Token],
-              target_start: int, target_end: int) -> Actor | None:
+              target_start: int, target_end: int, figures: list | None = None) -> Actor | None:
     """The actor who gives: thanked object, passive agent, or the subject of the governing verb."""
     givers = [a for a in actors if a.code not in NON_DONORS]
     if not givers:
@@ -69,7 +70,10 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
             return source
     anchor = target_start
     if frame is not None and frame.outer is not None:
-        anchor = min(anchor, tokens[frame.inner.index].start)
+        verb = tokens[frame.inner.index].start
+        # a figure between the verb and ours means the verb belongs to an earlier clause
+        if not any(verb < s < target_start for s, _ in figures or []):
+            anchor = min(anchor, verb)
     subject = _nearest_subject(sentence, givers, anchor)
     if subject is None and frame is not None and frame.outer is not None:
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
@@ -123,7 +127,9 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     """The closest donor-capable actor left of `anchor` that is not inside a prepositional phrase."""
     for a in sorted((a for a in givers if a.end <= anchor), key=lambda a: a.start, reverse=True):
         before = sentence.text[max(0, a.start - sentence.start - 25):a.start - sentence.start]
-        if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")):
+        after = sentence.text[a.end - sentence.start:a.end - sentence.start + 12]
+        heads_clause = bool(_CLAUSE_HEAD.match(after))  # "Canada, which will provide", "the UK, with £2bn"
+        if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")) and not heads_clause:
             continue
         if a.kind == "org" and _is_channel_mention(sentence, a):
             continue
@@ -163,7 +169,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
     tail = sentence.text[target_end - sentence.start:]
     cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
     tail = tail[: cut.start()] if cut else tail
-    for m in re.finditer(r"\b(?:to|for|towards)\s+(?:[a-z]+\s+){0,2}?(?:the\s+)?", tail[:60]):
+    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+(?:[a-z]+\s+){0,2}?(?:the\s+)?", tail[:60]):
         pos = target_end + m.end()
         for a in actors:
             if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:

@@ -62,8 +62,13 @@ def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = load("triggers")
     blockers = re.compile(r"\b" + alternation(data["blockers"]) + r"\b", re.I)
     exceptions = re.compile(alternation(data["blocker_exceptions"]), re.I)
-    aid = re.compile(r"\b" + alternation(data["aid_nouns"]) + r"\b", re.I)
-    return blockers, exceptions, aid
+    strong = re.compile(r"\b" + alternation(data["strong_aid_nouns"]) + r"\b", re.I)
+    return blockers, exceptions, strong
+
+
+@lru_cache(maxsize=1)
+def _aid_nouns() -> re.Pattern:
+    return re.compile(r"\b" + alternation(load("triggers")["aid_nouns"]) + r"\b", re.I)
 
 
 def extract(text: str, published: str | None = None, doc_id: str = "doc",
@@ -101,7 +106,7 @@ def _main_donor(sentences: list[Sentence], published: str | None) -> Actor | Non
     first: dict[str, Actor] = {}
     for s in sentences[:60]:
         for a in find_actors(s.text, s.start, published):
-            if a.code not in attrs.NON_DONORS and a.kind in ("country", "capital", "body", "official"):
+            if a.code not in attrs.NON_DONORS and a.kind in ("country", "capital", "body", "official", "org"):
                 counts[a.code] += 1
                 first.setdefault(a.code, a)
     if not counts:
@@ -129,7 +134,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
     ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
-    if not triggers and not _blockers()[2].search(sentence.text):
+    if not triggers and not _aid_nouns().search(sentence.text):
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
     money = find_money(sentence.text, sentence.start)
@@ -184,7 +189,7 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
 
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
     index = _token_at(tokens, m.start)
-    if _blocked(sentence, m, triggers, tokens, index):
+    if _blocked(ctx, sentence, m, triggers, tokens):
         return ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m):
@@ -201,6 +206,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     thanked = attrs.thank_donor(sentence, actors, m.start) is not None
     over_perfect = m.qualifier == "over" and frame is not None and frame.tense == "past" and frame.outer.role == "provide"
     scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
+    if frame is not None and "total" in (frame.inner.role, frame.outer.role) and scope == "new":
+        scope = "cumulative"  # "Sweden's support amounts to SEK 43bn", "brings the total to"
     parent = _parent_amount(money, m) if scope == "part_of" else None
     status = (frame.status if frame else None) or ("delivered" if thanked else ctx.last_status or "announced")
     return _commitment(
@@ -212,35 +219,35 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     )
 
 
-def _blocked(sentence: Sentence, m: Money, triggers, tokens, index: int) -> bool:
-    """Is the figure about damage, prices, budgets, sanctions ... rather than aid?"""
+def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> bool:
+    """Is the figure about damage, prices, budgets, sanctions ... rather than aid?
+
+    Looks at what the figure is about: the words after it up to the next figure ("$486bn in
+    reconstruction needs") and before it ("Russia's defence budget of"), unless a strong aid noun
+    or a commitment verb stands between the blocker and the figure.
+    """
     blockers, exceptions, aid = _blockers()
-    rel_s, rel_e = m.start - sentence.start, (m.alt_end or m.end) - sentence.start
-    after = sentence.text[rel_e:rel_e + 40]
-    head = re.match(r"\s*(?:\)\s*)?(?:in|of|worth of|for|on|to)?\s*(?:[\w'’-]+\s+){0,2}?", after)
-    after_np = after[: (head.end() if head else 0) + 25]
-    first_aid = aid.search(after_np)
-    first_block = blockers.search(after_np)
-    if first_block and (not first_aid or first_block.start() < first_aid.start()):
-        if not exceptions.search(sentence.text[rel_e:rel_e + 40]):
-            return True
-    before = sentence.text[max(0, rel_s - 45):rel_s]
+    end = m.alt_end or m.end
+    lo = max([e for s, e in ctx.figures or [] if e <= m.start] + [sentence.start, m.start - 50])
+    hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
+    after = ctx.text[end:hi]
+    block, good = blockers.search(after), aid.search(after)
+    if block and (good is None or block.start() < good.start()) and not exceptions.search(after[:block.end() + 15]):
+        return True
+    before = ctx.text[lo:m.start]
     hits = list(blockers.finditer(before))
-    if hits:
-        last = hits[-1]
-        between = before[last.end():]
-        if not re.search(r"\b(?:to|for|worth|of)\s*$", between) or not exceptions.search(before[last.start():] + " "):
-            trig_between = [t for t in triggers if tokens[t.index].start > sentence.start + rel_s - 45 + last.end()
-                            and tokens[t.index].start < m.start and t.role != "report"]
-            if not trig_between and not exceptions.search(sentence.text[max(0, rel_s - 45):rel_e + 20]):
-                return True
-    return False
+    if not hits:
+        return False
+    last = hits[-1]
+    between = before[last.end():]
+    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < m.start and t.role != "report"]
+    return not (verbs or aid.search(between) or exceptions.search(before[last.start():] + ctx.text[end:end + 20]))
 
 
 def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
     rel_s, rel_e = m.start - sentence.start, m.end - sentence.start
     near = sentence.text[max(0, rel_s - 40):rel_e + 40]
-    return bool(_blockers()[2].search(near))
+    return bool(_aid_nouns().search(near))
 
 
 def _cancelled(tokens: list[Token], frame: Frame | None, index: int) -> bool:
@@ -254,8 +261,8 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     thanked = attrs.thank_donor(sentence, actors, start)
     if thanked is not None:
         return thanked
-    donor = attrs.donor_for(sentence, actors, frame, tokens, start, end)
-    if donor is None and frame is not None:
+    donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
+    if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         donor = ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 
@@ -448,6 +455,8 @@ def _same(a: Commitment, b: Commitment) -> bool:
     if a.kind != b.kind or a.donor != b.donor:
         return False
     if a.kind is Kind.MONEY:
+        if a.date and b.date and a.date[:7] != b.date[:7]:
+            return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
         pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
         return any(x == (b.amount, b.currency) or (b.alt_amount, b.alt_currency) == x for x in pairs if x[0])
     if a.kind is Kind.IN_KIND:

@@ -68,7 +68,7 @@ def find_money(text: str, offset: int = 0) -> list[Money]:
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
         money = _to_money(m, text, pre_map, words, scales, numbers, quals)
-        pos = m.end()
+        pos = m.start() + 1  # a rejected match may hide a real amount inside it ("a A$110 million")
         if money is not None:
             pos = money.end  # a rejected range ends the amount early; rescan its second half
             found.append(replace(money, start=money.start + offset, end=money.end + offset))
@@ -87,8 +87,8 @@ def _to_money(m: re.Match, text, pre_map, words, scales, numbers, quals) -> Mone
     scale = _scale(m.group("scale"), scales)
     if value is None:
         return None
-    if not m.group("num")[0].isdigit() and scale == 1.0 and not post:
-        return None  # "a $" never makes an amount; spelled numbers need a scale or a word
+    if not m.group("num")[0].isdigit() and scale == 1.0:
+        return None  # spelled numbers need a scale: "a EUR" or "five euros" is never an aid figure
     upper, lower = _range(m, value, scale, numbers, scales)
     end = m.end()
     if upper is None and m.group("num2"):  # not a range: the amount stops before the separator
