@@ -84,6 +84,8 @@ def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
     for p in data.get("officials", []):
         for form in [p["name"]] + list(p.get("aliases", [])):
             add(form, _Entry(p["code"], "official", p["name"], p.get("role"), _iso(p.get("from")), _iso(p.get("to"))))
+    for form, candidates in (data.get("anaphora") or {}).items():
+        table[form] = [_Entry(candidates[0], "anaphor", form, role=" ".join(candidates))]
     for amb in data.get("ambiguous_forms", []):
         if not amb.get("candidates"):  # a phrase that swallows a name inside it ("Latin America")
             table[amb["form"]] = [_Entry("", "blocker", amb["form"])]
@@ -156,6 +158,18 @@ def _prefer_in_office(entries: list[_Entry], on: str | None) -> _Entry:
             if e.kind == "official" and (e.since or "") <= on <= (e.until or "9999"):
                 return e
     return entries[0]
+
+
+def resolve_anaphora(actors: list[Actor], seen: list[str]) -> list[Actor]:
+    """'the bank' -> the most recent bank named before it in the article (`seen`, oldest first)."""
+    out = []
+    for a in actors:
+        if a.kind == "anaphor":
+            candidates = (a.role or a.code).split()
+            code = next((c for c in reversed(seen) if c in candidates), candidates[0])
+            a = Actor(a.start, a.end, code, "org", code)
+        out.append(a)
+    return out
 
 
 def canonical_official(name: str) -> str | None:

@@ -74,6 +74,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         # a figure between the verb and ours means the verb belongs to an earlier clause
         if not any(verb < s < target_start for s, _ in figures or []):
             anchor = min(anchor, verb)
+    if _collective_subject(sentence, givers, anchor):
+        return None  # "donors have provided", "allies intend to": a total of many donors, no single one
     subject = _nearest_subject(sentence, givers, anchor)
     if subject is None and frame is not None and frame.outer is not None:
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
@@ -137,6 +139,25 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
+_COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|governments|lenders|"
+                         r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
+                         r"the international community|the coalition|participants|the conference)\b", re.I)
+
+
+def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
+    """A collective noun closer to the verb than any named actor is the subject."""
+    left = sentence.text[:anchor - sentence.start]
+    last = None
+    for last in _COLLECTIVE.finditer(left):
+        pass
+    if last is None:
+        return False
+    pos = sentence.start + last.end()
+    return not any(a.end <= anchor and a.start >= pos for a in givers) and not re.search(
+        r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:\w+\s+){0,2}$",
+        left[:last.start()])
+
+
 def _source_after(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
@@ -150,10 +171,11 @@ def _source_after(sentence: Sentence, givers: list[Actor], target_end: int) -> A
 
 
 def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
-    """'through the World Bank', 'via Office of the UN High Commissioner', 'to the NATO trust fund'."""
-    before = sentence.text[max(0, actor.start - sentence.start - 40):actor.start - sentence.start]
+    """'through the World Bank', 'via Office of the UN High Commissioner', 'to the NATO trust fund (CAP)'."""
+    before = sentence.text[max(0, actor.start - sentence.start - 70):actor.start - sentence.start]
+    before = re.sub(r"\s*\($", " ", before)  # an acronym in brackets after the full name
     return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
-                          r"(?:(?:[A-Z][\w'-]*|of|the|for)\s+){0,5}$", before))
+                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and)\s+){0,7}$", before))
 
 
 # ---------------------------------------------------------------- recipient and channel

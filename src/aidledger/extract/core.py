@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aidledger.extract import attributes as attrs
-from aidledger.extract.actors import Actor, find_actors
+from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
 from aidledger.extract.items import ItemMention, find_goods, find_services
@@ -39,6 +39,7 @@ class _Context:
     last_status: str | None = None  # for "The package includes ..." and list items under a lead-in
     lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
+    seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     last_line: int = -1
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
 
@@ -80,7 +81,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     published = published or publication_date(text)
     sentences = split_sentences(text)
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
-                   trace=trace)
+                   trace=trace, seen=[])
     ctx.main_donor = _main_donor(sentences, published)
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
@@ -129,7 +130,8 @@ def _is_list_item(sentence: Sentence) -> bool:
 
 def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     tokens = sentence.tokens()
-    actors = find_actors(sentence.text, sentence.start, ctx.published)
+    actors = resolve_anaphora(find_actors(sentence.text, sentence.start, ctx.published), ctx.seen)
+    ctx.seen.extend(a.code for a in actors)
     triggers = find_triggers(tokens)
     if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
@@ -206,6 +208,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     thanked = attrs.thank_donor(sentence, actors, m.start) is not None
     over_perfect = m.qualifier == "over" and frame is not None and frame.tense == "past" and frame.outer.role == "provide"
     scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
+    if frame is not None and frame.inner.role == "total" and not _aid_subject(ctx, sentence, tokens, frame, m.start):
+        return ctx.note(m.start, m.end, "dropped", "a total of something other than aid")
     if frame is not None and "total" in (frame.inner.role, frame.outer.role) and scope == "new":
         scope = "cumulative"  # "Sweden's support amounts to SEK 43bn", "brings the total to"
     parent = _parent_amount(money, m) if scope == "part_of" else None
@@ -219,6 +223,10 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     )
 
 
+_IN_BUDGET = re.compile(r"\b(?:in|from|under|within) (?:the |its |this year's |next year's )?(?:\d{4} )?"
+                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b", re.I)
+
+
 def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> bool:
     """Is the figure about damage, prices, budgets, sanctions ... rather than aid?
 
@@ -230,9 +238,9 @@ def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> b
     end = m.alt_end or m.end
     lo = max([e for s, e in ctx.figures or [] if e <= m.start] + [sentence.start, m.start - 50])
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
-    after = ctx.text[end:hi]
+    after = _IN_BUDGET.sub(" ", ctx.text[end:hi])  # "€2bn in the 2023 federal budget" is an allocation
     block, good = blockers.search(after), aid.search(after)
-    if block and (good is None or block.start() < good.start()) and not exceptions.search(after[:block.end() + 15]):
+    if block and good is None and not exceptions.search(after[:block.end() + 15]):
         return True
     before = ctx.text[lo:m.start]
     hits = list(blockers.finditer(before))
@@ -240,8 +248,20 @@ def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> b
         return False
     last = hits[-1]
     between = before[last.end():]
-    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < m.start and t.role != "report"]
+    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < m.start
+             and t.role not in ("report", "total")]
     return not (verbs or aid.search(between) or exceptions.search(before[last.start():] + ctx.text[end:end + 20]))
+
+
+def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
+    """'Sweden's military support ... amounts to' counts; 'imports totalled', 'the budget amounts to' do not."""
+    blockers, _, strong = _blockers()
+    if tokens[frame.inner.index].start > figure:
+        return True  # "a payment of €3.5bn would reach Ukraine": a delivery, not a total
+    subject = ctx.text[sentence.start:figure]
+    last_aid = max((m.end() for m in strong.finditer(subject)), default=-1)
+    last_block = max((m.end() for m in blockers.finditer(subject)), default=-1)
+    return last_aid > last_block
 
 
 def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
