@@ -87,6 +87,10 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     flt = _candidate_filter()
     for sentence in sentences:
         if not flt.search(sentence.text):
+            if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
+                tokens = sentence.tokens()
+                ctx.lead_in = _lead_in(ctx, sentence, tokens, find_actors(sentence.text, sentence.start,
+                                                                           published), find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
         records = _sentence_records(ctx, sentence)

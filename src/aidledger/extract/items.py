@@ -19,7 +19,11 @@ STOP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "ano
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                  "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen "
                  "dozens hundreds thousands several").split()
-_ORDINAL_ONE = r"(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|further|additional|new|single)"
+_ORDINAL_ONE = r"(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|single)"
+# Months and words after which a number is part of a name, not a count ("Leopard 2 tanks", "Strv 122").
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?!(?:January|February|March|April|May|June|July|August|September|October|"
+                          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|The|In|On|By|"
+                          r"Of|And|With|Some|About|Over|Nearly|Almost|Around|All|Another|Further)\b)[A-Z][\w.]*\s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +47,17 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
         heads[plural(noun, entry)] = entry
     things = data["measured_things"]
     measures = data["measure_words"]
-    number = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*|{_ORDINAL_ONE})"
+    number = (rf"(?:(?:a|an)\s+(?:further|additional|new|extra)\s+)?"
+              rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*"
+              rf"|{_ORDINAL_ONE})(?:\s+(?:units?|pieces?)\s+of)?(?:\s+of\s+(?:its|their|the|his|her|our))?")
     # Greedy, so "gas turbine generators" wins over "gas turbine"; never across a conjunction or a number.
     # Model names may carry digits after the first word ("Challenger 2", "Leopard 2A4", "155mm").
     word = r"(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus|per|each)\b)"
     modifiers = (rf"(?P<mods>(?:{word}(?![\d$€£¥])[\w'’./-]+\s+(?:{word}(?![$€£¥])[\w'’./-]+\s+){{0,4}})?)")
     goods = re.compile(
-        rf"(?<![\w$€£¥.,])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
-        rf"(?:(?P<measure>{alternation(measures)})\s+of\s+(?:the\s+)?(?P<thing>(?:[\w'’-]+\s+){{0,3}}?{alternation(things)})"
+        rf"(?<![\w$€£¥.,/-])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
+        rf"(?:(?P<measure>{alternation(measures)})\s+of\s+(?:the\s+)?"
+        rf"(?P<thing>(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(things)}|{alternation(heads)}))"
         rf"|(?P<head>{alternation(heads)}))(?![\w-])",
         re.I,
     )
@@ -64,6 +71,8 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     goods, _, heads, _, never = _patterns()
     out = []
     for m in goods.finditer(text):
+        if _NAME_BEFORE.search(text[max(0, m.start() - 25):m.start()]):
+            continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number, not a count
         qty = _quantity(m.group("num"))
         mods = [w for w in m.group("mods").split() if w.lower() not in STOP_MODIFIERS]
         if qty is None or qty <= 0 or any(w.lower().rstrip("s") in never or w.lower() in never for w in mods):
@@ -71,17 +80,47 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         if any(re.fullmatch(r"%|percent|million|billion|bn|m|thousand", w.lower()) for w in mods):
             continue  # "5 million doses" is a count, but "$5 million in trucks" is money; left to money
         if m.group("measure"):
-            item = m.group("thing").strip()
-            head = item.split()[-1].lower()
-            entry = {}
+            item, head, entry = _measured(m, mods, heads)
         else:
             head_raw = m.group("head")
             entry = heads.get(head_raw.lower(), {})
             head = _singular(head_raw.lower(), heads)
-            item = " ".join(mods + [head])
+            item = " ".join(mods + [_canonical_head(head_raw, head, entry)])
+            head = item.split()[-1].lower()
         out.append(ItemMention("in_kind", m.start() + offset, m.end() + offset, _clean(item), head, qty,
                                entry.get("aid_type"), entry.get("sector")))
     return out
+
+
+def _measured(m: re.Match, mods: list[str], heads: dict) -> tuple[str, str, dict]:
+    """'245,000 rounds of 155mm ammunition' -> '155mm round'; '24 units of excavators' -> 'excavator'."""
+    thing = m.group("thing").strip()
+    measure = m.group("measure").lower()
+    countable = load("items")["countable_measures"]
+    if measure in countable:
+        words = [w for w in thing.split()[:-1]] if thing.split()[-1].lower() in ("ammunition", "munitions") \
+            else thing.split()
+        head = countable[measure]
+        return " ".join(mods + words + [head]), head, {"aid_type": "military", "sector": "defence"}
+    last = thing.split()[-1]
+    entry = heads.get(last.lower(), {})
+    head = _singular(last.lower(), heads) if entry else last.lower()
+    item = " ".join(mods + thing.split()[:-1] + [_canonical_head(last, head, entry) if entry else last])
+    return item, item.split()[-1].lower(), entry
+
+
+def _canonical_head(raw: str, head: str, entry: dict) -> str:
+    """A model name as head gets its kind of item: 'F-16s' -> 'F-16 fighter jet', 'Bushmasters' -> '...vehicle'."""
+    kind = entry.get("is")
+    if kind:
+        name = raw if raw[:1].isupper() or any(c.isdigit() for c in raw) else head
+        name = re.sub(r"(?<=\d)s$|(?<=[A-Z])s$", "", name)
+        return f"{_singular_model(name)} {kind}"
+    return head
+
+
+def _singular_model(name: str) -> str:
+    return name[:-1] if name.endswith("s") and name[:-1].lower() in load("items")["goods"] else name
 
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
