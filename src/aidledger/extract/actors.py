@@ -23,6 +23,8 @@ GOVERNMENT_NOUNS = (
     "legislators", "president", "chancellor", "leader", "officials", "official", "military", "armed forces",
     "army", "navy", "air force", "administration", "state", "treasury", "development agency", "aid agency",
     "development bank", "ambassador", "envoy", "delegation", "counterpart", "king", "queen", "senate", "congress",
+    "instructors", "trainers", "hospitals", "doctors", "medics", "experts", "specialists", "engineers", "personnel",
+    "troops", "soldiers", "forces", "mission", "team", "teams", "navy", "police", "rescuers", "deminers",
 )
 PRIVATE_NOUNS = (
     "firms", "firm", "companies", "company", "businesses", "business", "corporations", "corporation",

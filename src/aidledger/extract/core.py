@@ -18,7 +18,7 @@ from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
-from aidledger.extract.items import ItemMention, find_goods, find_services
+from aidledger.extract.items import ItemMention, find_goods, find_services, service_from_verb
 from aidledger.extract.lexicon import alternation, load
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import Sentence, Token, split_sentences
@@ -352,7 +352,15 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken) -> list[Commit
         return []
     out = []
     mentions = [g for g in find_goods(sentence.text, sentence.start) if not _overlaps(g, taken)]
-    mentions += [s for s in find_services(sentence.text, sentence.start)
+    services = find_services(sentence.text, sentence.start)
+    for t in triggers:
+        if t.role == "provide":
+            verb = tokens[t.index]
+            s = service_from_verb(ctx.text, 0, verb.start, verb.end, t.lemma)
+            # "accept wounded servicemen for treatment": the noun already names this service
+            if s is not None and not any(x.start < s.end + 30 and s.start < x.end for x in services):
+                services.append(s)
+    mentions += [s for s in services
                  if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)]
     for item in mentions:
         record = _item_record(ctx, sentence, tokens, actors, triggers, item)

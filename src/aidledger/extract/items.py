@@ -125,9 +125,17 @@ def _singular_model(name: str) -> str:
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
     _, service, _, services, _ = _patterns()
+    modifier_of = set(load("items")["service_modifier_of"])
     out = []
     for m in service.finditer(text):
         entry = services.get(m.group("head").lower(), {}) or {}
+        following = re.match(r"\s+([\w-]+)", text[m.end():])
+        if following and following.group(1).lower() in modifier_of:
+            continue  # "demining equipment", "training centre": a modifier, not the service
+        if m.group("head")[0].isupper() and m.start() > 0 and text[m.start() - 2:m.start()].strip() not in ("", ".", '"'):
+            continue  # part of a name: "EU Civil Protection Mechanism", "Humanitarian Demining"
+        if re.search(r"\bto\s+$", text[max(0, m.start() - 4):m.start()]):
+            continue  # "to repair", "to shelter": a verb of purpose
         start, end = _expand_np(text, m.start(), m.end())
         item = _clean(text[start:end])
         out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
@@ -153,6 +161,24 @@ def _expand_np(text: str, start: int, end: int) -> tuple[int, int]:
                     text[end:])
     e = end + (tail.end() if tail else 0)
     return s, e
+
+
+def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, lemma: str) -> ItemMention | None:
+    """'train up to 10,000 Ukrainian soldiers' -> service 'training of up to 10,000 Ukrainian soldiers'."""
+    entry = load("items")["service_verbs"].get(lemma)
+    if entry is None:
+        return None
+    rel = verb_end - offset
+    obj = re.match(r"\s+((?:[\w'’,.-]+\s+){0,6}?[\w'’-]+)(?=\s+(?:to|in|at|on|for|from|under|with|by|over|every|"
+                   r"since|during|who|which|that)\b|[.;,:]|$)", text[rel:])
+    requires = entry.get("requires")
+    window = text[max(0, verb_start - offset - 40):rel + 60].lower()
+    if requires and not any(w in window for w in requires):
+        return None
+    end = verb_end + (obj.end() if obj else 0)
+    item = entry["item"] + (f" of {obj.group(1)}" if obj else "")
+    return ItemMention("service", verb_start, end, item, entry["item"], None, entry.get("aid_type"),
+                       entry.get("sector"))
 
 
 def _merge_overlaps(items: list[ItemMention]) -> list[ItemMention]:
