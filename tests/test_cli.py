@@ -38,15 +38,15 @@ def test_ingest_ledger_show_on_seeds(tmp_path):
     assert "read 4 new, 0 already known, 0 failed" in first.stderr
     again = run("ingest", str(SEEDS), "--db", db)
     assert "read 0 new, 4 already known" in again.stderr
-    rows = json.loads(run("ledger", "--db", db, "--format", "json", "--kind", "money").stdout)
+    rows = json.loads(run("ledger", "--db", db, "--format", "json", "--kind", "money", "--raw").stdout)
     amounts = sorted((r["amount"], r["currency"]) for r in rows)
     assert amounts == sorted([(30e6, "USD"), (470e6, "USD"), (7e9, "USD"), (37e6, "USD"), (4.5e9, "USD"),
                               (7.6e9, "USD")])
-    rows = json.loads(run("ledger", "--db", db, "--format", "json", "--donor", "JPN", "--since", "2024").stdout)
+    rows = json.loads(run("ledger", "--db", db, "--format", "json", "--donor", "JPN", "--since", "2024", "--raw").stdout)
     assert rows and all(r["date"] >= "2024" for r in rows)
     shown = run("show", rows[0]["id"][:8], "--db", db).stdout
     assert "evidence" in shown and rows[0]["id"] in shown
-    csv_out = run("ledger", "--db", db, "--format", "csv").stdout
+    csv_out = run("ledger", "--db", db, "--format", "csv", "--raw").stdout
     assert csv_out.splitlines()[0].startswith("id,date,donor,kind,amount")
 
 

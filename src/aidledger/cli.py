@@ -20,6 +20,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="A source-lin
 DB_HELP = "Database URL (default: $AIDLEDGER_DB or sqlite:///aidledger.db)."
 LEDGER_COLUMNS = ["id", "date", "donor", "kind", "amount", "currency", "quantity", "item", "status", "scope",
                   "aid_type", "channel", "title"]
+ENTRY_COLUMNS = ["id", "date", "donor", "recipient", "kind", "amount", "currency", "amount_usd", "amount_eur",
+                 "rate_date", "counted_usd", "quantity", "item", "status", "scope", "aid_type", "channel",
+                 "counts_toward_total", "sources", "mentions", "parent_entry_id"]
 
 
 def main() -> None:
@@ -69,36 +72,55 @@ def ledger(donor: Optional[str] = typer.Option(None, help="ISO alpha-3 or organi
            until: Optional[str] = typer.Option(None, help="Latest date."),
            status: Optional[str] = typer.Option(None, help="Stage, e.g. pledged."),
            kind: Optional[str] = typer.Option(None, help="money, in_kind or service."),
+           raw: bool = typer.Option(False, "--raw", help="Every extracted commitment, before reconciliation."),
            format: str = typer.Option("table", "--format", help="table, csv or json."),
            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """List the commitments in the ledger."""
-    rows = _ledger(db).commitments(donor=donor, since=since, until=until, status=status, kind=kind)
+    """List the reconciled ledger entries (or, with --raw, every extracted commitment)."""
+    store = _ledger(db)
+    filters = dict(donor=donor, since=since, until=until, status=status, kind=kind)
+    rows = store.commitments(**filters) if raw else store.entries(**filters)
+    _emit(rows, format, raw)
+
+
+def _emit(rows: list[dict], format: str, raw: bool) -> None:
     if format == "json":
         typer.echo(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
     elif format == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=LEDGER_COLUMNS, extrasaction="ignore")
+        columns = LEDGER_COLUMNS if raw else ENTRY_COLUMNS
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
     elif format == "table":
-        _print_table(rows)
+        _print_table(rows, raw)
     else:
         raise typer.BadParameter("use table, csv or json", param_hint="--format")
 
 
-def _print_table(rows: list[dict]) -> None:
+def _print_table(rows: list[dict], raw: bool = True) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} commitments", show_lines=False)
-    for col in ("id", "date", "donor", "what", "status", "scope", "type", "source"):
+    title = f"{len(rows)} commitments" if raw else f"{len(rows)} ledger entries"
+    table = Table(title=title, show_lines=False)
+    last = ("source",) if raw else ("USD", "counts", "sources", "flags")
+    for col in ("id", "date", "donor", "what", "status", "scope", "type") + last:
         table.add_column(col, overflow="fold")
     for r in rows:
-        what = _what(r)
-        table.add_row(r["id"][:8], r["date"] or "", r["donor"] or "", what, r["status"], r["scope"],
-                      r["aid_type"] or "", (r.get("title") or r.get("source") or "")[:40])
-    Console(width=140).print(table)
+        cells = [r["id"][:12], r["date"] or "", r["donor"] or "", _what(r), r["status"], r["scope"] or "",
+                 r["aid_type"] or ""]
+        if raw:
+            cells.append((r.get("title") or r.get("source") or "")[:40])
+        else:
+            usd = f"{_human(r['counted_usd'])}" if r.get("counted_usd") else ""
+            flags = ", ".join(filter(None, ["conflict" if r["conflicts"] else "",
+                                            "rejected" if r["rejected"] else "",
+                                            "part of " + r["parent_entry_id"] if r["parent_entry_id"] else "",
+                                            "no ECB rate" if r["currency_unconverted"] else ""]))
+            cells += [usd, "yes" if r["counts_toward_total"] else "no", str(r["sources"]), flags]
+        table.add_row(*cells)
+    Console(width=160).print(table)
 
 
 def _what(r: dict) -> str:
@@ -141,6 +163,108 @@ def show(commitment_id: str = typer.Argument(..., help="Commitment id (a prefix 
             text.stylize("bold black on yellow", ev["amount_start"] - ev["start"], ev["amount_end"] - ev["start"])
         label = "evidence" if ev["is_primary"] else "also"
         console.print(Text(f"{label:>13}: [{ev['start']}:{ev['end']}] ", style="bold") + text)
+
+
+@app.command()
+def totals(by: str = typer.Option("donor", "--by", help="donor, month, type, status, channel, kind or recipient."),
+           threshold: str = typer.Option("announced", help="Lowest stage that counts, e.g. committed."),
+           format: str = typer.Option("table", "--format", help="table, csv or json."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Totals in USD of counted money entries at or past a stage; no double counting."""
+    store = _ledger(db)
+    rows = store.totals(by=by, threshold=threshold)
+    if format != "table":
+        _emit_plain(rows, format)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"USD totals by {by}, stage >= {threshold}")
+    for col in (by, "total USD", "entries"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["key"]), f"{r['total'] or 0:,.0f}", str(r["entries"]))
+    console = Console(width=140)
+    console.print(table)
+    series = store.reported_totals()
+    if series and by == "donor":
+        console.print("Reported running totals (never added to the ledger):")
+        for p in series:
+            console.print(f"  {p['donor']} {p['qualifier'] or ''} {p['currency']} {p['amount']:,.0f} as of "
+                          f"{p['as_of'] or 'unknown date'}; itemised so far USD {p['itemised_usd']:,.0f}; "
+                          f"gap USD {p['gap_usd'] or 0:,.0f} ({len(p['documents'])} source(s))")
+
+
+def _emit_plain(rows: list[dict], format: str) -> None:
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
+        return
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    typer.echo(buf.getvalue(), nl=False)
+
+
+@app.command()
+def sources(entry_id: str = typer.Argument(..., help="Ledger entry id (a prefix is enough)."),
+            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Every report behind a ledger entry, with its evidence sentence."""
+    from rich.console import Console
+    from rich.text import Text
+
+    entry = _entry(db, entry_id)
+    console = Console(width=160)
+    console.print(f"[bold]{entry['id']}[/] {entry['donor']} {_what(entry)} — {entry['status']}, "
+                  f"{entry['sources']} source(s), {entry['mentions']} mention(s)")
+    for m in entry["members"]:
+        console.print(f"\n[bold]{m['published'] or '????-??-??'}[/] {m['title'] or m['source']} ({m['status']}, "
+                      f"{m['scope']})", markup=True, highlight=False)
+        for ev in m["evidence"]:
+            text = Text("   " + ev["sentence"])
+            if ev["amount_start"] is not None:
+                a, b = ev["amount_start"] - ev["start"] + 3, ev["amount_end"] - ev["start"] + 3
+                text.stylize("bold black on yellow", a, b)
+            console.print(text)
+
+
+@app.command()
+def conflicts(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Entries whose sources disagree (amounts within rounding, aid type, channel, quantity)."""
+    rows = _ledger(db).conflicts()
+    if not rows:
+        typer.echo("no conflicts")
+    for r in rows:
+        for c in r["conflicts"]:
+            typer.echo(f"{r['id']} {r['donor']} {_what(r)}: {c['field']} differs: {' | '.join(c['values'])}")
+
+
+@app.command()
+def explain(entry_id: str = typer.Argument(..., help="Ledger entry id (a prefix is enough)."),
+            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Why the reports of an entry were merged, its stage history and whether it counts."""
+    entry = _entry(db, entry_id)
+    typer.echo(f"{entry['id']}: {entry['donor']} -> {entry['recipient']} {_what(entry)}")
+    for m in entry["members"]:
+        typer.echo(f"  {m['id']} from {m['title'] or m['source']} ({m['published'] or 'no date'}): {m['reason']}")
+    typer.echo("stage history:")
+    for s in entry["stage_history"]:
+        typer.echo(f"  {s['stage']:10} {s['date'] or 'no date':10} {len(s['sources'])} source(s)")
+    if entry["counts_toward_total"]:
+        typer.echo("counts toward totals: yes")
+    else:
+        why = "rejected by a reviewer" if entry["rejected"] else f"part of entry {entry['parent_entry_id']}"
+        typer.echo(f"counts toward totals: no ({why})")
+    for c in entry["conflicts"]:
+        typer.echo(f"conflict: {c['field']} differs between sources: {' | '.join(c['values'])}")
+
+
+def _entry(db: Optional[str], entry_id: str) -> dict:
+    entry = _ledger(db).entry(entry_id)
+    if entry is None:
+        raise AidledgerError(f"no ledger entry with id {entry_id!r} (list them with `aidledger ledger`)")
+    return entry
 
 
 @app.command("extract")

@@ -65,9 +65,9 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     if agent is not None:
         return agent
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
-        source = _giver_after(givers, tokens[frame.inner.index].end, target_end + 80)
-        if source is not None:  # "Ukraine received the tranche of the IMF", "got $1bn from Japan"
-            return source
+        # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
+        # the channel ("the World Food Programme will receive C$25 million"), never the donor
+        return _giver_after(givers, tokens[frame.inner.index].end, target_end + 80)
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start

@@ -59,6 +59,11 @@ def _tables() -> tuple[dict, dict, dict]:
     return single, multi, nouns
 
 
+def verb_forms() -> set[str]:
+    """Every inflected form of the trigger verbs: a noun phrase never grows over one."""
+    return set(_tables()[0])
+
+
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
     single, multi, nouns = _tables()
     out: list[Trigger] = []

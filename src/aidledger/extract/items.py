@@ -151,10 +151,13 @@ _LEFT_STOP = re.compile(r"(?:^|[\s,;:(])(?:to|and|or|the|a|an|of|for|with|provid
 
 def _expand_np(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow a service head into its noun phrase: modifiers to the left, an of/for complement to the right."""
+    from aidledger.extract.frames import verb_forms
+
     words = list(re.finditer(r"[\w'’-]+", text[:start]))
     s = start
     for w in reversed(words[-5:]):
-        if _LEFT_STOP.search(" " + w.group()) or text[w.end():s].strip(" ") not in ("",):
+        if _LEFT_STOP.search(" " + w.group()) or text[w.end():s].strip(" ") not in ("",) \
+                or w.group().lower() in verb_forms():
             break
         s = w.start()
     tail = re.match(r"\s+(?:for|of|in|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=[,.;]|\s+(?:and|to|as|for|in|at)\b|$)",
