@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
 from aidledger.extract.items import ItemMention, find_goods, find_services, service_from_verb
-from aidledger.extract.lexicon import alternation, load
+from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import Sentence, Token, split_sentences
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
@@ -40,6 +41,8 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
+    actors: list = None  # every actor of the document, by position
+    actor_starts: list = None
     last_line: int = -1
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
 
@@ -51,11 +54,13 @@ class _Context:
 
 @lru_cache(maxsize=1)
 def _candidate_filter() -> re.Pattern:
-    services = load("items")["services"]
-    numbers = [w for w in load("money")["numbers"] if len(w) > 2]
-    ordinals = ["second", "third", "fourth", "fifth", "sixth", "further", "single"]
-    words = alternation(list(services) + numbers + ordinals)
-    return re.compile(r"[$€£¥₩₴\d]|\b(?:million|billion)\b|\b" + words + r"\b", re.I)
+    items = load("items")
+    money = load("money")
+    goods = [plural(g, e) for g, e in items["goods"].items()] + list(items["goods"]) + items["measure_words"]
+    words = alternation(list(items["services"]) + list(items["service_verbs"]) + goods + list(money["words"])
+                        + money["codes"] + list(money["scales"]))
+    # a currency sign, or a currency, scale, goods, or service word: sentences without any cannot hold a figure
+    return re.compile(r"[$€£¥₩₴]|\b" + words + r"(?:s|ed|ing|es)?\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -80,17 +85,20 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     """
     published = published or publication_date(text)
     sentences = split_sentences(text)
+    doc_actors = find_actors(text, 0, published)  # one pass over the article; sentences take slices
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
                    trace=trace, seen=[])
-    ctx.main_donor = _main_donor(sentences, published)
+    ctx.main_donor = _main_donor(doc_actors, sentences)
+    ctx.actors = doc_actors
+    ctx.actor_starts = [a.start for a in doc_actors]
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
     for sentence in sentences:
         if not flt.search(sentence.text):
             if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
-                ctx.lead_in = _lead_in(ctx, sentence, tokens, find_actors(sentence.text, sentence.start,
-                                                                           published), find_triggers(tokens))
+                actors = [a for a in doc_actors if sentence.start <= a.start < sentence.end]
+                ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
         records = _sentence_records(ctx, sentence)
@@ -105,15 +113,16 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     return _merge_repeats(found)
 
 
-def _main_donor(sentences: list[Sentence], published: str | None) -> Actor | None:
+def _main_donor(actors: list[Actor], sentences: list[Sentence]) -> Actor | None:
     """The donor most talked about in the article: the fallback for sentences that name none."""
     counts: Counter = Counter()
     first: dict[str, Actor] = {}
-    for s in sentences[:60]:
-        for a in find_actors(s.text, s.start, published):
-            if a.code not in attrs.NON_DONORS and a.kind in ("country", "capital", "body", "official", "org"):
-                counts[a.code] += 1
-                first.setdefault(a.code, a)
+    limit = sentences[min(59, len(sentences) - 1)].end if sentences else 0
+    for a in actors:
+        if a.start <= limit and a.code not in attrs.NON_DONORS and a.kind in (
+                "country", "capital", "body", "official", "org"):
+            counts[a.code] += 1
+            first.setdefault(a.code, a)
     if not counts:
         return None
     return first[counts.most_common(1)[0][0]]
@@ -134,7 +143,9 @@ def _is_list_item(sentence: Sentence) -> bool:
 
 def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     tokens = sentence.tokens()
-    actors = resolve_anaphora(find_actors(sentence.text, sentence.start, ctx.published), ctx.seen)
+    lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
+    hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
+    actors = resolve_anaphora(ctx.actors[lo:hi], ctx.seen)
     ctx.seen.extend(a.code for a in actors)
     triggers = find_triggers(tokens)
     if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
