@@ -101,8 +101,6 @@ class _FormIndex:
     word at each position in a dict and checking only the forms that start with it is ~20x faster.
     """
 
-    _WORD = re.compile(r"(?<![\w-])\w+")
-
     def __init__(self, table: dict) -> None:
         self.by_first: dict[str, list[str]] = {}
         for form in table:
@@ -111,6 +109,9 @@ class _FormIndex:
                 self.by_first.setdefault(first.group(), []).append(form)
         for forms in self.by_first.values():
             forms.sort(key=len, reverse=True)
+        # Only words that can start a form are looked up: capitalised ones and the few lowercase starts.
+        lower = sorted((w for w in self.by_first if not w[0].isupper()), key=len, reverse=True)
+        self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|(?:" + "|".join(map(re.escape, lower)) + r")\b)")
 
     def finditer(self, text: str):
         pos = 0

@@ -39,11 +39,14 @@ def _scope_patterns() -> dict[str, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
-def _keyword_tables() -> tuple[list, list, list]:
+def _keyword_tables() -> tuple:
+    """One regex per table; the group that matched names the label, so one search finds the first keyword."""
     items = load("items")
 
-    def compile_table(table: dict) -> list[tuple[str, re.Pattern]]:
-        return [(label, re.compile(r"\b" + alternation(words), re.I)) for label, words in table.items()]
+    def compile_table(table: dict) -> tuple[re.Pattern, list[str]]:
+        labels = list(table)
+        parts = [f"(?P<g{i}>{alternation(words)})" for i, words in enumerate(table.values())]
+        return re.compile(r"\b(?:" + "|".join(parts) + ")", re.I), labels
 
     return compile_table(items["aid_types"]), compile_table(items["sectors"]), compile_table(items["instruments"])
 
@@ -281,10 +284,7 @@ def instrument_for(text: str) -> str | None:
     return _first_label(_keyword_tables()[2], text)
 
 
-def _first_label(table: list[tuple[str, re.Pattern]], text: str) -> str | None:
-    best: tuple[int, str] | None = None
-    for label, pattern in table:
-        m = pattern.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), label)
-    return best[1] if best else None
+def _first_label(table: tuple[re.Pattern, list[str]], text: str) -> str | None:
+    pattern, labels = table
+    m = pattern.search(text)
+    return labels[int(m.lastgroup[1:])] if m else None

@@ -144,6 +144,7 @@ def _parse_iso(value: str | None) -> date | None:
         return None
 
 
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _BYLINE = re.compile(r"^\s*(?:by\s|published|posted|updated|last updated|date:)", re.I)
 
 
@@ -159,6 +160,9 @@ def publication_date(text: str) -> str | None:
     for _, line in lines:
         if TIMESTAMP_LINE.match(line):
             in_feed = True  # the next line is a feed item with its own dates
+            continue
+        if not _HAS_YEAR.search(line):
+            in_feed = False
             continue
         full = [d for d in find_dates(line, None) if d.explicit_year and len(d.value) == 10]
         if full and not in_feed:
