@@ -177,16 +177,22 @@ def _date_of(c: dict) -> str | None:
 def _cluster_block(rows: list[dict]) -> list[Entry]:
     entries: list[Entry] = []
     index: list[tuple[float, int]] = []  # (usd amount, entry position) kept sorted for money
+    native: dict[str, list[tuple[float, int]]] = defaultdict(list)  # currency -> sorted (amount, entry)
     by_key: dict[tuple, list[int]] = defaultdict(list)  # in_kind/service: (head, quantity) -> entries
     for row in rows:
         if row["kind"] == "money":
-            pos, reason = _match_money(row, entries, index)
+            pos, reason = _match_money(row, entries, index, native)
         else:
             pos, reason = _match_item(row, entries, by_key)
         if pos is None:
             entries.append(Entry(_entry_id(row), row.get("donor"), row.get("recipient"), row["kind"]))
             pos, reason = len(entries) - 1, "first report"
             _index_entry(row, pos, index, by_key)
+        if row["kind"] == "money":  # every figure a member states, original or converted, finds its entry
+            for amount, currency in ((row.get("amount"), row.get("currency")),
+                                     (row.get("alt_amount"), row.get("alt_currency"))):
+                if amount and currency:
+                    bisect.insort(native[currency], (amount, pos))
         entries[pos].members.append(row)
         entries[pos].reasons[row["id"]] = reason
     return entries
@@ -205,7 +211,7 @@ def _index_entry(row: dict, pos: int, index: list, by_key: dict) -> None:
         by_key[_item_key(row)].append(pos)
 
 
-def _match_money(row: dict, entries: list[Entry], index: list) -> tuple[int | None, str]:
+def _match_money(row: dict, entries: list[Entry], index: list, native: dict) -> tuple[int | None, str]:
     usd = _usd(row)
     candidates: list[tuple[float, int, str]] = []
     if usd:
@@ -213,9 +219,14 @@ def _match_money(row: dict, entries: list[Entry], index: list) -> tuple[int | No
         hi = bisect.bisect_right(index, (usd * (1 + USD_TOLERANCE), len(entries) + 1))
         for entry_usd, pos in index[lo:hi]:
             candidates.append((abs(entry_usd - usd) / usd, pos, "amount within rounding in USD at the day's rate"))
-    for pos, entry in enumerate(entries):  # stated conversions and unconvertible currencies: exact scan
-        if usd is None or any(m.get("alt_amount") for m in entry.members) or row.get("alt_amount"):
-            reason = _same_figure(row, entry)
+    for amount, currency in ((row.get("amount"), row.get("currency")), (row.get("alt_amount"), row.get("alt_currency"))):
+        if not amount or not currency:
+            continue  # same figure in the same currency, or through a stated conversion: no rate needed
+        figures = native.get(currency, [])
+        lo = bisect.bisect_left(figures, (amount * (1 - SAME_CURRENCY_TOLERANCE), -1))
+        hi = bisect.bisect_right(figures, (amount * (1 + SAME_CURRENCY_TOLERANCE), len(entries) + 1))
+        for _, pos in figures[lo:hi]:
+            reason = _same_figure(row, entries[pos])
             if reason:
                 candidates.append((0.0, pos, reason))
     for diff, pos, reason in sorted(candidates, key=lambda c: (c[0], c[1])):
