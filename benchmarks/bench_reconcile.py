@@ -1,7 +1,8 @@
 """Reconciliation cost as the ledger grows: 1k, 10k, 100k commitments, side by side in one run.
 
-Synthetic commitments: 40 donors, amounts drawn from a few hundred round figures (so many near-duplicates
-exist and the blocking has real work to do), dates over three years, several reports per commitment.
+Synthetic commitments: 40 donors, log-uniform amounts rounded to two significant figures as news rounds them
+(so near-duplicates are common and the blocking has real work to do), dates over three years, about three
+reports per commitment, some cumulative and part_of rows.
 The cost must stay near-linear: the time per commitment should not grow with the ledger size.
 
     python benchmarks/bench_reconcile.py [--sizes 1000 10000 100000] [--repeats 3]
@@ -26,7 +27,7 @@ def synthetic(n: int, seed: int = 7) -> list[dict]:
     for i in range(n):
         base = rng.randrange(n // 3 + 1)  # about three reports per underlying commitment
         r = random.Random(base)
-        amount = r.choice([5, 10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000]) * 1e6 * (1 + r.randrange(30))
+        amount = float(f"{10 ** r.uniform(6, 10):.2g}")  # news rounds to two significant figures
         month = 1 + r.randrange(36)
         day = 1 + rng.randrange(27)
         rows.append({

@@ -88,6 +88,8 @@ def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
             add(form, _Entry(p["code"], "official", p["name"], p.get("role"), _iso(p.get("from")), _iso(p.get("to"))))
     for form, candidates in (data.get("anaphora") or {}).items():
         table[form] = [_Entry(candidates[0], "anaphor", form, role=" ".join(candidates))]
+    for form, candidates in (data.get("collective_anaphora") or {}).items():
+        table[form] = [_Entry(candidates[0], "collective", form, role=" ".join(candidates))]
     for amb in data.get("ambiguous_forms", []):
         if not amb.get("candidates"):  # a phrase that swallows a name inside it ("Latin America")
             table[amb["form"]] = [_Entry("", "blocker", amb["form"])]
@@ -222,10 +224,12 @@ def resolve_anaphora(actors: list[Actor], seen: list[str]) -> list[Actor]:
     """'the bank' -> the most recent bank named before it in the article (`seen`, oldest first)."""
     out = []
     for a in actors:
-        if a.kind == "anaphor":
+        if a.kind in ("anaphor", "collective"):
             candidates = (a.role or a.code).split()
-            code = next((c for c in reversed(seen) if c in candidates), candidates[0])
-            a = Actor(a.start, a.end, code, "org", code)
+            code = next((c for c in reversed(seen) if c in candidates), None)
+            if code is None and a.kind == "collective":
+                continue  # "allies" with no alliance named before: many donors, left to the caller
+            a = Actor(a.start, a.end, code or candidates[0], "org", code or candidates[0])
         out.append(a)
     return out
 

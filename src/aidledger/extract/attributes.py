@@ -15,6 +15,11 @@ from aidledger.extract.lexicon import alternation, load
 from aidledger.extract.text import Sentence, Token
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
+# Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
+# many donors at once ("allies have pledged"), or the recipient's own side ("Shmyhal said the government
+# adopted ..."). The caller must not fall back to the paragraph's donor then.
+MANY_DONORS = Actor(0, 0, "*", "collective", "several donors")
+RECIPIENT_SIDE = Actor(0, 0, "-", "recipient", "the recipient itself")
 UKRAINE_MARKERS = re.compile(r"\b(?:Ukraine|Ukrainian|Ukrainians|Kyiv|Kiev|Kyiv's|Ukraine's|Zelensk\w*)\b")
 _PP_BEFORE = re.compile(
     r"(?:\b(?:to|for|in|with|into|towards|against|on|at|via|through|under|within|alongside|from|of|by|"
@@ -58,8 +63,6 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
               target_start: int, target_end: int, figures: list | None = None) -> Actor | None:
     """The actor who gives: thanked object, passive agent, or the subject of the governing verb."""
     givers = [a for a in actors if a.code not in NON_DONORS]
-    if not givers:
-        return None
     if frame is not None and frame.inner is not None:
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
@@ -78,8 +81,12 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         if not any(verb < s < target_start for s, _ in figures or []):
             anchor = min(anchor, verb)
     if _collective_subject(sentence, givers, anchor):
-        return None  # "donors have provided", "allies intend to": a total of many donors, no single one
-    subject = _nearest_subject(sentence, givers, anchor)
+        return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
+    # a recipient-side official or body as subject ("Shmyhal said the government adopted ...")
+    subject = _nearest_subject(sentence, [a for a in actors if a.kind in ("official", "body")
+                                          or a.code not in NON_DONORS], anchor)
+    if subject is not None and subject.code in NON_DONORS:
+        return RECIPIENT_SIDE
     if subject is None and frame is not None and frame.outer is not None:
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
@@ -155,7 +162,7 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         pass
     if last is None:
         return False
-    pos = sentence.start + last.end()
+    pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
     return not any(a.end <= anchor and a.start >= pos for a in givers) and not re.search(
         r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:\w+\s+){0,2}$",
         left[:last.start()])
@@ -178,7 +185,7 @@ def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
     before = sentence.text[max(0, actor.start - sentence.start - 70):actor.start - sentence.start]
     before = re.sub(r"\s*\($", " ", before)  # an acronym in brackets after the full name
     return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
-                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and)\s+){0,7}$", before))
+                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and)\s+){0,10}$", before))
 
 
 # ---------------------------------------------------------------- recipient and channel

@@ -328,6 +328,9 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if thanked is not None:
         return thanked
     donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
+    if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
+        ctx.note(start, end, "dropped", f"the actor is {donor.name}")
+        return None
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         donor = ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor

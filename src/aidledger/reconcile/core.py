@@ -51,6 +51,21 @@ class Entry:
     counts: bool = True
     rejected: bool = False
     overrides: dict = field(default_factory=dict)
+    docs: set = field(default_factory=set)  # kept alongside members so matching is O(1) per candidate
+    first_day: str | None = None
+    last_day: str | None = None
+    undated: bool = False
+
+    def add(self, row: dict, reason: str) -> None:
+        self.members.append(row)
+        self.reasons[row["id"]] = reason
+        self.docs.add(row["document_id"])
+        day = _date_of(row)
+        if day is None:
+            self.undated = True
+        else:
+            self.first_day = min(self.first_day or day, day)
+            self.last_day = max(self.last_day or day, day)
 
     @property
     def first(self) -> dict:
@@ -174,27 +189,60 @@ def _date_of(c: dict) -> str | None:
     return c.get("date") or c.get("published")
 
 
+class _Buckets:
+    """Sorted (amount, entry) lists per quarter, so a search looks only at dates that could match."""
+
+    SPAN = LIFECYCLE_DAYS // 91 + 1  # quarters either side
+
+    def __init__(self) -> None:
+        self.lists: dict = defaultdict(list)
+
+    def add(self, key, quarter: int | None, amount: float, pos: int) -> None:
+        bisect.insort(self.lists[(key, quarter)], (amount, pos))
+
+    def near(self, key, quarter: int | None, low: float, high: float) -> list[tuple[float, int]]:
+        if quarter is None:
+            quarters = {q for k, q in self.lists if k == key}
+        else:
+            quarters = set(range(quarter - self.SPAN, quarter + self.SPAN + 1)) | {None}
+        out = []
+        for q in quarters:
+            figures = self.lists.get((key, q), [])
+            out += figures[bisect.bisect_left(figures, (low, -1)):bisect.bisect_right(figures, (high, 1 << 60))]
+        return out
+
+
+def _quarter(row: dict) -> int | None:
+    d = _date_of(row)
+    if not d:
+        return None
+    parts = d.split("-")
+    return int(parts[0]) * 4 + ((int(parts[1]) - 1) // 3 if len(parts) > 1 else 1)
+
+
 def _cluster_block(rows: list[dict]) -> list[Entry]:
     entries: list[Entry] = []
-    index: list[tuple[float, int]] = []  # (usd amount, entry position) kept sorted for money
-    native: dict[str, list[tuple[float, int]]] = defaultdict(list)  # currency -> sorted (amount, entry)
+    index = _Buckets()  # money: ("USD", quarter) and (currency, quarter) -> sorted (amount, entry)
     by_key: dict[tuple, list[int]] = defaultdict(list)  # in_kind/service: (head, quantity) -> entries
     for row in rows:
         if row["kind"] == "money":
-            pos, reason = _match_money(row, entries, index, native)
+            pos, reason = _match_money(row, entries, index)
         else:
             pos, reason = _match_item(row, entries, by_key)
         if pos is None:
             entries.append(Entry(_entry_id(row), row.get("donor"), row.get("recipient"), row["kind"]))
             pos, reason = len(entries) - 1, "first report"
-            _index_entry(row, pos, index, by_key)
+            if row["kind"] != "money":
+                by_key[_item_key(row)].append(pos)
         if row["kind"] == "money":  # every figure a member states, original or converted, finds its entry
+            quarter, usd = _quarter(row), _usd(row)
+            if usd is not None:
+                index.add("$usd", quarter, usd, pos)
             for amount, currency in ((row.get("amount"), row.get("currency")),
                                      (row.get("alt_amount"), row.get("alt_currency"))):
                 if amount and currency:
-                    bisect.insort(native[currency], (amount, pos))
-        entries[pos].members.append(row)
-        entries[pos].reasons[row["id"]] = reason
+                    index.add(currency, quarter, amount, pos)
+        entries[pos].add(row, reason)
     return entries
 
 
@@ -202,67 +250,38 @@ def _usd(row: dict) -> float | None:
     return convert(row.get("amount"), row.get("currency"), _date_of(row)).usd
 
 
-def _index_entry(row: dict, pos: int, index: list, by_key: dict) -> None:
-    if row["kind"] == "money":
-        usd = _usd(row)
-        if usd is not None:
-            bisect.insort(index, (usd, pos))
-    else:
-        by_key[_item_key(row)].append(pos)
-
-
-def _match_money(row: dict, entries: list[Entry], index: list, native: dict) -> tuple[int | None, str]:
-    usd = _usd(row)
+def _match_money(row: dict, entries: list[Entry], index: _Buckets) -> tuple[int | None, str]:
+    usd, quarter = _usd(row), _quarter(row)
     candidates: list[tuple[float, int, str]] = []
     if usd:
-        lo = bisect.bisect_left(index, (usd * (1 - USD_TOLERANCE), -1))
-        hi = bisect.bisect_right(index, (usd * (1 + USD_TOLERANCE), len(entries) + 1))
-        for entry_usd, pos in index[lo:hi]:
+        for entry_usd, pos in index.near("$usd", quarter, usd * (1 - USD_TOLERANCE), usd * (1 + USD_TOLERANCE)):
             candidates.append((abs(entry_usd - usd) / usd, pos, "amount within rounding in USD at the day's rate"))
     for amount, currency in ((row.get("amount"), row.get("currency")), (row.get("alt_amount"), row.get("alt_currency"))):
         if not amount or not currency:
             continue  # same figure in the same currency, or through a stated conversion: no rate needed
-        figures = native.get(currency, [])
-        lo = bisect.bisect_left(figures, (amount * (1 - SAME_CURRENCY_TOLERANCE), -1))
-        hi = bisect.bisect_right(figures, (amount * (1 + SAME_CURRENCY_TOLERANCE), len(entries) + 1))
-        for _, pos in figures[lo:hi]:
-            reason = _same_figure(row, entries[pos])
-            if reason:
-                candidates.append((0.0, pos, reason))
-    for diff, pos, reason in sorted(candidates, key=lambda c: (c[0], c[1])):
+        low, high = amount * (1 - SAME_CURRENCY_TOLERANCE), amount * (1 + SAME_CURRENCY_TOLERANCE)
+        how = "same figure" if currency == row.get("currency") else "same figure through a stated conversion"
+        for theirs, pos in index.near(currency, quarter, low, high):
+            candidates.append((abs(theirs - amount) / amount, pos, f"{how} ({currency} {theirs:,.0f}, within 1%)"))
+    # exact-currency matches first (diff 0 ties broken by the stated reason), then the nearest USD amount
+    for diff, pos, reason in sorted(candidates, key=lambda c: (c[0], not c[2].startswith("same"), c[1])):
         entry = entries[pos]
         if _dates_close(row, entry) and _channels_agree(row, entry) and _not_same_document_other_figure(row, entry):
-            same = _same_figure(row, entry)
-            return pos, same or reason
+            return pos, reason
     return None, ""
-
-
-def _same_figure(row: dict, entry: Entry) -> str | None:
-    mine = [(row.get("amount"), row.get("currency")), (row.get("alt_amount"), row.get("alt_currency"))]
-    for m in entry.members:
-        theirs = [(m.get("amount"), m.get("currency")), (m.get("alt_amount"), m.get("alt_currency"))]
-        for a, c in mine:
-            for b, d in theirs:
-                if a and b and c == d and abs(a - b) <= SAME_CURRENCY_TOLERANCE * max(a, b):
-                    return f"same figure {c} {b:,.0f} (within 1%)" if (a, c) == mine[0] and (b, d) == theirs[0] \
-                        else f"same figure through a stated conversion ({c} {b:,.0f})"
-    return None
 
 
 def _not_same_document_other_figure(row: dict, entry: Entry) -> bool:
     """Two different figures in one article are two commitments, however close their amounts."""
-    return not any(m["document_id"] == row["document_id"] for m in entry.members)
+    return row["document_id"] not in entry.docs
 
 
 def _dates_close(row: dict, entry: Entry) -> bool:
+    """Within a year of some report of the entry (announce -> sign -> disburse)."""
     mine = _date_of(row)
-    if not mine:
+    if not mine or entry.undated or entry.first_day is None:
         return True
-    for m in entry.members:
-        theirs = _date_of(m)
-        if not theirs or abs(_days(mine, theirs)) <= LIFECYCLE_DAYS:
-            return True
-    return False
+    return _days(entry.first_day, mine) <= LIFECYCLE_DAYS and _days(mine, entry.last_day) <= LIFECYCLE_DAYS
 
 
 def _days(a: str, b: str) -> int:
@@ -350,18 +369,21 @@ def apply_decisions(entries: list[Entry], decisions: list[dict]) -> list[Entry]:
 def _reported_totals(rows: list[dict]) -> list[ReportedTotal]:
     """Running totals, one point per (donor, figure), with every source that reported it."""
     points: list[ReportedTotal] = []
+    index: dict[tuple, list[tuple[float, int]]] = defaultdict(list)  # (donor, currency) -> sorted (amount, point)
     for row in rows:
-        usd = _usd(row)
-        same = next((p for p in points if p.donor == row.get("donor") and p.currency == row.get("currency")
-                     and abs(p.amount - row["amount"]) <= SAME_CURRENCY_TOLERANCE * p.amount), None) \
-            if row.get("amount") else None
-        if same is not None:
+        amount = row.get("amount")
+        if amount is None:
+            continue
+        figures = index[(row.get("donor"), row.get("currency"))]
+        lo = bisect.bisect_left(figures, (amount * (1 - SAME_CURRENCY_TOLERANCE), -1))
+        hi = bisect.bisect_right(figures, (amount * (1 + SAME_CURRENCY_TOLERANCE), 1 << 60))
+        if lo < hi:
+            same = points[figures[lo][1]]
             same.commitment_ids.append(row["id"])
             if row["document_id"] not in same.documents:
                 same.documents.append(row["document_id"])
             continue
-        if row.get("amount") is None:
-            continue
-        points.append(ReportedTotal(row.get("donor"), row["amount"], row.get("currency"), row.get("qualifier"),
-                                    _date_of(row), usd, [row["id"]], [row["document_id"]]))
+        bisect.insort(figures, (amount, len(points)))
+        points.append(ReportedTotal(row.get("donor"), amount, row.get("currency"), row.get("qualifier"),
+                                    _date_of(row), _usd(row), [row["id"]], [row["document_id"]]))
     return points
