@@ -45,3 +45,27 @@ def test_scorer_counts_a_wrong_amount_as_miss_and_false_positive(seed_gold):
     report = score(golds, {doc: [wrong]}, {doc: (SEEDS / doc).read_text("utf-8")})
     assert report.scores()["money"]["tp"] == 0
     assert len(report.misses) == 1 and len(report.false_positives) == 1
+
+
+def test_reconciliation_corpus_stays_above_its_baseline(tmp_path):
+    from aidledger.evaluate import evaluate_reconciliation
+
+    root = DEV.parent / "reconcile"
+    baseline = json.loads((root / "baseline.json").read_text())
+    report = evaluate_reconciliation(root / "expected.json", root / "docs", f"sqlite:///{tmp_path / 'r.db'}")
+    assert report["merged_wrongly"] == []  # look-alike commitments must never merge
+    assert report["bcubed_f1"] >= baseline["bcubed_f1"], report
+    assert len(report["missing_mentions"]) <= baseline["max_missing_mentions"], report["missing_mentions"]
+    assert len(report["totals_leaked_into_ledger"]) <= baseline["max_totals_leaked"]
+    assert len(report["wrong_counts_flags"]) <= baseline["max_wrong_counts_flags"]
+
+
+def test_seed_totals_count_new_money_once(seed_gold, tmp_path):
+    """Issue 4: announced-or-above new money on the seeds is $30M + $470M + $37M + $4.5B."""
+    from aidledger import open_ledger
+
+    ledger = open_ledger(f"sqlite:///{tmp_path / 's.db'}")
+    ledger.ingest([SEEDS])
+    [row] = ledger.totals(by="donor", threshold="announced")
+    assert row["key"] == "JPN" and row["total"] == 30e6 + 470e6 + 37e6 + 4.5e9
+    assert sorted(p["amount"] for p in ledger.reported_totals("JPN")) == [7e9, 7.6e9]

@@ -318,5 +318,14 @@ def eval_command(gold: Path = typer.Argument(..., help="Gold JSON file in the sh
         typer.echo(f"  trap  {t['doc']} {t['why']} | {t['evidence'][:90]}")
 
 
+@app.command("eval-ledger")
+def eval_ledger_command(expected: Path = typer.Argument(..., help="Expected ledger JSON (corpus/reconcile format)."),
+                        docs: Path = typer.Option(..., "--docs", help="Folder with its documents.")) -> None:
+    """Score reconciliation: ingest the documents into a fresh ledger and compare with the expected one."""
+    from aidledger.evaluate import evaluate_reconciliation
+
+    typer.echo(json.dumps(evaluate_reconciliation(expected, docs), indent=1, ensure_ascii=False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

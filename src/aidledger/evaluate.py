@@ -181,3 +181,98 @@ def evaluate_folder(gold_path: Path, docs: Path) -> Report:
         texts[name] = text
         predictions[name] = [r.to_json() for r in extract(text, published=published, doc_id=name)]
     return score(gold, predictions, texts)
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def evaluate_reconciliation(expected_path: Path, docs: Path, url: str | None = None) -> dict:
+    """Ingest `docs` into a fresh ledger and compare its entries with the expected ledger.
+
+    Mentions (a document's report of an expected entry) are matched to extracted commitments by donor
+    and amount (or quantity and item); over the matched mentions, B-cubed precision and recall say
+    how well reports were grouped. Also counted: expected-separate pairs that were merged, running
+    totals that leaked into the ledger as entries, and counts-toward-total flags that disagree.
+    """
+    import tempfile
+
+    from aidledger.store import open_ledger
+
+    expected = json.loads(Path(expected_path).read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = open_ledger(url or f"sqlite:///{tmp}/reconcile.db")
+        ledger.ingest([Path(docs) / name for name in expected["documents"]])
+        owner = _entry_of_commitment(ledger)
+        names = {d["id"]: Path(d["source"]).name for d in ledger.documents()}
+        spans = _primary_spans(ledger)
+        rows = [dict(r, doc=names[r["document_id"]], span=spans.get(r["id"])) for r in ledger.commitments()]
+        entries = {e["id"]: e for e in ledger.entries()}
+    texts = {name: (Path(docs) / name).read_text("utf-8") for name in expected["documents"]}
+    mentions = []  # (expected key, predicted entry id)
+    missing = []
+    for exp in expected["entries"]:
+        for doc in exp["docs"]:
+            where = _span(texts[doc], exp.get("evidence", {}).get(doc, "\0"))
+            candidates = [r for r in rows if r["doc"] == doc and _same_report(exp, r)]
+            # two reports of the same sum in one article: the one at the expected evidence
+            candidates.sort(key=lambda r: not (where and r["span"] and _overlap(tuple(r["span"]), where)))
+            found = candidates[0] if candidates else None
+            if found is None or found["id"] not in owner:
+                missing.append({"key": exp["key"], "doc": doc})
+            else:
+                mentions.append((exp["key"], owner[found["id"]]))
+    precision, recall = _bcubed(mentions)
+    by_key: dict = {}
+    for key, entry in mentions:
+        by_key.setdefault(key, set()).add(entry)
+    merged_wrongly = [pair for pair in expected.get("not_merged", [])
+                      if by_key.get(pair[0], set()) & by_key.get(pair[1], set())]
+    leaks = [t for t in expected.get("reported_totals", []) for doc in t["docs"]
+             if any(r["doc"] == doc and r["scope"] != "cumulative" and _same_report(t, r) for r in rows)]
+    flags = [exp["key"] for exp in expected["entries"] for e in by_key.get(exp["key"], ())
+             if entries[e]["counts_toward_total"] != exp.get("counts_toward_total", True)]
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"mentions": len(mentions), "missing_mentions": missing, "bcubed_precision": round(precision, 4),
+            "bcubed_recall": round(recall, 4), "bcubed_f1": round(f1, 4), "merged_wrongly": merged_wrongly,
+            "totals_leaked_into_ledger": leaks, "wrong_counts_flags": flags,
+            "entries_predicted": len({e for _, e in mentions}), "entries_expected": len(expected["entries"])}
+
+
+def _primary_spans(ledger) -> dict[str, tuple[int, int]]:
+    from sqlalchemy import select
+
+    from aidledger.store.schema import evidence
+
+    with ledger.engine.connect() as conn:
+        return {r.commitment_id: (r.start, r.end) for r in conn.execute(
+            select(evidence.c.commitment_id, evidence.c.start, evidence.c.end).where(evidence.c.is_primary))}
+
+
+def _entry_of_commitment(ledger) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from aidledger.store.schema import entry_members
+
+    with ledger.engine.connect() as conn:
+        return {r.commitment_id: r.entry_id for r in conn.execute(select(entry_members))}
+
+
+def _same_report(exp: dict, row: dict) -> bool:
+    if exp.get("donor") != row.get("donor"):
+        return False
+    if exp.get("kind", "money") == "money":
+        return row["kind"] == "money" and _money_match(exp, row)
+    return row["kind"] == exp["kind"] and row.get("quantity") == exp.get("quantity") and \
+        _head(row.get("item")) == _head(exp.get("item"))
+
+
+def _bcubed(mentions: list[tuple[str, str]]) -> tuple[float, float]:
+    if not mentions:
+        return 0.0, 0.0
+    p = r = 0.0
+    for key, entry in mentions:
+        same_entry = [k for k, e in mentions if e == entry]
+        same_key = [e for k, e in mentions if k == key]
+        p += same_entry.count(key) / len(same_entry)
+        r += same_key.count(entry) / len(same_key)
+    return p / len(mentions), r / len(mentions)

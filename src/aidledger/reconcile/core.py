@@ -63,7 +63,7 @@ class Entry:
         day = _date_of(row)
         if day is None:
             self.undated = True
-        else:
+        elif row.get("scope") != "previous":  # a later recap joins an entry but does not stretch its life
             self.first_day = min(self.first_day or day, day)
             self.last_day = max(self.last_day or day, day)
 
@@ -281,7 +281,9 @@ def _dates_close(row: dict, entry: Entry) -> bool:
     mine = _date_of(row)
     if not mine or entry.undated or entry.first_day is None:
         return True
-    return _days(entry.first_day, mine) <= LIFECYCLE_DAYS and _days(mine, entry.last_day) <= LIFECYCLE_DAYS
+    if row.get("scope") == "previous":  # "Germany's €500m pledged last year": any time after it was made
+        return _days(mine, entry.first_day) >= -31
+    return abs(_days(mine, entry.first_day)) <= LIFECYCLE_DAYS
 
 
 def _days(a: str, b: str) -> int:
