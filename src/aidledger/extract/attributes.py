@@ -232,25 +232,31 @@ def _double_object(sentence: Sentence, actor: Actor) -> bool:
                           before))
 
 
-def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, target_start: int,
-                target_end: int) -> str | None:
-    """A fund, facility or organisation the aid passes through ('through the NATO trust fund', 'via UNICEF')."""
+def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, clause: tuple[int, int],
+                target_start: int, target_end: int) -> str | None:
+    """A fund, facility or organisation the aid passes through ('through the NATO trust fund', 'via UNICEF').
+
+    Looked for in the figure's own clause only; an organisation is named by its canonical short name
+    from the gazetteer ('WFP', 'UNICEF', 'World Bank'), so reports from different outlets agree.
+    """
+    lo, hi = clause[0] - sentence.start, clause[1] - sentence.start
     text = sentence.text
-    rel_s, rel_e = target_start - sentence.start, target_end - sentence.start
     best: tuple[int, str] | None = None
-    for m in _CHANNEL.finditer(text):
-        dist = min(abs(m.start() - rel_e), abs(m.end() - rel_s))
-        name = re.sub(r"^(?:the|a|an)\s+", "", m.group("name").strip())
+    orgs = [a for a in actors if a.kind == "org" and (donor is None or a.code != donor.code)
+            and clause[0] <= a.start < clause[1]]
+    for m in _CHANNEL.finditer(text, lo, hi):
+        dist = min(abs(m.start() - (target_end - sentence.start)), abs(m.end() - (target_start - sentence.start)))
+        inside = [a for a in orgs if m.start() <= a.start - sentence.start < m.end()]
+        name = inside[0].name if inside and inside[0].name.isupper() else \
+            re.sub(r"^(?:the|a|an)\s+", "", m.group("name").strip())
         if best is None or dist < best[0]:
             best = (dist, name)
-    for a in actors:
-        if a.kind == "org" and (donor is None or a.code != donor.code) and _is_channel_mention(sentence, a):
+    for a in orgs:
+        if _is_channel_mention(sentence, a):
             dist = min(abs(a.start - target_end), abs(a.end - target_start))
             if best is None or dist < best[0]:
-                best = (dist, text[a.start - sentence.start:a.end - sentence.start])
-    if best is None or best[0] > 120:
-        return None
-    return best[1]
+                best = (dist, a.name)
+    return best[1] if best is not None and best[0] <= 120 else None
 
 
 # ---------------------------------------------------------------- scope

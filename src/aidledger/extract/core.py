@@ -458,10 +458,12 @@ def _blocked_item(sentence: Sentence, item: ItemMention) -> bool:
 def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope, clause, start, end,
                 sector_hint=None, aid_type=None, **fields) -> Commitment:
     recipient = attrs.recipient_for(sentence, actors, donor.code, end, ctx.default_recipient)
-    channel = attrs.channel_for(sentence, actors, donor, start, end)
+    ev_start, ev_end = _clause_span(ctx, sentence, start, end)
+    channel = attrs.channel_for(sentence, actors, donor, (ev_start, ev_end), start, end)
     announced_by = next((a.name for a in actors if a.kind == "official" and a.code == donor.code), None)
     date = _commitment_date(ctx, sentence, start, scope)
-    ev_start, ev_end = _clause_span(ctx, sentence, start, end)
+    if scope == "new" and _long_before(date, ctx.published):
+        scope = "previous"  # "Germany pledged €500m in March 2022" in a 2024 article is a recap
     evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.text[ev_start:ev_end], start, end)
     return Commitment(
         kind=kind, donor=donor.code, recipient=recipient, status=Status(status), scope=Scope(scope),
@@ -494,6 +496,15 @@ def _clause_span(ctx: _Context, sentence: Sentence, start: int, end: int) -> tup
         cuts = list(_CLAUSE_CUT.finditer(gap))
         ev_end = end + (cuts[-1].start() if cuts else len(gap))
     return ev_start, max(ev_end, end)
+
+
+def _long_before(date: str | None, published: str | None, days: int = 75) -> bool:
+    """Is a commitment's own date well before the article (a recap, not today's news)?"""
+    if not date or not published or date == published:
+        return False
+    from aidledger.reconcile.core import _days  # one date arithmetic for the whole package
+
+    return _days(published, date) > days + (15 if len(date) == 7 else 180 if len(date) == 4 else 0)
 
 
 def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str) -> str | None:
