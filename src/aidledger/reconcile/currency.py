@@ -28,6 +28,7 @@ def _converter():
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
 
 
+@lru_cache(maxsize=65536)  # reports repeat the same figures; the converter is the hot spot of reconciliation
 def convert(amount: float | None, currency: str | None, on: str | None) -> Converted:
     """`amount` of `currency` on date `on` (YYYY, YYYY-MM or YYYY-MM-DD) in USD and EUR."""
     if amount is None or currency is None:
