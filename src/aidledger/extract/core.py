@@ -19,7 +19,7 @@ from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
-from aidledger.extract.items import ItemMention, find_goods, find_services, service_from_verb
+from aidledger.extract.items import ItemMention, find_goods, find_services, find_uncounted, service_from_verb
 from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import Sentence, Token, split_sentences
@@ -237,7 +237,7 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
 
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
     index = _token_at(tokens, m.start)
-    if _blocked(ctx, sentence, m, triggers, tokens):
+    if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):
         return ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m):
@@ -273,7 +273,8 @@ _IN_BUDGET = re.compile(r"\b(?:in|from|under|within) (?:the |its |this year's |n
                         r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b", re.I)
 
 
-def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> bool:
+def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, tokens,
+             look_after: bool = True) -> bool:
     """Is the figure about damage, prices, budgets, sanctions ... rather than aid?
 
     Looks at what the figure is about: the words after it up to the next figure ("$486bn in
@@ -281,20 +282,19 @@ def _blocked(ctx: _Context, sentence: Sentence, m: Money, triggers, tokens) -> b
     or a commitment verb stands between the blocker and the figure.
     """
     blockers, exceptions, aid = _blockers()
-    end = m.alt_end or m.end
-    lo = max([e for s, e in ctx.figures or [] if e <= m.start] + [sentence.start, m.start - 50])
+    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 50])
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
-    after = _IN_BUDGET.sub(" ", ctx.text[end:hi])  # "€2bn in the 2023 federal budget" is an allocation
+    after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     if block and good is None and not exceptions.search(after[:block.end() + 15]):
         return True
-    before = ctx.text[lo:m.start]
+    before = ctx.text[lo:start]
     hits = list(blockers.finditer(before))
     if not hits:
         return False
     last = hits[-1]
     between = before[last.end():]
-    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < m.start
+    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < start
              and t.role not in ("report", "total")]
     return not (verbs or aid.search(between) or exceptions.search(before[last.start():] + ctx.text[end:end + 20]))
 
@@ -397,6 +397,10 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken) -> list[Commit
         return []
     out = []
     mentions = [g for g in find_goods(sentence.text, sentence.start) if not _overlaps(g, taken)]
+    verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
+                 if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
+    mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends)
+                 if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
     services = find_services(sentence.text, sentence.start)
     for t in triggers:
         if t.role == "provide":
@@ -426,6 +430,8 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     verb_end = tokens[frame.inner.index].end
     if verb_end <= item.start and _HOSTILE.search(ctx.text[verb_end:item.start]):
         return ctx.note(item.start, item.end, "dropped", "a hostile act, not a delivery")
+    if item.kind == "in_kind" and _blocked(ctx, sentence, item.start, item.end, triggers, tokens, look_after=False):
+        return ctx.note(item.start, item.end, "dropped", "bought, ordered or contracted, not given")
     if _cancelled(tokens, frame, index) or _blocked_item(sentence, item):
         return ctx.note(item.start, item.end, "dropped", "negated, discussed or about sanctions/losses")
     # services are vaguer than figures: their donor must be named in the sentence or its paragraph

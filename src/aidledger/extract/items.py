@@ -19,7 +19,8 @@ STOP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "ano
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                  "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen "
                  "dozens hundreds thousands several").split()
-_ORDINAL_ONE = r"(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|single)"
+_ORDINAL_ONE = (r"(?:a|an)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|single"
+                r"|(?:further|additional|extra)(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|dozen)\b))")
 # Months and words after which a number is part of a name, not a count ("Leopard 2 tanks", "Strv 122").
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?!(?:January|February|March|April|May|June|July|August|September|October|"
                           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|The|In|On|By|"
@@ -121,6 +122,37 @@ def _canonical_head(raw: str, head: str, entry: dict) -> str:
 
 def _singular_model(name: str) -> str:
     return name[:-1] if name.endswith("s") and name[:-1].lower() in load("items")["goods"] else name
+
+
+def find_uncounted(text: str, offset: int, verb_ends: list[int]) -> list[ItemMention]:
+    """Plural goods right after a provide verb, without a count: 'will send SCALP cruise missiles'."""
+    _, _, heads, _, never = _patterns()
+    out = []
+    for verb_end in verb_ends:
+        rel = verb_end - offset
+        m = _UNCOUNTED.match(text, rel)
+        if not m:
+            continue
+        words = m.group("np").split()
+        for i in range(len(words), 0, -1):  # the longest prefix that ends in a plural goods head
+            head = words[i - 1].lower().rstrip(",")
+            entry = heads.get(head)
+            if entry is not None and head != _singular(head, heads) and not any(
+                    w.lower() in never for w in words[:i]):
+                mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
+                item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
+                start = offset + m.start("np")
+                end = start + len(" ".join(words[:i]))
+                out.append(ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), None,
+                                       entry.get("aid_type"), entry.get("sector")))
+                break
+    return out
+
+
+# After the verb: optional object pronoun/recipient ("Ukraine with"), determiners, then up to 5 words.
+_UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:its|their|his|her|our|some|more|"
+                        r"additional|further|new|the|remaining)\s+)*(?P<np>(?:(?!(?:to|for|and|or|from|in|of|as|on|at|"
+                        r"into|with|by|once|if|when|that|which)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
 
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
