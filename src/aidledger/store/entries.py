@@ -13,7 +13,7 @@ from aidledger.errors import AidledgerError
 from aidledger.reconcile import reconcile
 from aidledger.records import Status
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
-    reported_totals
+    filtered, reported_totals
 
 STAGES = [s.value for s in Status]
 TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "status": entries.c.status,
@@ -83,19 +83,8 @@ def _delete_donors(conn: Connection, donors) -> None:
 
 def list_entries(engine: Engine, donor=None, since=None, until=None, status=None, kind=None, counted_only=False,
                  limit=None) -> list[dict]:
-    q = select(entries)
-    for col, value in (("donor", donor), ("status", status), ("kind", kind)):
-        if value:
-            q = q.where(entries.c[col] == value)
-    if since:
-        q = q.where(entries.c.date >= since)
-    if until:
-        q = q.where(entries.c.date <= until + "\uffff")
-    if counted_only:
-        q = q.where(entries.c.counts_toward_total)
-    q = q.order_by(entries.c.date.desc().nullslast(), entries.c.id)
-    if limit:
-        q = q.limit(limit)
+    q = filtered(select(entries), entries, since, until, limit, donor=donor, status=status, kind=kind,
+                 counts_toward_total=True if counted_only else None)
     with engine.connect() as conn:
         return [_decode(dict(r._mapping)) for r in conn.execute(q)]
 

@@ -27,7 +27,7 @@ from aidledger.extract import extract
 from aidledger.ingest import iter_documents
 from aidledger.records import Commitment, Document
 from aidledger.store import entries
-from aidledger.store.schema import commitments, documents, evidence
+from aidledger.store.schema import commitments, documents, evidence, filtered
 
 DEFAULT_URL = "sqlite:///aidledger.db"
 COMMITMENT_FIELDS = [c.name for c in commitments.columns]
@@ -118,17 +118,7 @@ class Ledger:
         """Stored commitments as dictionaries, newest first, filtered."""
         q = select(commitments, documents.c.title, documents.c.source).join(
             documents, documents.c.id == commitments.c.document_id)
-        filters = {"donor": donor, "status": status, "kind": kind, "scope": scope}
-        for name, value in filters.items():
-            if value:
-                q = q.where(commitments.c[name] == value)
-        if since:
-            q = q.where(commitments.c.date >= since)
-        if until:
-            q = q.where(commitments.c.date <= until + "\uffff")
-        q = q.order_by(commitments.c.date.desc().nullslast(), commitments.c.id)
-        if limit:
-            q = q.limit(limit)
+        q = filtered(q, commitments, since, until, limit, donor=donor, status=status, kind=kind, scope=scope)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 

@@ -6,7 +6,7 @@ this module is the single description the code queries against.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, Select, String, Table, Text
 
 metadata = MetaData()
 
@@ -142,3 +142,17 @@ decisions = Table(
     Column("note", Text),
     Column("created_at", String(32), nullable=False),
 )
+
+
+def filtered(q: Select, table: Table, since: str | None = None, until: str | None = None, limit: int | None = None,
+             **equal) -> Select:
+    """The ledger's common filters on `table`: equality on columns, a date range, newest first, a limit."""
+    for name, value in equal.items():
+        if value is not None and value is not False:
+            q = q.where(table.c[name] == value)
+    if since:
+        q = q.where(table.c.date >= since)
+    if until:
+        q = q.where(table.c.date <= until + "\uffff")  # "2024-03" includes every day of March
+    q = q.order_by(table.c.date.desc().nullslast(), table.c.id)
+    return q.limit(limit) if limit else q
