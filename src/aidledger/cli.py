@@ -327,5 +327,17 @@ def eval_ledger_command(expected: Path = typer.Argument(..., help="Expected ledg
     typer.echo(json.dumps(evaluate_reconciliation(expected, docs), indent=1, ensure_ascii=False))
 
 
+def _register_packages() -> None:
+    """Commands that live with their pipeline stage (export, batch, serve) register themselves here."""
+    from aidledger.batch import commands as batch_commands
+    from aidledger.export import commands as export_commands
+    from aidledger.serve import commands as serve_commands
+
+    for module in (export_commands, batch_commands, serve_commands):
+        module.register(app)
+
+
+_register_packages()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,1 @@
+"""Serve: the REST API, the dashboard and the review workflow."""

@@ -1,0 +1,7 @@
+"""CLI commands of aidledger.serve, registered on the main Typer app by `aidledger.cli`."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this package's commands to `app`."""
