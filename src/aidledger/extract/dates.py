@@ -53,7 +53,10 @@ def find_dates(text: str, published: str | None, offset: int = 0) -> list[DateMe
     base = _parse_iso(published)
     out = []
     for m in _DATE.finditer(text):
-        value, explicit = _resolve(m, base)
+        try:
+            value, explicit = _resolve(m, base)
+        except (ValueError, OverflowError):  # a base date at the edge of the calendar (year 1 or 9999)
+            continue
         if value:
             out.append(DateMention(m.start() + offset, m.end() + offset, value, explicit))
     return out
