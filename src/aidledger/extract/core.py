@@ -137,6 +137,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             titleish = sentence.titleish and not _is_list_item(sentence)
             if record.recipient in recipients or record.recipient is None and None in recipients:
                 found.append((record, titleish))
+                _remember(ctx, record)
             else:
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
@@ -191,11 +192,16 @@ def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     records = _money_records(ctx, sentence, tokens, actors, triggers, money)
     taken = [(m.start, m.alt_end or m.end) for m in money]
     records += _item_records(ctx, sentence, tokens, actors, triggers, taken)
-    for r in records:
-        if r.donor:
-            ctx.last_donor = next((a for a in actors if a.code == r.donor), ctx.last_donor)
-        ctx.last_status = r.status.value
     return records
+
+
+def _remember(ctx: _Context, record: Commitment) -> None:
+    """A kept record's donor and stage carry over to the next sentences of its paragraph."""
+    named = [a for a in ctx.actors if a.code == record.donor
+             and record.evidence.start <= a.start < record.evidence.end]
+    if named:
+        ctx.last_donor = named[0]
+    ctx.last_status = record.status.value
 
 
 # ---------------------------------------------------------------- money
@@ -282,7 +288,7 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     or a commitment verb stands between the blocker and the figure.
     """
     blockers, exceptions, aid = _blockers()
-    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 50])
+    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
     after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
