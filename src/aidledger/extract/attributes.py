@@ -201,13 +201,18 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
     tail = sentence.text[target_end - sentence.start:]
     cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
     tail = tail[: cut.start()] if cut else tail
-    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+(?:[a-z]+\s+){0,2}?(?:the\s+)?", tail[:60]):
-        pos = target_end + m.end()
-        for a in actors:
-            if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:
-                return a.code
-        if OTHER_BENEFICIARIES.match(tail, m.end()):
-            return "OTHER"
+    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
+        # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
+        for k in range(3):
+            words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?" % k, tail[m.end():])
+            if not words:
+                break
+            pos = target_end + m.end() + words.end()
+            for a in actors:
+                if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:
+                    return a.code
+            if OTHER_BENEFICIARIES.match(tail, m.end() + words.end()):
+                return "OTHER"
     return None
 
 
