@@ -429,7 +429,7 @@ def _overlaps(item: ItemMention, taken) -> bool:
 
 
 def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> Commitment | None:
-    index = _token_at(tokens, item.start)
+    index = _token_at(tokens, item.start) + (1 if item.from_verb else 0)  # a service verb is its own frame
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None or frame.inner is None:
         return ctx.note(item.start, item.end, "dropped", "no provide verb governs it")

@@ -37,6 +37,7 @@ class ItemMention:
     quantity: int | None
     aid_type: str | None
     sector: str | None
+    from_verb: bool = False  # "train Ukrainian pilots": the verb is itself the service
 
 
 @lru_cache(maxsize=1)
@@ -207,13 +208,12 @@ def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, le
     obj = re.match(r"\s+((?:[\w'’,.-]+\s+){0,6}?[\w'’-]+)(?=\s+(?:to|in|at|on|for|from|under|with|by|over|every|"
                    r"since|during|who|which|that)\b|[.;,:]|$)", text[rel:])
     requires = entry.get("requires")
-    window = text[max(0, verb_start - offset - 40):rel + 60].lower()
-    if requires and not any(w in window for w in requires):
-        return None
+    if requires and not (obj and any(w in obj.group(1).lower() for w in requires)):
+        return None  # "host G7 leaders", "train the eye": the object must be someone aid is given to
     end = verb_end + (obj.end() if obj else 0)
     item = entry["item"] + (f" of {obj.group(1)}" if obj else "")
     return ItemMention("service", verb_start, end, item, entry["item"], None, entry.get("aid_type"),
-                       entry.get("sector"))
+                       entry.get("sector"), from_verb=True)
 
 
 def _merge_overlaps(items: list[ItemMention]) -> list[ItemMention]:
