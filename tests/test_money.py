@@ -70,3 +70,12 @@ def test_bare_dollar_resolved_from_donor():
     assert resolve_currency("$?", "AUS") == ("AUD", True)
     assert resolve_currency("$?", "JPN") == ("USD", False)
     assert resolve_currency("kr?", "DNK") == ("DKK", True)
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("a further $500-million in aid", 500e6, "$?"),
+    ("a 50-billion-euro aid package", 50e9, "EUR"),
+])
+def test_hyphenated_house_styles(text, amount, currency):
+    [m] = find_money(text)
+    assert (m.amount, m.currency) == (amount, currency)

@@ -48,7 +48,8 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
     spelled = alternation(numbers) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
-    scale = rf"(?:\s?(?i:{alternation(long_scales)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
+    # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
+    scale = rf"(?:[\s-]?(?i:{alternation(long_scales)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
     pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
     post = rf"(?:{alternation(codes)}|(?i:{alternation(words)}))"
     qual = rf"(?i:{alternation(quals)})"
@@ -56,7 +57,7 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
         rf"(?<![\w$€£¥])(?:(?P<qual>{qual})\s+)?"
         rf"(?P<pre>{pre})?(?P<num>{number})(?P<scale>{scale})?"
         rf"(?:\s*(?P<sep>-|–|—|to|and)\s*(?P<pre2>{pre})?(?P<num2>{number})(?P<scale2>{scale})?)?"
-        rf"(?:\s+(?P<post>{post})(?![A-Za-z]))?"
+        rf"(?:(?:\s+|-)(?P<post>{post})(?![A-Za-z]))?"
     )
     return pattern, {**{s: v for s, v in symbols.items()}, **{c: c for c in codes}}, words, scales, (numbers, quals)
 
@@ -163,7 +164,7 @@ def _spelled(raw: str, numbers: dict) -> float | None:
 def _scale(raw: str | None, scales: dict) -> float:
     if not raw:
         return 1.0
-    return scales.get(raw.strip().lower(), 1.0)
+    return scales.get(raw.strip(" -").lower(), 1.0)
 
 
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
