@@ -86,13 +86,24 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     subject = _nearest_subject(sentence, [a for a in actors if a.kind in ("official", "body")
                                           or a.code not in NON_DONORS], anchor)
     if subject is not None and subject.code in NON_DONORS:
-        return RECIPIENT_SIDE
+        partner = _coordinated_giver(sentence, givers, subject)
+        return partner if partner is not None else RECIPIENT_SIDE
     if subject is None and frame is not None and frame.outer is not None:
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
         return subject
     source = _source_after(sentence, givers, target_end)
     return source
+
+
+def _coordinated_giver(sentence: Sentence, givers: list[Actor], subject: Actor) -> Actor | None:
+    """'Kamikawa ... and Kuleba signed and exchanged notes': the donor coordinated with the recipient's side."""
+    before = [a for a in givers if a.end <= subject.start]
+    for a in reversed(before):
+        gap = sentence.text[a.end - sentence.start:subject.start - sentence.start]
+        if re.search(r"\b(?:and|with|together with)\b", gap) and len(gap) < 90:
+            return a
+    return None
 
 
 def _giver_after(givers: list[Actor], start: int, end: int) -> Actor | None:

@@ -153,7 +153,8 @@ def _main_donor(actors: list[Actor], sentences: list[Sentence]) -> Actor | None:
     for a in actors:
         if a.start <= limit and a.code not in attrs.NON_DONORS and a.kind in (
                 "country", "capital", "body", "official", "org"):
-            counts[a.code] += 1
+            # organisations are often channels ("through UNDP"); a state, when named, is the likelier donor
+            counts[a.code] += 1 if a.kind != "org" else 0.4
             first.setdefault(a.code, a)
     if not counts:
         return None

@@ -87,8 +87,16 @@ def find_triggers(tokens: list[Token]) -> list[Trigger]:
     return out
 
 
+_NOUN_HEADS = {"aid", "assistance", "package", "packages", "programme", "program", "agreement", "agreements",
+               "scheme", "facility", "fund", "funds", "mechanism", "project", "projects", "contract", "framework",
+               "pledge", "pledges", "conference", "coalition"}
+
+
 def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
-    """Rule out noun uses of ambiguous forms ("the aid package's support", "a fund")."""
+    """Rule out noun uses of ambiguous forms ("grant aid", "the aid package's support", "a fund")."""
+    nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+    if nxt in _NOUN_HEADS and not tokens[i].lower.endswith(("ed", "ing")):
+        return False  # a compound noun: "grant aid", "Support Fund", "transfer agreement"
     prev = tokens[i - 1].lower if i else ""
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",

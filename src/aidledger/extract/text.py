@@ -14,7 +14,8 @@ _ABBREV = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
     "sen", "rep", "st", "no", "vs", "etc", "approx", "est", "inc", "ltd", "co", "corp", "dept",
-    "min", "pres", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fr", "jr", "sr", "mt",
+    "min", "pres", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fr", "jr", "sr", "mt", "h.e", "hon", "rt",
+    "amb", "excl", "incl", "cf", "fig", "ca",
 }
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|[.!?]+[\"'”’)\]]*$")
 _TOKEN = re.compile(
