@@ -263,7 +263,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
     if frame is not None and frame.inner.role == "total" and not _aid_subject(ctx, sentence, tokens, frame, m.start):
         return ctx.note(m.start, m.end, "dropped", "a total of something other than aid")
-    if frame is not None and "total" in (frame.inner.role, frame.outer.role) and scope == "new":
+    if frame is not None and "total" in (frame.inner.role, frame.outer.role) and scope == "new" \
+            and _running_total(ctx, sentence, frame, tokens, m.start):
         scope = "cumulative"  # "Sweden's support amounts to SEK 43bn", "brings the total to"
     parent = _parent_amount(money, m) if scope == "part_of" else None
     status = (frame.status if frame else None) or ("delivered" if thanked else ctx.last_status or "announced")
@@ -304,6 +305,18 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < start
              and t.role not in ("report", "total")]
     return not (verbs or aid.search(between) or exceptions.search(before[last.start():] + ctx.text[end:end + 20]))
+
+
+_TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altogether|thus far)\b", re.I)
+
+
+def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figure: int) -> bool:
+    """'brings/reaches/exceeds' always sum up; 'amounts to' only with a total cue ('the assistance, amounting
+    to $5 million' is one grant, 'total support since 2022 amounts to' is a running total)."""
+    verb = frame.inner if frame.inner.role == "total" else frame.outer
+    if verb.lemma not in ("amount to", "stand at"):
+        return True
+    return bool(_TOTAL_CUE.search(ctx.text[sentence.start:figure]))
 
 
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
