@@ -76,17 +76,14 @@ class _CandidateFilter:
         verbs = {w + x for w in items["service_verbs"] for x in ("", "s", "ed", "d", "ing", "es")}
         self.services = services | verbs | {v[:-1] + "ing" for v in items["service_verbs"] if v.endswith("e")}
 
-    def search(self, text: str) -> bool:
-        if self._SIGNS.search(text):
-            return True
+    def search(self, text: str) -> tuple[bool, bool, bool]:
+        """(may hold money, may hold counted goods, may hold a service) for one sentence."""
         raw = self._WORDS.findall(text)
-        if not self.codes.isdisjoint(raw):
-            return True
         words = {w.lower() for w in raw}
-        if not self.currency.isdisjoint(words) or not self.services.isdisjoint(words):
-            return True
-        counted = "0" in words or any(w.isdigit() for w in words) or not self.numbers.isdisjoint(words)
-        return counted and not self.goods.isdisjoint(words)
+        money = bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw) or not self.currency.isdisjoint(words)
+        goods = not self.goods.isdisjoint(words)
+        services = not self.services.isdisjoint(words)
+        return money, goods, services  # uncounted goods ("will send SCALP missiles") need no number
 
 
 @lru_cache(maxsize=1)
@@ -125,14 +122,15 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
     for sentence in sentences:
-        if not flt.search(sentence.text):
+        kinds = flt.search(sentence.text)
+        if not any(kinds):
             if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 actors = [a for a in doc_actors if sentence.start <= a.start < sentence.end]
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
-        records = _sentence_records(ctx, sentence)
+        records = _sentence_records(ctx, sentence, kinds)
         for record in records:
             titleish = sentence.titleish and not _is_list_item(sentence)
             if record.recipient in recipients or record.recipient is None and None in recipients:
@@ -174,7 +172,7 @@ def _is_list_item(sentence: Sentence) -> bool:
     return bool(_LIST_ITEM.match(sentence.text))
 
 
-def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
+def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
     tokens = sentence.tokens()
     lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
     hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
@@ -187,12 +185,14 @@ def _sentence_records(ctx: _Context, sentence: Sentence) -> list[Commitment]:
     if not triggers and not _aid_nouns().search(sentence.text):
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
-    money = find_money(sentence.text, sentence.start)
-    ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money]
-                         + [(g.start, g.end) for g in find_goods(sentence.text, sentence.start)])
+    has_money, has_goods, has_services = kinds
+    money = find_money(sentence.text, sentence.start) if has_money else []
+    goods = find_goods(sentence.text, sentence.start) if has_goods else []
+    ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     records = _money_records(ctx, sentence, tokens, actors, triggers, money)
-    taken = [(m.start, m.alt_end or m.end) for m in money]
-    records += _item_records(ctx, sentence, tokens, actors, triggers, taken)
+    if has_goods or has_services:
+        taken = [(m.start, m.alt_end or m.end) for m in money]
+        records += _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services)
     return records
 
 
@@ -412,17 +412,17 @@ _HOSTILE = re.compile(r"\b(?:launched|fired|shot down|destroyed|killed|lost|capt
                       r"intercepted|seized|damaged|deployed by russia|russian)\b", re.I)
 
 
-def _item_records(ctx, sentence, tokens, actors, triggers, taken) -> list[Commitment]:
+def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services) -> list[Commitment]:
     if not any(t.role != "report" for t in triggers):
         return []
     out = []
-    mentions = [g for g in find_goods(sentence.text, sentence.start) if not _overlaps(g, taken)]
+    mentions = [g for g in goods if not _overlaps(g, taken)]
     verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
                  if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
     mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends)
                  if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
-    services = find_services(sentence.text, sentence.start)
-    for t in triggers:
+    services = find_services(sentence.text, sentence.start) if has_services else []
+    for t in triggers if has_services else ():
         if t.role == "provide":
             verb = tokens[t.index]
             s = service_from_verb(ctx.text, 0, verb.start, verb.end, t.lemma)

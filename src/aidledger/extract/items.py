@@ -246,10 +246,16 @@ def _quantity(raw: str) -> int | None:
 
 
 def _singular(word: str, heads: dict) -> str:
+    return _singulars().get(word, word)
+
+
+@lru_cache(maxsize=1)
+def _singulars() -> dict[str, str]:
+    out = {}
     for noun, entry in load("items")["goods"].items():
-        if plural(noun, entry) == word or noun == word:
-            return noun
-    return word
+        out[plural(noun, entry)] = noun
+        out[noun] = noun
+    return out
 
 
 def _clean(item: str) -> str:
