@@ -135,6 +135,7 @@ class Commitment:
                 self.quantity,
                 self.item,
                 self.evidence.start,
+                self.channel,
             )
         )
         return hashlib.sha256(key.encode()).hexdigest()[:16]

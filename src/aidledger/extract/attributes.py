@@ -141,7 +141,7 @@ def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> 
         return None
     pos = target_end + m.end()
     for a in givers:
-        if a.start == pos or (a.start > pos and a.start - pos < 4):
+        if 0 <= a.start - pos < 25:  # "signed by Chancellor Rachel Reeves": a title may stand between
             return a
     return None
 
@@ -166,7 +166,7 @@ _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member 
 
 
 def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
-    """A collective noun closer to the verb than any named actor is the subject."""
+    """A collective noun closer to the verb than any named actor (outside prepositional phrases) is the subject."""
     left = sentence.text[:anchor - sentence.start]
     last = None
     for last in _COLLECTIVE.finditer(left):
@@ -174,7 +174,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     if last is None:
         return False
     pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
-    return not any(a.end <= anchor and a.start >= pos for a in givers) and not re.search(
+    subject = _nearest_subject(sentence, givers, anchor)
+    return (subject is None or subject.start < pos) and not re.search(
         r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:\w+\s+){0,2}$",
         left[:last.start()])
 

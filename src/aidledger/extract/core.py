@@ -233,7 +233,27 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if record is not None:
             if old or prev_to:  # "from $100m to $300m": the old figure is the previous commitment
                 record = replace(record, scope=Scope.PREVIOUS, increment=None)
-            out.append(record)
+            out.extend(_distribute(ctx, sentence, actors, record, m))
+    return out
+
+
+_EACH = re.compile(r"\s*each\s+(?:to|for)\s+(?P<targets>[^.;]+)")
+
+
+def _distribute(ctx, sentence, actors, record: Commitment, m: Money) -> list[Commitment]:
+    """'€5 million each to UNHCR and WFP' is one commitment per target, each with its own channel."""
+    each = _EACH.match(ctx.text, m.alt_end or m.end, sentence.end)
+    if not each:
+        return [record]
+    parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", each.group("targets")) if p.strip()][:6]
+    if len(parts) < 2:
+        return [record]
+    out, pos = [], each.start("targets")
+    for part in parts:
+        start = ctx.text.find(part, pos)
+        pos = start + len(part)
+        orgs = [a for a in actors if start <= a.start < pos and a.kind == "org"]
+        out.append(replace(record, channel=orgs[0].name if orgs else part.strip()))
     return out
 
 
@@ -294,7 +314,7 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
     after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
-    if block and good is None and not exceptions.search(after[:block.end() + 15]):
+    if block and (good is None or block.start() < good.start()) and not exceptions.search(after[:block.end() + 15]):
         return True
     before = ctx.text[lo:start]
     hits = list(blockers.finditer(before))
@@ -569,6 +589,8 @@ def _same(a: Commitment, b: Commitment) -> bool:
     if a.kind != b.kind or a.donor != b.donor:
         return False
     if a.kind is Kind.MONEY:
+        if a.evidence.start == b.evidence.start and a.channel != b.channel:
+            return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
         if a.date and b.date and a.date[:7] != b.date[:7]:
             return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
         pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
