@@ -331,11 +331,11 @@ _TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altoget
 
 
 def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figure: int) -> bool:
-    """'brings/reaches/exceeds' always sum up; 'amounts to' only with a total cue ('the assistance, amounting
-    to $5 million' is one grant, 'total support since 2022 amounts to' is a running total)."""
+    """'brings/reaches/exceeds/amounts to' sum up; the participle 'amounting to' only with a total cue
+    ('the assistance, amounting to $5 million' is one grant)."""
     verb = frame.inner if frame.inner.role == "total" else frame.outer
-    if verb.lemma not in ("amount to", "stand at"):
-        return True
+    if verb.lemma not in ("amount to", "stand at") or not tokens[verb.index].lower.endswith("ing"):
+        return True  # a finite "Japan's support amounts to $12bn" sums up what was given so far
     return bool(_TOTAL_CUE.search(ctx.text[sentence.start:figure]))
 
 
