@@ -30,7 +30,7 @@ def _expand(paths: list[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _supported(p))
         else:
             yield path
 
@@ -38,6 +38,10 @@ def _expand(paths: list[str | Path]) -> Iterator[Path]:
 def read_path(path: Path) -> Iterator[Document | InputError]:
     if not path.exists():
         raise InputError(str(path), "no such file or folder", "check the path")
+    container = container_suffix(path.name)
+    if container:  # many articles in one file, streamed (see containers.py)
+        yield from CONTAINER_READERS[container](path)
+        return
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(str(path), f"unsupported file type '{suffix}'", f"use one of {', '.join(SUPPORTED)}")
@@ -48,6 +52,10 @@ def read_path(path: Path) -> Iterator[Document | InputError]:
         yield html_to_document(_decode(path, raw), str(path))
     else:
         yield text_document(_decode(path, raw), str(path))
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED or container_suffix(path.name) is not None
 
 
 def read_text_file(path: Path) -> str:
@@ -132,3 +140,9 @@ def read_document(path: Path) -> Document:
             raise item
         return item
     raise InputError(str(path), "contains no document", "pass an article file")
+
+
+# Registered last: the container readers build on the helpers above (an import cycle otherwise).
+from aidledger.ingest.containers import READERS as CONTAINER_READERS, container_suffix  # noqa: E402
+
+SUPPORTED = SUPPORTED + tuple(CONTAINER_READERS)
