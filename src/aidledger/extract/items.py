@@ -14,6 +14,11 @@ from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load, plural
 
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+# Heads too generic to stand without a count or a model name ("weapons", "systems"): "will send weapons"
+# is talk about aid, "will send SCALP cruise missiles" is a commitment.
+GENERIC_HEADS = {"weapon", "system", "vehicle", "machine", "unit", "kit", "equipment", "gun", "plane", "ship",
+                 "boat", "car", "truck", "missile", "rocket", "shell", "round", "munition", "drone"}
 STOP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "another", "of", "the", "its", "their",
                   "some", "related", "modern", "advanced", "used", "much-needed", "urgently", "needed", "vital", "key"}
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -72,13 +77,19 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
 def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     goods, _, heads, _, never = _patterns()
     out = []
-    for m in goods.finditer(text):
+    pos = 0
+    while (m := goods.search(text, pos)) is not None:
+        pos = m.start() + 1  # a rejected match may hide a real count inside it ("In 2023 the government sent 50 ...")
         if _NAME_BEFORE.search(text[max(0, m.start() - 25):m.start()]):
             continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number, not a count
         qty = _quantity(m.group("num"))
-        mods = [w for w in m.group("mods").split() if w.lower() not in STOP_MODIFIERS]
+        raw_mods = m.group("mods").split()
+        if any(w.lower() in _DETERMINERS for w in raw_mods):
+            continue  # the noun phrase ran over a clause: "2023 the government sent ..."
+        mods = [w for w in raw_mods if w.lower() not in STOP_MODIFIERS]
         if qty is None or qty <= 0 or any(w.lower().rstrip("s") in never or w.lower() in never for w in mods):
             continue
+        pos = m.end()
         if any(re.fullmatch(r"%|percent|million|billion|bn|m|thousand", w.lower()) for w in mods):
             continue  # "5 million doses" is a count, but "$5 million in trucks" is money; left to money
         if m.group("measure"):
@@ -141,6 +152,9 @@ def find_uncounted(text: str, offset: int, verb_ends: list[int]) -> list[ItemMen
             if entry is not None and head != _singular(head, heads) and not any(
                     w.lower() in never for w in words[:i]):
                 mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
+                named = any(w[0].isupper() or any(c.isdigit() for c in w) for w in mods + [words[i - 1]])
+                if _singular(head, heads) in GENERIC_HEADS and not named:
+                    break
                 item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
                 start = offset + m.start("np")
                 end = start + len(" ".join(words[:i]))
