@@ -17,3 +17,26 @@ def seed_gold() -> dict:
     if not SEED_GOLD.exists():
         pytest.skip("../shared/gold/seeds.json is absent (run from a checkout with shared/ beside it)")
     return json.loads(SEED_GOLD.read_text("utf-8"))
+
+
+# ---------------------------------------------------------------- PostgreSQL (serve, store on both backends)
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL cluster started for this test session, or a skip when its programs are absent."""
+    from pgserver import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed: apt-get install postgresql")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """An empty database URL, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    return request.getfixturevalue("pg_server").new_database()

@@ -144,6 +144,66 @@ decisions = Table(
 )
 
 
+# ---------------------------------------------------------------- service (migration 0004)
+
+# Every reviewer change, with the entries it touched before and after; never rewritten.
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("entry_id", String(12)),  # the entry the reviewer acted on, as it was then
+    Column("decision_id", Integer),
+    Column("commitment_ids", Text, nullable=False),  # JSON list
+    Column("before", Text, nullable=False),  # JSON list of entry rows
+    Column("after", Text, nullable=False),  # JSON list of entry rows
+    Column("note", Text),
+)
+
+# Links an audit event to every commitment it touched, so an entry finds its history after re-reconciliation.
+audit_links = Table(
+    "audit_links", metadata,
+    Column("event_id", Integer, ForeignKey("audit_events.id", ondelete="CASCADE"), nullable=False),
+    Column("commitment_id", String(16), nullable=False),
+    Index("ix_audit_links_commitment", "commitment_id"),
+)
+
+# Write tokens: only a SHA-256 of each token is kept.
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+# Full-text search. SQLite: FTS5 indexes over evidence sentences (external content: the evidence table) and
+# over document titles and text (own content, keyed by an unindexed doc_id, since documents have no stable
+# integer rowid), kept in step by triggers. The tables below are each FTS5 table and the shadow tables SQLite
+# creates for it, declared so this module stays the exact description of the database. PostgreSQL needs no
+# table: it searches to_tsvector expressions through GIN indexes instead.
+SQLITE_ONLY = {"sqlite_only": True}
+
+
+def _fts5(name: str, *columns: str, own_content: bool = False) -> Table:
+    """Declare an FTS5 table and its shadow tables; returns the FTS5 table."""
+    shadows = [("data", [Column("id", Integer, primary_key=True), Column("block", Text)]),
+               ("idx", [Column("segid", Integer, primary_key=True), Column("term", Text, primary_key=True),
+                        Column("pgno", Integer)]),
+               ("config", [Column("k", Text, primary_key=True), Column("v", Text)])]
+    if own_content:
+        shadows.append(("content", [Column("id", Integer, primary_key=True)] +
+                        [Column(f"c{i}", Text) for i in range(len(columns))]))
+    for suffix, cols in shadows:
+        Table(f"{name}_{suffix}", metadata, *cols, info=SQLITE_ONLY)
+    return Table(name, metadata, *[Column(c, Text) for c in columns], info=SQLITE_ONLY)
+
+
+evidence_fts = _fts5("evidence_fts", "sentence")
+documents_fts = _fts5("documents_fts", "doc_id", "title", "text", own_content=True)
+
+
 def filtered(q: Select, table: Table, since: str | None = None, until: str | None = None, limit: int | None = None,
              **equal) -> Select:
     """The ledger's common filters on `table`: equality on columns, a date range, newest first, a limit."""

@@ -1,0 +1,213 @@
+"""The JSON API: thin routes over the Ledger and the service's queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from aidledger.serve import models, queries, review
+from aidledger.serve.app import ServiceError
+from aidledger.serve.auth import session_token_id, token_name, verify_token
+from aidledger.store.entries import STAGES, TOTAL_DIMENSIONS
+from aidledger.store.ledger import Ledger
+from aidledger.store.schema import documents
+
+PERIOD = r"^\d{4}(-\d{2}){0,2}$"
+ERRORS = {code: {"model": models.Error} for code in (400, 401, 403, 404, 422, 500)}
+
+
+def get_ledger(request: Request) -> Ledger:
+    return request.app.state.ledger
+
+
+def reviewer(request: Request) -> str | None:
+    """The reviewer a request speaks for: a bearer token, or a signed-in dashboard session."""
+    engine = request.app.state.ledger.engine
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        found = verify_token(engine, header[7:].strip())
+        if found is None:
+            raise ServiceError(401, "the bearer token is not valid (create one with `aidledger token create NAME`)")
+        return found[1]
+    token_id = session_token_id(request.app.state.secret, request.cookies.get("aidledger_session"))
+    return token_name(engine, token_id) if token_id is not None else None
+
+
+def require_reader(request: Request) -> None:
+    if not request.app.state.settings.public_reads and reviewer(request) is None:
+        raise ServiceError(401, "reads need a token on this service: send 'Authorization: Bearer TOKEN'")
+
+
+def require_writer(request: Request) -> str:
+    name = reviewer(request)
+    if name is None:
+        raise ServiceError(401, "writes need a token: send 'Authorization: Bearer TOKEN' "
+                             "(create one with `aidledger token create NAME`)")
+    return name
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(require_reader)], responses=ERRORS)
+
+
+def filters(donor: str | None = None, recipient: str | None = None, kind: str | None = None,
+            aid_type: str | None = None, status: str | None = None, scope: str | None = None,
+            channel: str | None = None,
+            since: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
+            until: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
+            q: str | None = Query(None, description="full-text search: every word must appear in the evidence"),
+            counted: bool | None = Query(None, description="entries: only those counting toward totals")
+            ) -> queries.Filters:
+    return queries.Filters(donor, recipient, kind, aid_type, status, scope, channel,
+                           queries.check_period(since, "since"), queries.check_period(until, "until"), q, counted)
+
+
+def _page(ledger: Ledger, resource: str, f: queries.Filters, cursor: str | None, limit: int) -> dict:
+    result = queries.page(ledger.engine, resource, f, cursor, limit)
+    return {"items": result.items, "next_cursor": result.next_cursor}
+
+
+def _not_found(what: str, key: str) -> ServiceError:
+    return ServiceError(404, f"no {what} {key!r} (list them at /api/{what}s)")
+
+
+LIMIT = Query(50, ge=1, le=queries.MAX_LIMIT)
+
+
+@router.get("/entries", response_model=models.Page[models.Entry], summary="Reconciled ledger entries")
+def list_entries(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
+                 ledger: Ledger = Depends(get_ledger)):
+    return _page(ledger, "entries", f, cursor, limit)
+
+
+@router.get("/entries/{entry_id}", response_model=models.EntryDetail,
+            summary="One entry with every source, its reason for joining and its evidence spans")
+def get_entry(entry_id: str, ledger: Ledger = Depends(get_ledger)):
+    entry = ledger.entry(entry_id)
+    if entry is None:
+        raise _not_found("entry", entry_id)
+    return entry
+
+
+@router.get("/entries/{entry_id}/audit", response_model=list[models.AuditEventModel],
+            summary="Every reviewer change touching the entry's commitments, oldest first")
+def entry_audit(entry_id: str, ledger: Ledger = Depends(get_ledger)):
+    entry = ledger.entry(entry_id)
+    if entry is None:
+        raise _not_found("entry", entry_id)
+    return [asdict(e) for e in review.history(ledger, entry["id"])]
+
+
+@router.post("/entries/{entry_id}/review", response_model=models.AuditEventModel, status_code=201,
+             summary="Accept, reject, edit, merge or split an entry (needs a bearer token)")
+def review_entry(entry_id: str, body: models.ReviewRequest, name: str = Depends(require_writer),
+                 ledger: Ledger = Depends(get_ledger)):
+    if ledger.entry(entry_id) is None:
+        raise _not_found("entry", entry_id)
+    event = review.review_entry(ledger, entry_id, body.action, name, body.values, body.note, body.other_entry_id,
+                                body.commitment_id)
+    return asdict(event)
+
+
+@router.get("/commitments", response_model=models.Page[models.Commitment],
+            summary="Commitments as extracted, before reconciliation")
+def list_commitments(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
+                     ledger: Ledger = Depends(get_ledger)):
+    return _page(ledger, "commitments", f, cursor, limit)
+
+
+@router.get("/commitments/{commitment_id}", response_model=models.CommitmentDetail,
+            summary="One commitment with its evidence spans and its document's metadata")
+def get_commitment(commitment_id: str, ledger: Ledger = Depends(get_ledger)):
+    found = ledger.commitment(commitment_id)
+    if found is None:
+        raise _not_found("commitment", commitment_id)
+    if found.get("document"):
+        found["document"] = {k: v for k, v in found["document"].items() if k != "text"}
+    return found
+
+
+@router.get("/documents", response_model=models.Page[models.Document], summary="Ingested documents")
+def list_documents(q: str | None = None, since: str | None = Query(None, pattern=PERIOD),
+                   until: str | None = Query(None, pattern=PERIOD), cursor: str | None = None, limit: int = LIMIT,
+                   ledger: Ledger = Depends(get_ledger)):
+    f = queries.Filters(since=queries.check_period(since, "since"), until=queries.check_period(until, "until"), q=q)
+    return _page(ledger, "documents", f, cursor, limit)
+
+
+@router.get("/documents/{document_id}", response_model=models.DocumentDetail, summary="One document with its text")
+def get_document(document_id: str, ledger: Ledger = Depends(get_ledger)):
+    with ledger.engine.connect() as conn:
+        row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+    if row is None:
+        raise _not_found("document", document_id)
+    return dict(row._mapping)
+
+
+@router.get("/totals", response_model=list[models.Total],
+            summary="Sums of counted entries at or past a stage, by a dimension (no double counting)")
+def totals(by: Literal[tuple(["month", *TOTAL_DIMENSIONS])] = "donor",  # type: ignore[valid-type]
+           threshold: Literal[tuple(STAGES)] = "announced",  # type: ignore[valid-type]
+           ledger: Ledger = Depends(get_ledger)):
+    return ledger.totals(by, threshold)
+
+
+@router.get("/reported-totals", response_model=list[models.ReportedTotal],
+            summary="Reported running totals per donor, against the itemised sum up to each date")
+def reported_totals(donor: str | None = None, ledger: Ledger = Depends(get_ledger)):
+    return ledger.reported_totals(donor)
+
+
+@router.get("/export/{resource}.{fmt}", summary="Every matching row as CSV or a JSON array, streamed page by page",
+            response_class=StreamingResponse)
+def export(resource: Literal["entries", "commitments", "documents"], fmt: Literal["csv", "json"],
+           f: queries.Filters = Depends(filters), ledger: Ledger = Depends(get_ledger)):
+    rows = queries.iter_rows(ledger.engine, resource, f)
+    body = _csv(rows) if fmt == "csv" else _json_array(rows)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return StreamingResponse(body, media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="{resource}.{fmt}"'})
+
+
+def _batched(lines: Iterator[str], size: int = 200) -> Iterator[str]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _csv(rows: Iterator[dict]) -> Iterator[str]:
+    def lines() -> Iterator[str]:
+        header = None
+        for row in rows:
+            if header is None:
+                header = list(row)
+                yield _csv_line(header)
+            yield _csv_line([json.dumps(row[k]) if isinstance(row[k], (list, dict)) else row[k] for k in header])
+    return _batched(lines())
+
+
+def _csv_line(values: list) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue()
+
+
+def _json_array(rows: Iterator[dict]) -> Iterator[str]:
+    def lines() -> Iterator[str]:
+        yield "["
+        for i, row in enumerate(rows):
+            yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False, default=str)
+        yield "\n]\n"
+    return _batched(lines())

@@ -1,0 +1,229 @@
+"""Reading the ledger for the service: filtered, keyset-paginated pages, full-text search, chunked export.
+
+Pages are ordered newest first by (date, id) and continue from an opaque cursor holding the last row's key,
+so page N costs the same as page 1 and rows written meanwhile never shift a page. Export walks the same
+pages, so it holds one page in memory at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from sqlalchemy import Select, Table, func, literal_column, select, text, tuple_
+from sqlalchemy.engine import Engine
+
+from aidledger.errors import ConfigurationError
+from aidledger.store.entries import _decode
+from aidledger.store.schema import commitments, documents, entries, entry_members, evidence
+
+MAX_LIMIT = 500
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader may narrow a list by; None means any. Dates are YYYY, YYYY-MM or YYYY-MM-DD."""
+    donor: str | None = None
+    recipient: str | None = None
+    kind: str | None = None
+    aid_type: str | None = None
+    status: str | None = None
+    scope: str | None = None
+    channel: str | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+    counted: bool | None = None  # entries only: counts toward totals
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A listable table: its select, its date column and how full-text search narrows it."""
+    name: str
+    table: Table
+    date_column: str
+    columns: tuple[str, ...]  # the equality filters it supports
+
+
+RESOURCES = {
+    "entries": Resource("entries", entries, "date",
+                        ("donor", "recipient", "kind", "aid_type", "status", "scope", "channel")),
+    "commitments": Resource("commitments", commitments, "date",
+                            ("donor", "recipient", "kind", "aid_type", "status", "scope", "channel")),
+    "documents": Resource("documents", documents, "published", ()),
+}
+
+
+def page(engine: Engine, resource: str, filters: Filters, cursor: str | None = None, limit: int = 50) -> Page:
+    """One page of `resource` rows matching `filters`, after `cursor`; next_cursor is None on the last page."""
+    res = RESOURCES[resource]
+    limit = max(1, min(limit, MAX_LIMIT))
+    key = _sort_key(res)
+    q = _base_select(res).where(*_conditions(engine, res, filters))
+    if cursor:
+        q = q.where(tuple_(*key) < tuple_(*_decode_cursor(cursor)))
+    q = q.order_by(key[0].desc(), key[1].desc()).limit(limit + 1)
+    with engine.connect() as conn:
+        rows = [_decode(dict(r._mapping)) for r in conn.execute(q)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if rows and more else None
+    return Page(rows, _encode_cursor(last.get(res.date_column) or "", last["id"]) if last else None)
+
+
+def iter_rows(engine: Engine, resource: str, filters: Filters, chunk: int = MAX_LIMIT) -> Iterator[dict]:
+    """Every matching row, fetched one page at a time (bulk export without holding the result in memory)."""
+    cursor = None
+    while True:
+        result = page(engine, resource, filters, cursor, chunk)
+        yield from result.items
+        if result.next_cursor is None:
+            return
+        cursor = result.next_cursor
+
+
+def _base_select(res: Resource) -> Select:
+    if res.name == "commitments":
+        return select(commitments, documents.c.title, documents.c.source, documents.c.published).join(
+            documents, documents.c.id == commitments.c.document_id)
+    if res.name == "documents":  # the article text is fetched one document at a time, never in lists
+        return select(*[c for c in documents.columns if c.name != "text"])
+    return select(res.table)
+
+
+def _sort_key(res: Resource) -> tuple:
+    return func.coalesce(res.table.c[res.date_column], ""), res.table.c.id
+
+
+def _conditions(engine: Engine, res: Resource, f: Filters) -> list:
+    table, out = res.table, []
+    for name in res.columns:
+        value = getattr(f, name)
+        if value not in (None, ""):
+            out.append(table.c[name] == value)
+    day = table.c[res.date_column]
+    if f.since:
+        out.append(day >= f.since)
+    if f.until:
+        out.append(day < _after(f.until))
+    if f.counted is not None and res.name == "entries":
+        out.append(table.c.counts_toward_total == f.counted)
+    if f.q and WORD.search(f.q):
+        out.append(_search(engine, res, f.q))
+    return out
+
+
+def _after(until: str) -> str:
+    """The first date string past the period `until` names, compared as text under any collation."""
+    parts = [int(p) for p in until.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0] + 1:04d}"
+    if len(parts) == 2:
+        year, month = parts[0] + parts[1] // 12, parts[1] % 12 + 1
+        return f"{year:04d}-{month:02d}"
+    return (date(*parts) + timedelta(days=1)).isoformat()
+
+
+def check_period(value: str | None, name: str) -> str | None:
+    """`value` if it is YYYY, YYYY-MM or YYYY-MM-DD and a real date; a ConfigurationError otherwise."""
+    if value in (None, ""):
+        return None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if not 1 <= len(parts) <= 3 or len(value.split("-")[0]) != 4:
+            raise ValueError
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return value
+
+
+# ---------------------------------------------------------------- full-text search
+
+
+def _search(engine: Engine, res: Resource, query: str):
+    """A condition keeping rows whose evidence sentences (documents: title and text) contain every word."""
+    words = WORD.findall(query)
+    if res.name == "documents":
+        return documents.c.id.in_(_document_matches(engine, words))
+    matching = evidence.c.id.in_(_evidence_matches(words)) if engine.dialect.name == "sqlite" else \
+        _tsmatch(evidence.c.sentence, words)
+    hits = select(evidence.c.commitment_id).where(matching)
+    if res.name == "commitments":
+        return commitments.c.id.in_(hits)
+    return entries.c.id.in_(select(entry_members.c.entry_id).where(entry_members.c.commitment_id.in_(hits)))
+
+
+def _fts5_query(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)  # quoted: no FTS5 operator syntax leaks in
+
+
+def _evidence_matches(words: list[str]):
+    return text("SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :fts").bindparams(fts=_fts5_query(words))
+
+
+def _document_matches(engine: Engine, words: list[str]):
+    if engine.dialect.name == "sqlite":
+        return text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :fts").bindparams(
+            fts=_fts5_query(words))
+    body = func.coalesce(documents.c.title, "").op("||")(" ").op("||")(documents.c.text)
+    return select(documents.c.id).where(_tsmatch(body, words))
+
+
+def _tsmatch(column, words: list[str]):
+    # The literal configuration makes the expression identical to the GIN index's, so the index is used.
+    config = literal_column("'simple'::regconfig")
+    return func.to_tsvector(config, column).op("@@")(func.plainto_tsquery(config, " ".join(words)))
+
+
+# ---------------------------------------------------------------- cursors
+
+
+def _encode_cursor(day: str, row_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([day, row_id]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        day, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(day, str) or not isinstance(row_id, str):
+            raise ValueError
+        return day, row_id
+    except (ValueError, TypeError):
+        raise ConfigurationError(f"cursor {cursor!r} is not one this service issued "
+                                 "(pass the next_cursor of the previous page unchanged)") from None
+
+
+def entry_ids_of(engine: Engine, commitment_ids: list[str]) -> list[str]:
+    """The entries that now hold any of `commitment_ids`."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(entry_members.c.entry_id.distinct()).where(
+            entry_members.c.commitment_id.in_(commitment_ids))).scalars())
+
+
+def entry_rows(engine: Engine, entry_ids: list[str]) -> list[dict]:
+    """Entry rows (without members) by id, in id order."""
+    with engine.connect() as conn:
+        return [_decode(dict(r._mapping)) for r in conn.execute(
+            select(entries).where(entries.c.id.in_(entry_ids)).order_by(entries.c.id))]
+
+
+def member_ids(engine: Engine, entry_id: str) -> list[str]:
+    """The commitment ids of an entry, in a stable order."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(entry_members.c.commitment_id).where(
+            entry_members.c.entry_id == entry_id).order_by(entry_members.c.commitment_id)).scalars())
