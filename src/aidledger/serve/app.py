@@ -17,7 +17,7 @@ from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -55,7 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.secret = settings.secret or _secret()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.mount("/swagger", StaticFiles(directory=str(_swagger_dir())), name="swagger")
+    app.mount("/api-assets", StaticFiles(directory=str(_docs_assets())), name="api-assets")
     app.include_router(api.router)
     app.include_router(dashboard.router)
     _install_error_handlers(app)
@@ -63,9 +63,15 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="aidledger API",
-                                   swagger_js_url="/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/swagger/favicon-32x32.png")
+                                   swagger_js_url="/api-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api-assets/swagger-ui.css",
+                                   swagger_favicon_url="/api-assets/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title="aidledger API",
+                              redoc_js_url="/api-assets/redoc.standalone.js", redoc_favicon_url="/api-assets/favicon.png",
+                              with_google_fonts=False)
 
     return app
 
@@ -75,12 +81,12 @@ def _secret() -> bytes:
     return configured.encode() if configured else secrets.token_bytes(32)
 
 
-def _swagger_dir():
+def _docs_assets():
+    """Swagger UI and ReDoc as shipped by the fastapi-offline package (FastAPI's defaults load them from a CDN)."""
     try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError as exc:  # pragma: no cover - the serve extra brings it
-        raise ConfigurationError("the API docs need swagger-ui-bundle: pip install 'aidledger[serve]'") from exc
-    return swagger_ui_path
+        return resources.files("fastapi_offline") / "static"
+    except ModuleNotFoundError as exc:  # pragma: no cover - the serve extra brings it
+        raise ConfigurationError("the API docs need fastapi-offline: pip install 'aidledger[serve]'") from exc
 
 
 # ---------------------------------------------------------------- errors
