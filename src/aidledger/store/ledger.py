@@ -197,6 +197,13 @@ def _engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # pysqlite commits DDL on its own; we issue BEGIN ourselves so a migration killed half-way
+            # rolls back whole instead of leaving tables without their version stamp
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
     return engine
 
 
