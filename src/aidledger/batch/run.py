@@ -141,7 +141,7 @@ def _client(workers: int, scheduler: str | None):
                                      "`dask scheduler` or drop --scheduler to use local workers") from exc
     if workers < 1:
         raise ConfigurationError(f"--workers must be at least 1, not {workers}")
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return _OwnedClient(Client(cluster), cluster)
 

@@ -28,6 +28,7 @@ class FetchPolicy:
     max_redirects: int = 5
     per_host_interval: float = 1.0  # seconds between two requests to the same host
     allow_private: bool = False  # only for tests and intranets: reach 127.0.0.1, 10.x, 169.254.x ...
+    private_hosts: tuple[str, ...] = ()  # "host" or "host:port" allowed to be private (an intranet mirror)
     respect_robots: bool = True
     user_agent: str = USER_AGENT
 
@@ -65,6 +66,7 @@ class Fetcher:
     def get(self, url: str) -> Page:
         """The page at `url`, following redirects; raises `InputError` (never an httpx error)."""
         for _ in range(self.policy.max_redirects + 1):
+            self._check_host(url)  # before robots.txt, so a refused host is named as such
             if self.policy.respect_robots and not self._robots_allow(url):
                 raise InputError(url, "is disallowed by the site's robots.txt", "drop it from the list")
             page = self._request(url)
@@ -79,12 +81,12 @@ class Fetcher:
         """One GET without following redirects; a redirect comes back as a Page whose url is the target."""
         import httpx
 
-        host, port = _host_port(url)
-        self._check_addresses(url, _resolve(url, host, port))
-        self._wait_for(host)
+        trusted = self._check_host(url)
+        self._wait_for(urlsplit(url).hostname)
         try:
             with self._client.stream("GET", url) as response:
-                self._check_addresses(url, [_peer_ip(response)])
+                if not trusted:
+                    self._check_addresses(url, [_peer_ip(response)])
                 if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
                     return Page(urljoin(url, response.headers["location"]), response.status_code, "", None, b"")
                 body = self._read_capped(url, response)
@@ -108,9 +110,16 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
+    def _check_host(self, url: str) -> bool:
+        """Whether the host is trusted to be private; raises if it is not and resolves to a private address."""
+        host, port = _host_port(url)
+        private = self.policy.private_hosts
+        trusted = self.policy.allow_private or host in private or f"{host}:{port}" in private
+        if not trusted:
+            self._check_addresses(url, _resolve(url, host, port))
+        return trusted
+
     def _check_addresses(self, url: str, addresses: list[str]) -> None:
-        if self.policy.allow_private:
-            return
         for address in addresses:
             if not _is_public(address):
                 raise InputError(url, f"resolves to the non-public address {address}",

@@ -1,8 +1,8 @@
-"""WARC and WARC.gz crawls (warcio): HTML and plain-text responses -> `RawRecord`s, streamed.
+"""WARC and WARC.gz crawls (warcio): HTML responses -> `RawRecord`s, streamed.
 
-Only successful ``response`` records (and ``resource`` records) whose content type is HTML or plain text
-are articles; requests, metadata, images and redirects are skipped silently. A record that cannot be
-read is yielded as an `InputError` and the next one is read; corrupt compression ends the file with one
+Only successful HTML ``response`` records (and HTML or plain-text ``resource`` records) are articles;
+requests, metadata, images, robots.txt and redirects are skipped silently. A record that cannot be read
+is yielded as an `InputError` and the next one is read; corrupt compression ends the file with one
 error naming the byte offset, because nothing after it can be trusted. Record offsets let a batch split
 one large WARC.gz into independent byte ranges (each gzip member is one record).
 """
@@ -68,12 +68,11 @@ def article_kind(record) -> str | None:
         headers = record.http_headers
         if headers is None or headers.get_statuscode() != "200":
             return None
-        content_type = headers.get_header("Content-Type") or ""
-    elif record.rec_type == "resource":
-        content_type = record.rec_headers.get_header("Content-Type") or ""
-    else:
-        return None
-    return PAGE_KINDS.get(parse_content_type(content_type)[0])
+        kind = PAGE_KINDS.get(parse_content_type(headers.get_header("Content-Type") or "")[0])
+        return kind if kind == "html" else None  # crawled text/plain is robots.txt, ads.txt...: not news
+    if record.rec_type == "resource":  # archived documents (warcio's resource records) may be plain text
+        return PAGE_KINDS.get(parse_content_type(record.rec_headers.get_header("Content-Type") or "")[0])
+    return None
 
 
 def _payload(record) -> bytes | Exception:

@@ -1,0 +1,205 @@
+"""Batch and scale: HTML -> ledger vs trafilatura, Dask vs one process, scaling, and ingest memory.
+
+Every comparison is measured side by side in one run on the same generated corpus
+(benchmarks/generate_corpus.py), several runs where the sizes allow, medians reported:
+
+    python benchmarks/bench_batch.py html  --articles 300 --repeats 5   # HTML -> ledger vs trafilatura alone
+    python benchmarks/bench_batch.py dask  --articles 2000 --repeats 3  # LocalCluster(2 workers) vs one process
+    python benchmarks/bench_batch.py scale --sizes 1000 10000 100000    # batch articles/s as the corpus grows
+    python benchmarks/bench_batch.py rss   --sizes 10000 100000         # peak RSS of `aidledger ingest` (subprocess)
+
+Corpora are written once under --work (default /tmp/aidledger-bench) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+AIDLEDGER = str(Path(sys.executable).parent / "aidledger")
+
+
+def corpus(work: Path, n: int) -> Path:
+    target = work / f"corpus-{n}" / f"corpus-{n}.warc.gz"
+    if not target.exists():
+        generate_corpus.write(n, "warc", target.parent)
+    return target
+
+
+# ------------------------------------------------------------------ HTML -> ledger vs trafilatura alone
+
+def bench_html(args) -> None:
+    import trafilatura
+
+    from aidledger.ingest.html import html_to_document
+    from aidledger.store import open_ledger
+
+    pages = [generate_corpus.page_html(a) for a in generate_corpus.articles(args.articles, seed=3)]
+    ours, theirs = [], []
+    for run in range(args.repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            ledger = open_ledger(f"sqlite:///{tmp}/bench.db")
+            start = time.perf_counter()
+            for i, page in enumerate(pages):  # the single-machine path: HTML -> Document -> extract -> store
+                ledger.add_document(html_to_document(page, f"page{i}.html"))
+            ours.append(time.perf_counter() - start)
+            ledger.engine.dispose()
+        start = time.perf_counter()
+        for page in pages:
+            trafilatura.extract(page, include_comments=False, include_tables=False, favor_recall=True)
+        theirs.append(time.perf_counter() - start)
+    t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
+    n = len(pages)
+    print(f"pages: {n}, repeats: {args.repeats}, one process")
+    print(f"HTML -> ledger (trafilatura + metadata + extract + SQLite): {n / t_ours:7.1f} pages/s "
+          f"({1000 * t_ours / n:.2f} ms/page)")
+    print(f"trafilatura.extract alone:                                  {n / t_theirs:7.1f} pages/s "
+          f"({1000 * t_theirs / n:.2f} ms/page)")
+    print(f"ratio HTML -> ledger / trafilatura alone (time): {t_ours / t_theirs:.2f}")
+
+
+# ------------------------------------------------------------------ Dask LocalCluster vs one process
+
+def one_process(path: Path, out: Path, per: int) -> float:
+    """The same partitions and per-partition code as the batch, run one after the other, no Dask."""
+    from aidledger.batch.job import BatchJob
+    from aidledger.batch.plan import plan_split
+
+    start = time.perf_counter()
+    job = BatchJob()
+    for partition in plan_split(str(path), "warc", per):
+        job.run_partition(partition, str(out))
+    return time.perf_counter() - start
+
+
+def on_cluster(path: Path, out: Path, per: int, workers: int) -> tuple[float, object]:
+    from aidledger.batch.run import run_batch
+
+    start = time.perf_counter()
+    report = run_batch([str(path)], str(out), workers=workers, records_per_partition=per)
+    return time.perf_counter() - start, report
+
+
+def bench_dask(args) -> None:
+    path = corpus(args.work, args.articles)
+    single, cluster = [], []
+    for run in range(args.repeats):
+        for label, times in (("one", single), ("dask", cluster)):
+            out = args.work / f"out-dask-{label}"
+            shutil.rmtree(out, ignore_errors=True)
+            if label == "one":
+                times.append(one_process(path, out, args.per))
+            else:
+                times.append(on_cluster(path, out, args.per, 2)[0])
+    t1, t2 = statistics.median(single), statistics.median(cluster)
+    print(f"articles: {args.articles} in one WARC.gz, {args.per} per partition, repeats: {args.repeats}")
+    print(f"one process (same partitions, no Dask): {args.articles / t1:7.1f} articles/s ({t1:.1f} s)")
+    print(f"Dask LocalCluster, 2 worker processes:  {args.articles / t2:7.1f} articles/s ({t2:.1f} s, "
+          f"cluster start-up included)")
+    print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores")
+
+
+# ------------------------------------------------------------------ scaling
+
+def bench_scale(args) -> None:
+    print(f"{'articles':>9} {'runs':>4} {'batch s':>8} {'articles/s':>10} {'load s':>7} {'docs':>7} "
+          f"{'commitments':>11} {'bad':>4}")
+    for n in args.sizes:
+        path = corpus(args.work, n)
+        runs = args.repeats if n <= 10_000 else 1
+        times, loads = [], []
+        for _ in range(runs):
+            out = args.work / f"out-scale-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, report = on_cluster(path, out, args.per, 2)
+            times.append(seconds)
+            if n <= args.load_max:
+                loads.append(_timed_load(out))
+        t = statistics.median(times)
+        load = f"{statistics.median(loads):7.1f}" if loads else "      -"
+        print(f"{n:9d} {runs:4d} {t:8.1f} {n / t:10.1f} {load} {report.documents:7d} {report.commitments:11d} "
+              f"{report.errors:4d}", flush=True)
+
+
+def _timed_load(out: Path) -> float:
+    from aidledger.batch.load import load
+    from aidledger.store import open_ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = open_ledger(f"sqlite:///{tmp}/load.db")
+        start = time.perf_counter()
+        load(str(out), ledger)
+        seconds = time.perf_counter() - start
+        ledger.engine.dispose()
+    return seconds
+
+
+# ------------------------------------------------------------------ peak RSS of `aidledger ingest`
+
+def bench_rss(args) -> None:
+    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} {'RSS at 25/50/75/100% of run (MB)':>34}")
+    for n in args.sizes:
+        path = corpus(args.work, n)
+        with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+            seconds, peak_kb, timeline = _measure(
+                [AIDLEDGER, "ingest", str(path), "--db", f"sqlite:///{tmp}/rss.db"])
+        marks = [timeline[min(len(timeline) - 1, int(len(timeline) * q))] // 1024 for q in (0.25, 0.5, 0.75)]
+        marks.append(timeline[-1] // 1024)
+        print(f"{n:9d} {seconds:8.0f} {n / seconds:10.1f} {peak_kb / 1024:11.0f} "
+              f"{' / '.join(str(m) for m in marks):>34}", flush=True)
+
+
+def _measure(cmd: list[str]) -> tuple[float, int, list[int]]:
+    """Wall time, peak RSS (kB, from wait4's rusage of that child alone) and VmRSS samples from /proc."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timeline = []
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        timeline.append(_vmrss(child.pid))
+        time.sleep(0.5)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {child.returncode}")
+    return time.perf_counter() - start, usage.ru_maxrss, [t for t in timeline if t] or [0]
+
+
+def _vmrss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=["html", "dask", "scale", "rss"])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--per", type=int, default=250, help="articles per partition")
+    parser.add_argument("--load-max", type=int, default=10_000, help="also time `load` up to this size")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/aidledger-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    {"html": bench_html, "dask": bench_dask, "scale": bench_scale, "rss": bench_rss}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
