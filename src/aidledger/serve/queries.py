@@ -211,7 +211,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 def entry_ids_of(engine: Engine, commitment_ids: list[str]) -> list[str]:
     """The entries that now hold any of `commitment_ids`."""
     with engine.connect() as conn:
-        return list(conn.execute(select(entry_members.c.entry_id.distinct()).where(
+        return list(conn.execute(select(entry_members.c.entry_id).distinct().where(
             entry_members.c.commitment_id.in_(commitment_ids))).scalars())
 
 
