@@ -26,3 +26,14 @@ def test_publication_date_prefers_byline_over_feed_items():
 
 def test_publication_date_from_date_line():
     assert publication_date("Title of story\n\nBy Staff Writer\nFebruary 20, 2024\nBody.") == "2024-02-20"
+
+
+def test_numeric_date_styles():
+    assert values("03.11.2023 | Ministry of Finance", None) == ["2023-11-03"]
+    assert values("Seoul, 2022.03.11 (wire)", None) == ["2022-03-11"]
+
+
+def test_yearless_dateline_needs_a_weekday_to_confirm_the_year():
+    story = "BERLIN, March 3 (Wire) - Germany will send aid, the ministry said on Thursday. It began in 2022."
+    assert publication_date(story) == "2022-03-03"
+    assert publication_date("BERLIN, March 3 (Wire) - Germany will send aid. It began in 2022.") is None

@@ -24,6 +24,8 @@ _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|Oct
        r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
 _DATE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
+    rf"|(?P<dmy>\b(?P<dd>[0-3]?\d)\.(?P<dm>[01]?\d)\.(?P<dy>(?:19|20)\d\d)\b)"  # 13.05.2023 (European)
+    rf"|(?P<ymd>\b(?P<yy>(?:19|20)\d\d)[./](?P<ym>[01]?\d)[./](?P<yd>[0-3]?\d)\b)"  # 2022.03.11 (East Asian)
     rf"|\b{_MON}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
     rf"|\b(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>January|February|March|April|May|June|July|"
     rf"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
@@ -65,7 +67,11 @@ def find_dates(text: str, published: str | None, offset: int = 0) -> list[DateMe
 def _resolve(m: re.Match, base: date | None) -> tuple[str | None, bool]:
     g = m.groupdict()
     if g["iso"]:
-        return f"{g['iy']}-{g['im']}-{g['id']}", True
+        return _safe_date(int(g["iy"]), int(g["im"]), int(g["id"])), True
+    if g["dmy"]:
+        return _safe_date(int(g["dy"]), int(g["dm"]), int(g["dd"])), True
+    if g["ymd"]:
+        return _safe_date(int(g["yy"]), int(g["ym"]), int(g["yd"])), True
     mon = g["mon"] or g["mon2"]
     if mon:
         day = int(g["day"] or g["day2"])
@@ -174,7 +180,32 @@ def publication_date(text: str) -> str | None:
                 return full[0].value
             best_body = best_body or full[0].value
         in_feed = False
-    return best_body
+    return best_body or _yearless_dateline(text)
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'/-]{1,40},\s+(?P<mon>January|February|March|April|May|June|July|August|"
+                       r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+"
+                       r"(?P<day>[0-3]?\d)\s*(?:\(|[-–—])", re.M)
+_WEEKDAY_SAID = re.compile(r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _yearless_dateline(text: str) -> str | None:
+    """'BERLIN, March 3 (Reuters) -': the year is one the article mentions on which that day is the weekday
+    the story names ('said on Thursday'); most mentioned years are tried first."""
+    m = _DATELINE.search(text[:3000])
+    if not m:
+        return None
+    month, day = MONTHS[m.group("mon").lower()], int(m.group("day"))
+    mentions = re.findall(r"\b(20[0-3]\d)\b", text)
+    ranked = sorted({int(y) for y in mentions}, key=lambda y: (mentions.count(str(y)), y), reverse=True)
+    candidates = [y for y in ranked if _safe_date(y, month, day)]
+    weekday = _WEEKDAY_SAID.search(text[m.end():m.end() + 600])
+    if weekday:
+        wanted = WEEKDAYS[weekday.group(1).lower()]
+        for y in candidates:
+            if date(y, month, day).weekday() == wanted:
+                return _safe_date(y, month, day)
+    return None  # without a weekday to confirm it, a guessed year does more harm than no date
 
 
 def _is_dateline(line: str, first: DateMention) -> bool:
