@@ -20,7 +20,7 @@ from aidledger.store.entries import STAGES, TOTAL_DIMENSIONS
 from aidledger.store.ledger import Ledger
 from aidledger.store.schema import documents
 
-PERIOD = r"^\d{4}(-\d{2}){0,2}$"
+PERIOD = r"^(\d{4}(-\d{2}){0,2})?$"  # empty means no bound: HTML forms submit empty fields
 ERRORS = {code: {"model": models.Error} for code in (400, 401, 403, 404, 422, 500)}
 
 
@@ -63,10 +63,12 @@ def filters(donor: str | None = None, recipient: str | None = None, kind: str | 
             since: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
             until: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
             q: str | None = Query(None, description="full-text search: every word must appear in the evidence"),
-            counted: bool | None = Query(None, description="entries: only those counting toward totals")
+            counted: str | None = Query(None, pattern="^(true|false)?$",
+                                        description="entries: true for those counting toward totals, false for the rest")
             ) -> queries.Filters:
     return queries.Filters(donor, recipient, kind, aid_type, status, scope, channel,
-                           queries.check_period(since, "since"), queries.check_period(until, "until"), q, counted)
+                           queries.check_period(since, "since"), queries.check_period(until, "until"), q,
+                           {"true": True, "false": False}.get(counted or ""))
 
 
 def _page(ledger: Ledger, resource: str, f: queries.Filters, cursor: str | None, limit: int) -> dict:
