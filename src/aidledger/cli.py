@@ -292,11 +292,14 @@ def extract_command(file: Path = typer.Argument(..., help="A UTF-8 text file (or
 @app.command("eval")
 def eval_command(gold: Path = typer.Argument(..., help="Gold JSON file in the shared format."),
                  docs: Path = typer.Option(..., "--docs", help="Folder with the gold's documents."),
-                 as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON.")) -> None:
+                 as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+                 detect_dates: bool = typer.Option(False, "--detect-dates",
+                                                   help="Ignore the gold's publication dates; find them in the text.")
+                 ) -> None:
     """Score the extractor against a gold file: P/R/F1 per kind, attributes, traps, misses."""
     from aidledger.evaluate import evaluate_folder
 
-    report = evaluate_folder(gold, docs)
+    report = evaluate_folder(gold, docs, gold_dates=not detect_dates)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
         return

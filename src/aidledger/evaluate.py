@@ -164,8 +164,12 @@ def _brief(p: dict) -> dict:
                                   "evidence")}
 
 
-def evaluate_folder(gold_path: Path, docs: Path) -> Report:
-    """Extract every document named in the gold file from `docs` and score the result."""
+def evaluate_folder(gold_path: Path, docs: Path, gold_dates: bool = True) -> Report:
+    """Extract every document named in the gold file from `docs` and score the result.
+
+    With `gold_dates` False the publication date is found in the text, as `aidledger extract` does
+    when it is not given one.
+    """
     from aidledger.extract import extract
     from aidledger.ingest import read_document, read_text_file
 
@@ -175,9 +179,9 @@ def evaluate_folder(gold_path: Path, docs: Path) -> Report:
         path = Path(docs) / name
         if path.suffix.lower() in (".html", ".htm"):
             doc = read_document(path)
-            text, published = doc.text, (meta or {}).get("published") or doc.published
+            text, published = doc.text, ((meta or {}).get("published") if gold_dates else None) or doc.published
         else:
-            text, published = read_text_file(path), (meta or {}).get("published")
+            text, published = read_text_file(path), (meta or {}).get("published") if gold_dates else None
         texts[name] = text
         predictions[name] = [r.to_json() for r in extract(text, published=published, doc_id=name)]
     return score(gold, predictions, texts)
