@@ -98,3 +98,10 @@ def test_conversion_uses_the_ecb_rate_of_the_day_and_flags_unknown_currencies():
     weekend = convert(1e6, "JPY", "2024-01-07")
     assert weekend.rate_date == "2024-01-05"
     assert convert(1e9, "UAH", "2024-01-10").usd is None
+
+
+def test_channels_are_named_canonically_so_outlets_agree():
+    rows = [row("a", "d1", 37e6, channel="NATO fund"), row("b", "d2", 37e6, channel="the NATO trust fund")]
+    [entry] = reconcile(rows).entries
+    assert entry.summary()["channel"] == "NATO CAP trust fund"
+    assert entry.conflicts() == []

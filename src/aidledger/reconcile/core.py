@@ -14,7 +14,8 @@ Rules, in the order they apply (each is what `aidledger explain` reports):
    - the channels do not contradict each other.
    Candidates are found by binary search on the USD amount: cost is near-linear in the ledger size.
 4. The stage of an entry is the furthest stage any source reports; every stage keeps its date and sources.
-5. Disagreements between sources (amounts within rounding, aid type, channel) are kept as conflicts.
+5. Disagreements between sources (amounts within rounding, aid type, channel) are kept as conflicts;
+   channels are named canonically first (data/channels.yaml), so "NATO fund" and "CAP Trust Fund" agree.
 6. part_of entries link to the entry of their parent amount and do not count again; an increase
    ("from $100m to $300m") counts its increment only.
 7. Reviewer decisions (reject, edit, merge, split) are applied last, keyed on commitment ids, so they
@@ -28,7 +29,9 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
+from aidledger.extract.lexicon import load
 from aidledger.reconcile.currency import convert
 from aidledger.records import Status
 
@@ -116,7 +119,7 @@ class Entry:
         counts: dict = defaultdict(int)
         for m in self.members:
             if m.get(name) is not None:
-                counts[m[name]] += 1
+                counts[canonical_channel(m[name]) if name == "channel" else m[name]] += 1
         return max(sorted(counts), key=lambda v: counts[v]) if counts else None
 
     def conflicts(self) -> list[dict]:
@@ -130,7 +133,8 @@ class Entry:
             if len(values) > 1:
                 out.append({"field": "amount", "values": [f"{c} {v:,.0f}" for v in sorted(values)]})
         for name in ("aid_type", "channel", "quantity"):
-            values = sorted({str(m.get(name)) for m in self.members if m.get(name) is not None})
+            values = sorted({str(canonical_channel(m[name]) if name == "channel" else m[name])
+                             for m in self.members if m.get(name) is not None})
             if len(values) > 1:
                 out.append({"field": name, "values": values})
         return out
@@ -296,11 +300,22 @@ def _as_date(value: str) -> date:
 
 
 def _channels_agree(row: dict, entry: Entry) -> bool:
-    mine = (row.get("channel") or "").lower()
-    if not mine:
+    if not row.get("channel"):
         return True
-    others = {(m.get("channel") or "").lower() for m in entry.members if m.get("channel")}
-    return not others or any(set(mine.split()) & set(o.split()) for o in others)
+    mine = canonical_channel(row["channel"])
+    others = {canonical_channel(m["channel"]) for m in entry.members if m.get("channel")}
+    return not others or mine in others or any(set(mine.lower().split()) & set(o.lower().split()) for o in others)
+
+
+@lru_cache(maxsize=4096)
+def canonical_channel(name: str) -> str:
+    """One name per fund or agency ('NATO fund', 'CAP Trust Fund' -> 'NATO CAP trust fund'); see data/channels.yaml."""
+    low = f" {name.lower()} "
+    phrases = sorted(((p, canon) for canon, ps in load("channels").items() for p in ps), key=lambda x: -len(x[0]))
+    for phrase, canon in phrases:
+        if phrase in low:
+            return canon
+    return name
 
 
 def _item_key(row: dict) -> tuple:
