@@ -407,3 +407,26 @@ def test_export_and_views_on_postgresql(sample, pg_server, tmp_path):
         assert conn.execute(text("SELECT count(*) FROM ledger")).scalar() == len(sample.entries())
         assert conn.execute(text("SELECT count(*) FROM totals_by_donor")).scalar() > 0
         assert conn.execute(text("SELECT count(*) FROM evidence_readable WHERE figure IS NOT NULL")).scalar() > 0
+
+
+# ---------------------------------------------------------------- the CLI adapters
+
+
+def test_cli_export_and_import(sample, tmp_path):
+    from typer.testing import CliRunner
+
+    from aidledger.cli import app
+
+    runner = CliRunner()
+    db = ["--db", sample.url]
+    csv_run = runner.invoke(app, ["export", "--format", "csv", "--donor", "JPN", *db])
+    assert csv_run.exit_code == 0, csv_run.output
+    assert csv_run.stdout.splitlines()[0] == ",".join(TRACKER_HEADER)
+    assert len(csv_run.stdout.splitlines()) == 1 + len(sample.entries(donor="JPN"))
+    out = tmp_path / "ledger.jsonl"
+    assert runner.invoke(app, ["export", "--format", "json", "--out", str(out), *db]).exit_code == 0
+    target = ["--db", f"sqlite:///{tmp_path / 'copy.db'}"]
+    first = runner.invoke(app, ["import", str(out), *target])
+    assert first.exit_code == 0 and f"{len(sample.commitments())} new commitments" in first.stdout
+    second = runner.invoke(app, ["import", str(out), *target])
+    assert "nothing new" in second.stdout

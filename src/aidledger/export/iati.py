@@ -47,7 +47,12 @@ class Organisation:
 @lru_cache(maxsize=1)
 def codes() -> dict:
     """The IATI code tables of `iati.yaml`."""
-    return yaml.safe_load(resources.files("aidledger.export").joinpath("iati.yaml").read_text("utf-8"))
+    try:
+        raw = resources.files("aidledger.export").joinpath("iati.yaml").read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigurationError("aidledger/export/iati.yaml is missing from this installation (reinstall "
+                                 "aidledger from a checkout: pip install -e '.[export]')") from exc
+    return yaml.safe_load(raw)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from aidledger.errors import ConfigurationError
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     filtered, reported_totals
 
@@ -78,7 +79,12 @@ def binary_sink(out: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
     path = Path(out)
     partial = path.with_name(path.name + ".part")
     try:
-        with open(partial, "wb") as stream:
+        stream = open(partial, "wb")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write {path}: {exc.strerror} (check that the folder exists and is "
+                                 "writable)") from exc
+    try:
+        with stream:
             yield stream
         os.replace(partial, path)
     finally:
