@@ -233,8 +233,19 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if record is not None:
             if old or prev_to:  # "from $100m to $300m": the old figure is the previous commitment
                 record = replace(record, scope=Scope.PREVIOUS, increment=None)
+            record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
+
+
+def _coordinated_part(ctx, out: list[Commitment], record: Commitment, prev: Money | None) -> Commitment:
+    """'includes $1bn in humanitarian aid and $3.5bn in loan guarantees': both are parts of the package."""
+    if not out or prev is None or record.scope is not Scope.NEW or out[-1].scope is not Scope.PART_OF:
+        return record
+    gap = ctx.text[(prev.alt_end or prev.end):record.evidence.amount_start]
+    if len(gap) < 70 and re.search(r",|\band\b|\bplus\b", gap) and not re.search(r"[.;]", gap):
+        return replace(record, scope=Scope.PART_OF, parent_amount=out[-1].parent_amount)
+    return record
 
 
 _EACH = re.compile(r"\s*each\s+(?:to|for)\s+(?P<targets>[^.;]+)")
@@ -449,13 +460,24 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
             # "accept wounded servicemen for treatment": the noun already names this service
             if s is not None and not any(x.start < s.end + 30 and s.start < x.end for x in services):
                 services.append(s)
-    mentions += [s for s in services
-                 if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)]
+    mentions += [s for s in services if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)
+                 and not _purpose_of_money(s, taken, tokens, triggers)]
     for item in mentions:
         record = _item_record(ctx, sentence, tokens, actors, triggers, item)
         if record is not None:
             out.append(record)
     return out
+
+
+def _purpose_of_money(service: ItemMention, money_spans, tokens, triggers) -> bool:
+    """'15.8 billion yen in grant aid for mine clearance': the service is what the money is for."""
+    if service.from_verb:
+        return False
+    before = [e for s, e in money_spans if e <= service.start]
+    if not before:
+        return False
+    verbs = [t for t in triggers if before[-1] <= tokens[t.index].start < service.start and t.role == "provide"]
+    return not verbs
 
 
 def _overlaps(item: ItemMention, taken) -> bool:
@@ -507,7 +529,7 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
     ev_start, ev_end = _clause_span(ctx, sentence, start, end)
     channel = attrs.channel_for(sentence, actors, donor, (ev_start, ev_end), start, end)
     announced_by = next((a.name for a in actors if a.kind == "official" and a.code == donor.code), None)
-    date = _commitment_date(ctx, sentence, start, scope)
+    date = _commitment_date(ctx, sentence, start, scope, (ev_start, ev_end))
     if scope == "new" and _long_before(date, ctx.published):
         scope = "previous"  # "Germany pledged €500m in March 2022" in a 2024 article is a recap
     evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.text[ev_start:ev_end], start, end)
@@ -553,10 +575,18 @@ def _long_before(date: str | None, published: str | None, days: int = 75) -> boo
     return _days(published, date) > days + (15 if len(date) == 7 else 180 if len(date) == 4 else 0)
 
 
-def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str) -> str | None:
-    """The date expression nearest the figure in its sentence, else the publication date for current news."""
-    mentions = [d for d in find_dates(sentence.text, ctx.published, sentence.start)
-                if not re.search(r"since\s*$", ctx.text[max(0, d.start - 7):d.start], re.I)]
+_SINCE = re.compile(r"\bsince\b[^,.;]{0,40}$", re.I)
+
+
+def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
+                     clause: tuple[int, int] | None = None) -> str | None:
+    """The date expression nearest the figure in its clause, else the publication date for current news.
+
+    Dates inside 'since ...' phrases say where a running total starts, not when anything was committed.
+    """
+    lo, hi = clause or (sentence.start, sentence.end)
+    mentions = [d for d in find_dates(ctx.text[lo:hi], ctx.published, lo)
+                if not _SINCE.search(ctx.text[max(lo, d.start - 45):d.start])]
     if mentions:
         return min(mentions, key=lambda d: abs(d.start - target)).value
     if scope == "previous":

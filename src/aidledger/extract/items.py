@@ -80,8 +80,9 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     pos = 0
     while (m := goods.search(text, pos)) is not None:
         pos = m.start() + 1  # a rejected match may hide a real count inside it ("In 2023 the government sent 50 ...")
-        if _NAME_BEFORE.search(text[max(0, m.start() - 25):m.start()]):
-            continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number, not a count
+        name = _NAME_BEFORE.search(text[max(0, m.start() - 25):m.start()])
+        if name and not _is_actor_name(name.group().strip()):
+            continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number; but "give Ukraine 30 machines" counts
         qty = _quantity(m.group("num"))
         raw_mods = m.group("mods").split()
         if any(w.lower() in _DETERMINERS for w in raw_mods):
@@ -103,6 +104,12 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         out.append(ItemMention("in_kind", m.start() + offset, m.end() + offset, _clean(item), head, qty,
                                entry.get("aid_type"), entry.get("sector")))
     return out
+
+
+def _is_actor_name(word: str) -> bool:
+    from aidledger.extract.actors import _gazetteer
+
+    return word in _gazetteer()[1]
 
 
 def _measured(m: re.Match, mods: list[str], heads: dict) -> tuple[str, str, dict]:
