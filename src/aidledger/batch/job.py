@@ -39,7 +39,7 @@ class BatchJob:
     def run_partition(self, partition: Partition, out: str) -> PartitionResult:
         """Process every record of `partition` and write its output atomically (runs on a worker)."""
         started = time.perf_counter()
-        result = PartitionResult(partition.id, partition.input)
+        result = PartitionResult(partition=partition.id, input=partition.input)
         writer = PartitionWriter(out, partition.id)
         self.fetcher = Fetcher(self.fetch) if partition.kind in FETCHING else None
         try:

@@ -24,20 +24,17 @@ ROW_GROUP = 256  # rows buffered before a write: a partition's memory stays smal
 MAX_SAMPLES = 100  # bad records kept with their reason per partition (all are counted)
 
 
-@dataclass
-class PartitionResult:
-    """Counters of one partition (what its manifest holds)."""
+@dataclass(kw_only=True)
+class Counters:
+    """What a batch counts, per partition and for the whole run."""
 
-    partition: str
-    input: str
     records: int = 0
     documents: int = 0
     duplicates: int = 0
     commitments: int = 0
     errors: int = 0
-    samples: list[tuple[str, str]] = field(default_factory=list)
-    reasons: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
+    samples: list[tuple[str, str]] = field(default_factory=list)  # the first bad records, with reasons
+    reasons: dict[str, int] = field(default_factory=dict)  # bad records counted by reason
 
     def bad(self, source: str, problem: str) -> None:
         self.errors += 1
@@ -45,6 +42,22 @@ class PartitionResult:
             self.samples.append((source, problem))
         key = problem if problem in self.reasons or len(self.reasons) < 50 else "other"
         self.reasons[key] = self.reasons.get(key, 0) + 1
+
+    def merge(self, other: "Counters") -> None:
+        for name in ("records", "documents", "duplicates", "commitments", "errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.samples.extend(other.samples[:max(0, MAX_SAMPLES - len(self.samples))])
+        for reason, n in other.reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + n
+
+
+@dataclass(kw_only=True)
+class PartitionResult(Counters):
+    """Counters of one partition (what its manifest holds)."""
+
+    partition: str
+    input: str
+    seconds: float = 0.0
 
 
 def arrow_schemas() -> dict:

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from aidledger.batch.job import BatchJob
-from aidledger.batch.output import MAX_SAMPLES, PartitionResult, completed
+from aidledger.batch.output import Counters, PartitionResult, completed
 from aidledger.batch.plan import SPLITTABLE, Partition, expand, plan, plan_split
 from aidledger.errors import ConfigurationError
 
 
-@dataclass
-class BatchReport:
+@dataclass(kw_only=True)
+class BatchReport(Counters):
     """Counters of one run (resumed partitions are counted apart, their work is not redone)."""
 
     out: str
@@ -33,13 +33,6 @@ class BatchReport:
     done: int = 0
     failed: int = 0
     records_expected: int = 0
-    records: int = 0
-    documents: int = 0
-    duplicates: int = 0
-    commitments: int = 0
-    errors: int = 0
-    samples: list[tuple[str, str]] = field(default_factory=list)
-    reasons: dict[str, int] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -48,18 +41,11 @@ class BatchReport:
 
     def add(self, result: PartitionResult) -> None:
         self.done += 1
-        for name in ("records", "documents", "duplicates", "commitments", "errors"):
-            setattr(self, name, getattr(self, name) + getattr(result, name))
-        self.samples.extend(result.samples[:max(0, MAX_SAMPLES - len(self.samples))])
-        for reason, n in result.reasons.items():
-            self.reasons[reason] = self.reasons.get(reason, 0) + n
+        self.merge(result)
 
     def fail(self, partition: Partition, exc: BaseException) -> None:
         self.failed += 1
-        self.errors += 1
-        reason = f"partition failed ({type(exc).__name__}: {exc}); re-run to retry it"
-        self.samples.append((partition.id, reason))
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        self.bad(partition.id, f"partition failed ({type(exc).__name__}: {exc}); re-run to retry it")
 
 
 def run_batch(inputs: list[str], out: str, workers: int = 2, scheduler: str | None = None,
@@ -68,7 +54,7 @@ def run_batch(inputs: list[str], out: str, workers: int = 2, scheduler: str | No
     """Process `inputs` on a Dask cluster into partitioned Parquet under `out`; resumable."""
     job = job or BatchJob()
     files = expand([str(i) for i in inputs])
-    report = BatchReport(out, files=len(files))
+    report = BatchReport(out=out, files=len(files))
     with _client(workers, scheduler) as client:
         partitions = _plan(client, files, records_per_partition)
         report.partitions = len(partitions)

@@ -49,7 +49,8 @@ class Fetcher:
         import httpx
 
         self.policy = policy or FetchPolicy()
-        self._client = httpx.Client(timeout=self.policy.timeout, follow_redirects=False,
+        # trust_env=False: through a proxy the peer address would be the proxy's, and the check meaningless
+        self._client = httpx.Client(timeout=self.policy.timeout, follow_redirects=False, trust_env=False,
                                     headers={"User-Agent": self.policy.user_agent})
         self._next_slot: dict[str, float] = {}
         self._robots: dict[str, object] = {}
