@@ -110,22 +110,24 @@ def _relative(rel: str, base: date) -> str:
     if rel == "yesterday":
         return (base - timedelta(days=1)).isoformat()
     if rel in ("last week", "earlier this week"):
-        return (base - timedelta(days=7)).strftime("%Y-%m")
+        return _ym(base - timedelta(days=7))
     if rel == "last month":
-        first = base.replace(day=1) - timedelta(days=1)
-        return first.strftime("%Y-%m")
+        return _ym(base.replace(day=1) - timedelta(days=1))
     if rel in ("this month", "earlier this month"):
-        return base.strftime("%Y-%m")
+        return _ym(base)
     if rel == "next month":
-        nxt = (base.replace(day=28) + timedelta(days=7)).replace(day=1)
-        return nxt.strftime("%Y-%m")
+        return _ym((base.replace(day=28) + timedelta(days=7)).replace(day=1))
     if rel == "next week":
-        return (base + timedelta(days=7)).strftime("%Y-%m")
+        return _ym(base + timedelta(days=7))
     if rel == "last year":
         return str(base.year - 1)
     if rel == "next year":
         return str(base.year + 1)
     return str(base.year)
+
+
+def _ym(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"  # strftime does not pad years below 1000
 
 
 def _nearest_year(base: date, month: int, day: int) -> str | None:
