@@ -80,5 +80,6 @@ class _BatchProgress:
     def update(self, report) -> None:
         rate = report.documents / report.elapsed if report.elapsed > 0 else 0.0
         self.bar.update(self.files, total=report.files, completed=report.files_done)
-        self.bar.update(self.records, total=report.records_expected or None, completed=report.records,
+        total = max(report.records_expected, report.records) or None  # gzipped JSONL and feeds are not counted ahead
+        self.bar.update(self.records, total=total, completed=report.records,
                         rate=f"{rate:.1f} articles/s", errors=f"{report.errors} bad")
