@@ -24,9 +24,11 @@ def test_seeds_are_all_found_with_no_false_positive(seed_gold):
     assert scores["attribute_accuracy"] >= 0.90
 
 
-def test_dev_corpus_stays_above_its_baseline():
-    baseline = json.loads((DEV / "baseline.json").read_text())
-    scores = evaluate_folder(DEV / "gold.json", DEV / "docs").scores()
+@pytest.mark.parametrize("corpus", ["dev", "heldout"])
+def test_corpus_stays_above_its_baseline(corpus):
+    root = DEV.parent / corpus
+    baseline = json.loads((root / "baseline.json").read_text())
+    scores = evaluate_folder(root / "gold.json", root / "docs").scores()
     for kind in ("money", "in_kind", "service"):
         assert scores[kind]["f1"] >= baseline[kind]["f1"], (kind, scores[kind])
     assert scores["attribute_accuracy"] >= baseline["attribute_accuracy"]

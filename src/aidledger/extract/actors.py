@@ -34,7 +34,7 @@ PRIVATE_NOUNS = (
 )
 # Private donors named without a demonym.
 PRIVATE_FORMS = re.compile(
-    r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd|Group|Holdings|Co\.)"
+    r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd)"
     r"|\bprivate (?:donors|companies|firms|sector|businesses|individuals)\b"
     r"|\b(?:a |the )?(?:crowdfunding|crowd-funding|fundraising|fund-raising) (?:campaign|drive|platform|effort)\b"
     r"|\b(?:charity|charities|fundraiser|volunteers|philanthropists|diaspora groups?)\b"

@@ -82,9 +82,10 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
             anchor = min(anchor, verb)
     if _collective_subject(sentence, givers, anchor):
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
-    # a recipient-side official or body as subject ("Shmyhal said the government adopted ...")
+    # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
+    # country itself right before the verb ("Ukraine itself has set aside ...")
     subject = _nearest_subject(sentence, [a for a in actors if a.kind in ("official", "body")
-                                          or a.code not in NON_DONORS], anchor)
+                                          or a.code not in NON_DONORS or _right_before(sentence, a, anchor)], anchor)
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
         return partner if partner is not None else RECIPIENT_SIDE
@@ -94,6 +95,18 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return subject
     source = _source_after(sentence, givers, target_end)
     return source
+
+
+_AUXILIARIES = {"itself", "has", "have", "had", "will", "would", "is", "was", "also", "already", "now", "been",
+                "has been", "just", "so", "far", "then", "alone"}
+
+
+def _right_before(sentence: Sentence, actor: Actor, anchor: int) -> bool:
+    """Is the actor the subject right before the verb, with at most auxiliaries between ('Ukraine itself has')?"""
+    gap = sentence.text[actor.end - sentence.start:anchor - sentence.start]
+    if not gap.startswith((" ", "'")) or re.match(r"\s+[A-Z]", gap):
+        return False  # "Ukraine Facility", "Ukraine Fund": part of a name
+    return all(w.lower() in _AUXILIARIES for w in gap.split())
 
 
 def _coordinated_giver(sentence: Sentence, givers: list[Actor], subject: Actor) -> Actor | None:
@@ -205,7 +218,10 @@ def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
 
 # Beneficiaries that are not countries in the gazetteer but are plainly not Ukraine.
 OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|border security|the border|"
-                                 r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova))\b")
+                                 r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova)|neighbou?ring countries|"
+                                 r"host countries|third countries|countries in Africa|Africa|the Middle East)\b")
+# "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
+_DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
 
 
 def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
@@ -213,6 +229,11 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
     tail = sentence.text[target_end - sentence.start:]
     cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
     tail = tail[: cut.start()] if cut else tail
+    for m in _DESTINATION.finditer(tail[:160]):
+        pos = target_end + m.end()
+        for a in actors:
+            if a.kind in ("country", "capital") and 0 <= a.start - pos < 2 and a.code != "UKR":
+                return a.code
     for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(3):
