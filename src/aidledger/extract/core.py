@@ -325,7 +325,9 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
     after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
-    if block and (good is None or block.start() < good.start()) and not _excepted(after, block):
+    # after the figure, a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues it
+    purpose = exceptions.search(after[:block.start()]) if block else None
+    if block and (good is None or block.start() < good.start()) and not (purpose or _excepted(after, block)):
         return True
     before = ctx.text[lo:start]
     hits = list(blockers.finditer(before))
