@@ -55,8 +55,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
     things = data["measured_things"]
     measures = data["measure_words"]
     number = (rf"(?:(?:a|an)\s+(?:further|additional|new|extra)\s+)?"
-              rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*"
-              rf"|{_ORDINAL_ONE})(?:\s+(?:units?|pieces?)\s+of)?(?:\s+of\s+(?:its|their|the|his|her|our))?")
+              rf"(?P<num>\d+\.\d+(?=\s+(?:million|thousand))|\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{'|'.join(_NUMBER_WORDS)})(?:[\s-]+(?:{'|'.join(_NUMBER_WORDS)}|and))*"
+              rf"|{_ORDINAL_ONE})(?P<scale>\s+(?:million|thousand))?"  # "almost 4 million rounds"
+              rf"(?:\s+(?:units?|pieces?)\s+of)?(?:\s+of\s+(?:its|their|the|his|her|our))?")
     # Greedy, so "gas turbine generators" wins over "gas turbine"; never across a conjunction or a number.
     # Model names may carry digits after the first word ("Challenger 2", "Leopard 2A4", "155mm").
     word = r"(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus|per|each)\b)"
@@ -84,6 +85,10 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         if name and not _is_actor_name(name.group().strip()):
             continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number; but "give Ukraine 30 machines" counts
         qty = _quantity(m.group("num"))
+        if qty and m.group("scale"):
+            qty = int(qty * (1_000_000 if "million" in m.group("scale") else 1_000))
+        elif isinstance(qty, float):
+            continue
         raw_mods = m.group("mods").split()
         if any(w.lower() in _DETERMINERS for w in raw_mods):
             continue  # the noun phrase ran over a clause: "2023 the government sent ..."
@@ -251,7 +256,7 @@ def _quantity(raw: str) -> int | None:
     if re.match(_ORDINAL_ONE, raw):
         return 1
     if raw[0].isdigit():
-        return int(raw.replace(",", ""))
+        return int(float(raw.replace(",", "")) * 1) if "." not in raw else float(raw)
     numbers = load("money")["numbers"]
     total = 0.0
     for word in re.split(r"[\s-]+", raw):
