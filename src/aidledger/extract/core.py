@@ -41,6 +41,7 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
+    dates_of: tuple = (-1, [])  # (sentence start, its date mentions)
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
     last_line: int = -1
@@ -598,8 +599,10 @@ def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
     Dates inside 'since ...' phrases say where a running total starts, not when anything was committed.
     """
     lo, hi = clause or (sentence.start, sentence.end)
-    mentions = [d for d in find_dates(ctx.text[lo:hi], ctx.published, lo)
-                if not _SINCE.search(ctx.text[max(lo, d.start - 45):d.start])]
+    if ctx.dates_of[0] != sentence.start:  # one pass of the date grammar per sentence, shared by its figures
+        ctx.dates_of = (sentence.start, find_dates(sentence.text, ctx.published, sentence.start))
+    mentions = [d for d in ctx.dates_of[1] if lo <= d.start and d.end <= hi
+                and not _SINCE.search(ctx.text[max(lo, d.start - 45):d.start])]
     if mentions:
         return min(mentions, key=lambda d: abs(d.start - target)).value
     if scope == "previous":

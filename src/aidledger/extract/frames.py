@@ -11,6 +11,7 @@ between its future and past reading.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -194,18 +195,23 @@ def _tense(tokens: list[Token], trig: Trigger) -> str:
     return "present"
 
 
+@lru_cache(maxsize=1)
+def _cancel_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    data = load("triggers")
+
+    def words(phrases) -> re.Pattern:
+        return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+                          + r")(?!\S)")
+
+    return words(data["negation"]), words(data["negation_exceptions"]), words(data["discussion"])
+
+
 def is_negated(tokens: list[Token], start: int, end: int) -> bool:
     """A negation, refusal or hedge between `start` and `end` (token indexes), exceptions excepted."""
-    data = load("triggers")
-    words = [t.lower for t in tokens[max(0, start):end]]
-    text = " " + " ".join(words) + " "
-    for exc in data["negation_exceptions"]:
-        text = text.replace(f" {exc} ", " ")
-    norm = text.replace(" n't ", " not ").replace("n't ", " not ")
-    return any(f" {neg} " in norm for neg in data["negation"])
+    negation, exceptions, _ = _cancel_patterns()
+    text = " ".join(t.lower for t in tokens[max(0, start):end]).replace(" n't", " not").replace("n't", " not")
+    return bool(negation.search(exceptions.sub(" ", text)))
 
 
 def is_discussion(tokens: list[Token], start: int, end: int) -> bool:
-    data = load("triggers")
-    text = " " + " ".join(t.lower for t in tokens[max(0, start):end]) + " "
-    return any(f" {cue} " in text for cue in data["discussion"])
+    return bool(_cancel_patterns()[2].search(" ".join(t.lower for t in tokens[max(0, start):end])))
