@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -76,8 +75,11 @@ def _page(ledger: Ledger, resource: str, f: queries.Filters, cursor: str | None,
     return {"items": result.items, "next_cursor": result.next_cursor}
 
 
-def _not_found(what: str, key: str) -> ServiceError:
-    return ServiceError(404, f"no {what} {key!r} (list them at /api/{what}s)")
+def _found(value, what: str, key: str):
+    """`value`, or a 404 naming what was looked for and where to find valid ids."""
+    if value is None:
+        raise ServiceError(404, f"no {what} {key!r} (list them at /api/{what.replace('entry', 'entrie')}s)")
+    return value
 
 
 LIMIT = Query(50, ge=1, le=queries.MAX_LIMIT)
@@ -92,30 +94,22 @@ def list_entries(f: queries.Filters = Depends(filters), cursor: str | None = Non
 @router.get("/entries/{entry_id}", response_model=models.EntryDetail,
             summary="One entry with every source, its reason for joining and its evidence spans")
 def get_entry(entry_id: str, ledger: Ledger = Depends(get_ledger)):
-    entry = ledger.entry(entry_id)
-    if entry is None:
-        raise _not_found("entry", entry_id)
-    return entry
+    return _found(ledger.entry(entry_id), "entry", entry_id)
 
 
-@router.get("/entries/{entry_id}/audit", response_model=list[models.AuditEventModel],
+@router.get("/entries/{entry_id}/audit", response_model=list[review.AuditEvent],
             summary="Every reviewer change touching the entry's commitments, oldest first")
 def entry_audit(entry_id: str, ledger: Ledger = Depends(get_ledger)):
-    entry = ledger.entry(entry_id)
-    if entry is None:
-        raise _not_found("entry", entry_id)
-    return [asdict(e) for e in review.history(ledger, entry["id"])]
+    return review.history(ledger, _found(ledger.entry(entry_id), "entry", entry_id)["id"])
 
 
-@router.post("/entries/{entry_id}/review", response_model=models.AuditEventModel, status_code=201,
+@router.post("/entries/{entry_id}/review", response_model=review.AuditEvent, status_code=201,
              summary="Accept, reject, edit, merge or split an entry (needs a bearer token)")
 def review_entry(entry_id: str, body: models.ReviewRequest, name: str = Depends(require_writer),
                  ledger: Ledger = Depends(get_ledger)):
-    if ledger.entry(entry_id) is None:
-        raise _not_found("entry", entry_id)
-    event = review.review_entry(ledger, entry_id, body.action, name, body.values, body.note, body.other_entry_id,
-                                body.commitment_id)
-    return asdict(event)
+    _found(ledger.entry(entry_id), "entry", entry_id)
+    return review.review_entry(ledger, entry_id, body.action, name, body.values, body.note, body.other_entry_id,
+                               body.commitment_id)
 
 
 @router.get("/commitments", response_model=models.Page[models.Commitment],
@@ -128,9 +122,7 @@ def list_commitments(f: queries.Filters = Depends(filters), cursor: str | None =
 @router.get("/commitments/{commitment_id}", response_model=models.CommitmentDetail,
             summary="One commitment with its evidence spans and its document's metadata")
 def get_commitment(commitment_id: str, ledger: Ledger = Depends(get_ledger)):
-    found = ledger.commitment(commitment_id)
-    if found is None:
-        raise _not_found("commitment", commitment_id)
+    found = _found(ledger.commitment(commitment_id), "commitment", commitment_id)
     if found.get("document"):
         found["document"] = {k: v for k, v in found["document"].items() if k != "text"}
     return found
@@ -148,9 +140,7 @@ def list_documents(q: str | None = None, since: str | None = Query(None, pattern
 def get_document(document_id: str, ledger: Ledger = Depends(get_ledger)):
     with ledger.engine.connect() as conn:
         row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
-    if row is None:
-        raise _not_found("document", document_id)
-    return dict(row._mapping)
+    return dict(_found(row, "document", document_id)._mapping)
 
 
 @router.get("/totals", response_model=list[models.Total],

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from aidledger.errors import AidledgerError
 from aidledger.records import AidType, Kind, Scope, Status
@@ -143,7 +144,11 @@ def _local(target: str) -> str:
 
 @router.post("/entries/{entry_id}/review")
 async def review_form(request: Request, entry_id: str):
-    form = await request.form()
+    form = await request.form()  # the edit form's fields are whichever of review.EDITABLE it has
+    return await run_in_threadpool(_apply_form, request, entry_id, form)
+
+
+def _apply_form(request: Request, entry_id: str, form) -> RedirectResponse:
     check_csrf(request, form.get("csrf"))
     name = require_writer(request)
     ledger = request.app.state.ledger

@@ -77,19 +77,6 @@ class ReviewRequest(BaseModel):
     commitment_id: str | None = Field(None, description="split: the member commitment to move out")
 
 
-class AuditEventModel(BaseModel):
-    id: int
-    action: str
-    actor: str
-    at: str
-    entry_id: str | None
-    decision_id: int | None
-    commitment_ids: list[str]
-    before: list[dict[str, Any]]
-    after: list[dict[str, Any]]
-    note: str | None
-
-
 class ErrorBody(BaseModel):
     status: int
     code: str
