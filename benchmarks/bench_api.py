@@ -15,6 +15,7 @@ import argparse
 import http.client
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,11 +34,12 @@ from pgserver import PostgresServer, find_bindir, free_port  # noqa: E402
 from aidledger.store.ledger import Ledger  # noqa: E402
 from aidledger.store.schema import commitments, documents, evidence  # noqa: E402
 
-DONORS = [f"D{i:02d}" for i in range(40)]
+DONORS = [f"D{i:02d}" for i in range(60)]
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "NOK"]
 STATUSES = ["announced", "pledged", "committed", "disbursed"]
 TYPES = ["military", "financial", "humanitarian"]
 PER_DOCUMENT = 10
+ITEMS = 500  # a word per underlying commitment ("item123"), so a search hits ~0.2% of the rows
 
 
 def build(url: str, n: int, seed: int = 11) -> dict:
@@ -62,11 +64,12 @@ def _insert_batch(ledger: Ledger, rng: random.Random, lo: int, hi: int, n: int) 
     for i in range(lo, hi):
         r = random.Random(rng.randrange(n // 3 + 1))  # the underlying commitment: ~3 reports share it
         donor, currency, aid = r.choice(DONORS), r.choice(CURRENCIES), r.choice(TYPES)
-        amount = float(f"{10 ** r.uniform(6, 10):.2g}")
-        month = 1 + r.randrange(36)
-        day = f"{2022 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}-{1 + rng.randrange(27):02d}"
+        amount = float(f"{10 ** r.uniform(5, 10):.4g}")
+        month = 1 + r.randrange(60)
+        day = f"{2021 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}-{1 + rng.randrange(27):02d}"
         doc = f"doc{i // PER_DOCUMENT:08d}"
-        sentence = f"{donor} pledged {currency} {amount:,.0f} in {aid} aid to Ukraine on {day}, officials said."
+        sentence = (f"{donor} pledged {currency} {amount:,.0f} in {aid} aid for item{r.randrange(ITEMS)} to "
+                    f"Ukraine on {day}, officials said.")
         if i % PER_DOCUMENT == 0:
             docs.append({"id": doc, "source": f"synthetic/{doc}.txt", "title": f"{donor} aid report {i}",
                          "published": day, "text": sentence, "ingested_at": "2025-01-01T00:00:00"})
@@ -136,9 +139,14 @@ def scenarios(seed: int = 5) -> dict[str, list[str]]:
     rng = random.Random(seed)
     pages = [f"/api/entries?donor={rng.choice(DONORS)}&status={rng.choice(STATUSES)}&aid_type={rng.choice(TYPES)}"
              f"&since=2023-0{rng.randrange(1, 10)}&limit=50" for _ in range(50)]
+    raw = [f"/api/commitments?donor={rng.choice(DONORS)}&since=2022-0{rng.randrange(1, 10)}&until=2023&limit=50"
+           for _ in range(50)]
+    search = [f"/api/entries?q=item{rng.randrange(ITEMS)}&limit=50" for _ in range(50)]
     return {
         "ledger page, filtered": pages,
         "ledger page 2 (cursor)": [],  # filled in from page 1 answers below
+        "commitments, filtered": raw,
+        "entries, full-text q": search,
         "totals by donor": ["/api/totals?by=donor&threshold=announced"],
         "totals by month": ["/api/totals?by=month&threshold=pledged"],
     }
@@ -176,6 +184,7 @@ def measure(url: str, args) -> list[tuple[str, int, float, float]]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so a stopped run still stops its PostgreSQL
     parser = argparse.ArgumentParser()
     parser.add_argument("--commitments", type=int, default=1_000_000)
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])

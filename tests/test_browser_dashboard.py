@@ -126,3 +126,27 @@ def test_keyboard_reaches_content_and_filters(server, page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/ledger?q=demining*")
     assert page.locator("table.ledger tbody tr").count() >= 1
+
+
+CONTRAST = """(selector) => {
+  const rgb = (c) => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = (el) => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+                                 if (!c.startsWith('rgba(0, 0, 0, 0)')) return c; } return 'rgb(255, 255, 255)'; };
+  return [...document.querySelectorAll(selector)].filter(el => el.offsetParent !== null).map(el => {
+    const [a, b] = [lum(getComputedStyle(el).color), lum(background(el))];
+    return [el.tagName + ':' + el.textContent.trim().slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}"""
+
+
+def test_text_has_readable_contrast(server, page):
+    base, _, ledger = server
+    entry = max(ledger.entries(), key=lambda e: e["sources"])
+    for path in ("/", "/ledger", f"/entries/{entry['id']}"):
+        page.goto(base + path)
+        ratios = page.evaluate(CONTRAST, "h1, h2, th, td, a, p, dt, dd, label, button, mark, strong, footer")
+        assert ratios, path
+        low = [(what, round(r, 2)) for what, r in ratios if r < 4.5]  # WCAG AA for normal text
+        assert not low, (path, low)
