@@ -106,7 +106,8 @@ def _base_select(res: Resource) -> Select:
 
 
 def _sort_key(res: Resource) -> tuple:
-    return func.coalesce(res.table.c[res.date_column], ""), res.table.c.id
+    # The literal '' (not a bound parameter) keeps the expression identical to the page indexes' (migration 0005).
+    return func.coalesce(res.table.c[res.date_column], literal_column("''")), res.table.c.id
 
 
 def _conditions(engine: Engine, res: Resource, f: Filters) -> list:
@@ -115,11 +116,11 @@ def _conditions(engine: Engine, res: Resource, f: Filters) -> list:
         value = getattr(f, name)
         if value not in (None, ""):
             out.append(table.c[name] == value)
-    day = table.c[res.date_column]
+    day = _sort_key(res)[0]  # ranges on the sort key itself, so a page index serves both
     if f.since:
         out.append(day >= f.since)
     if f.until:
-        out.append(day < _after(f.until))
+        out.extend([day < _after(f.until), day > ""])  # '' is an undated row: outside any range
     if f.counted is not None and res.name == "entries":
         out.append(table.c.counts_toward_total == f.counted)
     if f.q and WORD.search(f.q):
