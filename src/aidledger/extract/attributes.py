@@ -308,9 +308,12 @@ def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, ta
     before = sentence.text[w_start:target_start - sentence.start]
     after = sentence.text[target_end - sentence.start:w_end]
     near_before = before[-28:]
-    if re.search(r"\b(?:including|includes|include|of which|among them|of this|of that|out of which)\s*"
-                 r"(?:some|about|around|nearly|over|more than|up to)?\s*$", near_before, re.I):
+    if re.search(r"\b(?:including|includes|include|of which|among them|of this|of that|out of which|of the total|"
+                 r"of this amount|of that amount|of it|of the package|of the sum|the remaining|the rest|the balance)"
+                 r",?\s*(?:some|about|around|nearly|over|more than|up to|another)?\s*$", near_before, re.I):
         return "part_of", False
+    if re.match(r"\s*(?:of|from)\s+(?:the|this|that|its|a)\s+(?:total\s+)?[$€£¥\d]", after):
+        return "part_of", False  # "$300m of the $1bn package"
     if pats["cumulative"].search(after[:70]) or pats["cumulative"].search(before[-40:]):
         return "cumulative", False
     if pats["previous"].search(before) or pats["previous"].search(after[:80]):

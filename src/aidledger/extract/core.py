@@ -547,6 +547,7 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
     if scope == "new" and _long_before(date, ctx.published):
         scope = "previous"  # "Germany pledged €500m in March 2022" in a 2024 article is a recap
     evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.text[ev_start:ev_end], start, end)
+    status = _stage_for_kind(kind, status)
     return Commitment(
         kind=kind, donor=donor.code, recipient=recipient, status=Status(status), scope=Scope(scope),
         evidence=evidence, aid_type=AidType(aid_type) if aid_type else None,
@@ -554,6 +555,15 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
         donor_detail=donor.detail, qualifier=Qualifier(fields.pop("qualifier")) if "qualifier" in fields else None,
         **fields,
     )
+
+
+def _stage_for_kind(kind: Kind, status: str) -> str:
+    """Money is disbursed, goods are delivered: 'Japan has provided $1bn' and '... 30 generators' differ."""
+    if kind is Kind.MONEY and status == "delivered":
+        return "disbursed"
+    if kind is Kind.IN_KIND and status == "disbursed":
+        return "delivered"
+    return status
 
 
 _CLAUSE_CUT = re.compile(r",\s|;\s|\s(?:and|while|whereas|but)\s|\s[—–-]\s")
@@ -604,7 +614,11 @@ def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
     mentions = [d for d in ctx.dates_of[1] if lo <= d.start and d.end <= hi
                 and not _SINCE.search(ctx.text[max(lo, d.start - 45):d.start])]
     if mentions:
-        return min(mentions, key=lambda d: abs(d.start - target)).value
+        value = min(mentions, key=lambda d: abs(d.start - target)).value
+        # "this year", "in March" of the publication month: the article's own date is the finer one
+        if ctx.published and len(value) < 10 and ctx.published.startswith(value):
+            return ctx.published
+        return value
     if scope == "previous":
         return None
     return ctx.published
