@@ -515,8 +515,12 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     if donor is None:
         return ctx.note(item.start, item.end, "dropped", "no donor named in the sentence or paragraph")
     clause = sentence.text
-    # the item's clause starts at its frame: a "previously" earlier in the sentence belongs to another figure
-    clause_start = tokens[frame.outer.index].start if frame.outer else sentence.start
+    # the item's clause runs from the last clause break before its frame: "Berlin has already delivered 1,000
+    # weapons" keeps "already"; in "... previously allocated, as well as ... 100 trucks" it belongs to another figure
+    verb = tokens[frame.outer.index].start if frame.outer else item.start
+    lo = max([e for _, e in ctx.figures or [] if e <= verb] + [sentence.start])
+    cuts = list(_CLAUSE_CUT.finditer(ctx.text, lo, verb))
+    clause_start = cuts[-1].end() if cuts else lo
     scope, _ = attrs.scope_for(sentence, (clause_start, sentence.end), item.start, item.end, False, False)
     if frame.inner.role == "part" and scope == "new":
         scope = "part_of"

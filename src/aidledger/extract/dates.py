@@ -91,8 +91,7 @@ def _resolve(m: re.Match, base: date | None) -> tuple[str | None, bool]:
             return f"{int(year):04d}-{month:02d}", True
         if base is None:
             return None, False
-        candidates = [(abs((date(y, month, 15) - base).days), -y, y) for y in (base.year - 1, base.year, base.year + 1)]
-        y = min(candidates)[2]
+        y = _pick_year(base, [(y, date(y, month, 15)) for y in (base.year - 1, base.year, base.year + 1)])
         return f"{y:04d}-{month:02d}", False
     if g["yr"]:
         return g["yr"], True
@@ -131,12 +130,19 @@ def _ym(d: date) -> str:
 
 
 def _nearest_year(base: date, month: int, day: int) -> str | None:
-    options = []
-    for y in (base.year - 1, base.year, base.year + 1):
-        value = _safe_date(y, month, day)
-        if value:
-            options.append((abs((date.fromisoformat(value) - base).days), value))
-    return min(options)[1] if options else None
+    options = [(y, date.fromisoformat(v)) for y in (base.year - 1, base.year, base.year + 1)
+               if (v := _safe_date(y, month, day))]
+    return _safe_date(_pick_year(base, options), month, day) if options else None
+
+
+def _pick_year(base: date, options: list[tuple[int, date]]) -> int:
+    """News mostly looks back: the latest past occurrence within ~10 months, else the nearest one
+    ('announced in April' written in October is this April; 'a conference on Feb. 19' written in January
+    is next month's)."""
+    past = [(y, d) for y, d in options if d <= base and (base - d).days <= 300]
+    if past:
+        return max(past, key=lambda o: o[1])[0]
+    return min(options, key=lambda o: abs((o[1] - base).days))[0]
 
 
 def _safe_date(year: int, month: int, day: int) -> str | None:
