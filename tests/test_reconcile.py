@@ -105,3 +105,10 @@ def test_channels_are_named_canonically_so_outlets_agree():
     [entry] = reconcile(rows).entries
     assert entry.summary()["channel"] == "NATO CAP trust fund"
     assert entry.conflicts() == []
+
+
+def test_entries_keep_the_rate_they_were_converted_at():
+    [entry] = reconcile([row("a", "d1", 15e9, "JPY", date="2024-01-10")]).entries
+    s = entry.summary()
+    assert s["rate_date"] == "2024-01-10" and s["rate_source"] == "ECB"
+    assert abs(s["amount_usd"] - 15e9 * s["usd_rate"]) < 1

@@ -90,6 +90,7 @@ class Entry:
             "id": self.id, "donor": self.donor, "recipient": self.recipient, "kind": self.kind,
             "amount": amount, "currency": currency, "qualifier": lead.get("qualifier"),
             "amount_usd": conv.usd, "amount_eur": conv.eur, "rate_date": conv.rate_date, "rate_source": conv.source,
+            "usd_rate": conv.usd_rate, "eur_rate": conv.eur_rate,
             "counted_usd": counted_usd, "increment": increment,
             "quantity": lead.get("quantity"), "item": lead.get("item"),
             "aid_type": self._voted("aid_type"), "instrument": self._voted("instrument"),

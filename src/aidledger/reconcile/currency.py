@@ -19,6 +19,8 @@ class Converted:
     eur: float | None
     rate_date: str | None  # the ECB date whose rate was used
     source: str | None  # "ECB" or None when not convertible
+    usd_rate: float | None = None  # USD per unit of the original currency
+    eur_rate: float | None = None
 
 
 @lru_cache(maxsize=1)
@@ -37,9 +39,10 @@ def convert(amount: float | None, currency: str | None, on: str | None) -> Conve
     if currency not in c.currencies:
         return Converted(None, None, None, None)
     day = _rate_day(on, currency)
-    usd = amount if currency == "USD" else c.convert(amount, currency, "USD", date=day)
-    eur = amount if currency == "EUR" else c.convert(amount, currency, "EUR", date=day)
-    return Converted(round(usd, 2), round(eur, 2), day.isoformat(), "ECB")
+    usd_rate = 1.0 if currency == "USD" else c.convert(1.0, currency, "USD", date=day)
+    eur_rate = 1.0 if currency == "EUR" else c.convert(1.0, currency, "EUR", date=day)
+    return Converted(round(amount * usd_rate, 2), round(amount * eur_rate, 2), day.isoformat(), "ECB",
+                     round(usd_rate, 8), round(eur_rate, 8))
 
 
 def _rate_day(on: str | None, currency: str) -> date:

@@ -83,6 +83,8 @@ entries = Table(
     Column("amount_eur", Float),
     Column("rate_date", String(10)),
     Column("rate_source", String(16)),
+    Column("usd_rate", Float),  # USD per unit of the entry's currency on rate_date (migration 0006)
+    Column("eur_rate", Float),
     Column("counted_usd", Float),
     Column("increment", Float),
     Column("quantity", Integer),
