@@ -42,7 +42,7 @@ def convert(amount: float | None, currency: str | None, on: str | None) -> Conve
     usd_rate = 1.0 if currency == "USD" else c.convert(1.0, currency, "USD", date=day)
     eur_rate = 1.0 if currency == "EUR" else c.convert(1.0, currency, "EUR", date=day)
     return Converted(round(amount * usd_rate, 2), round(amount * eur_rate, 2), day.isoformat(), "ECB",
-                     round(usd_rate, 8), round(eur_rate, 8))
+                     usd_rate, eur_rate)
 
 
 def _rate_day(on: str | None, currency: str) -> date:

@@ -12,13 +12,12 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both backends: a batch (copy-and-rename) migration would break the views of 0003.
 def upgrade() -> None:
-    with op.batch_alter_table("entries") as batch:
-        batch.add_column(sa.Column("usd_rate", sa.Float))
-        batch.add_column(sa.Column("eur_rate", sa.Float))
+    op.add_column("entries", sa.Column("usd_rate", sa.Float))
+    op.add_column("entries", sa.Column("eur_rate", sa.Float))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("entries") as batch:
-        batch.drop_column("eur_rate")
-        batch.drop_column("usd_rate")
+    op.execute("ALTER TABLE entries DROP COLUMN eur_rate")
+    op.execute("ALTER TABLE entries DROP COLUMN usd_rate")
