@@ -73,7 +73,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
-        return _giver_after(givers, tokens[frame.inner.index].end, target_end + 80)
+        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80)
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start
@@ -119,9 +119,14 @@ def _coordinated_giver(sentence: Sentence, givers: list[Actor], subject: Actor) 
     return None
 
 
-def _giver_after(givers: list[Actor], start: int, end: int) -> Actor | None:
-    after = [a for a in givers if start <= a.start < end]
-    return after[0] if after else None
+def _giver_after(sentence: Sentence, givers: list[Actor], start: int, end: int) -> Actor | None:
+    """The giver named after a receive verb: 'received $1bn from Japan', 'the tranche of the IMF'."""
+    for a in givers:
+        if start <= a.start < end:
+            before = sentence.text[max(0, a.start - sentence.start - 12):a.start - sentence.start]
+            if re.search(r"\b(?:from|of|by)\s+(?:the\s+)?$", before):
+                return a
+    return None
 
 
 def _thank_object(frame: Frame, givers: list[Actor], tokens: list[Token], target: int) -> Actor | None:
