@@ -63,7 +63,7 @@ def filters(donor: str | None = None, recipient: str | None = None, kind: str | 
             until: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
             q: str | None = Query(None, description="full-text search: every word must appear in the evidence"),
             counted: str | None = Query(None, pattern="^(true|false)?$",
-                                        description="entries: true for those counting toward totals, false for the rest")
+                                        description="entries: true counts toward totals, false does not")
             ) -> queries.Filters:
     return queries.Filters(donor, recipient, kind, aid_type, status, scope, channel,
                            queries.check_period(since, "since"), queries.check_period(until, "until"), q,

@@ -70,8 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
         return get_redoc_html(openapi_url="/openapi.json", title="aidledger API",
-                              redoc_js_url="/api-assets/redoc.standalone.js", redoc_favicon_url="/api-assets/favicon.png",
-                              with_google_fonts=False)
+                              redoc_js_url="/api-assets/redoc.standalone.js",
+                              redoc_favicon_url="/api-assets/favicon.png", with_google_fonts=False)
 
     return app
 

@@ -74,8 +74,8 @@ def overview(request: Request, threshold: str = "announced"):
 def ledger_table(request: Request, f: queries.Filters = Depends(filters), cursor: str | None = None):
     result = queries.page(request.app.state.ledger.engine, "entries", f, cursor, 50)
     query = f.as_dict()
-    return page(request, "ledger.html", rows=result.items, f=f, query=urlencode(query),
-                next_url="/ledger?" + urlencode({**query, "cursor": result.next_cursor}) if result.next_cursor else None)
+    more = "/ledger?" + urlencode({**query, "cursor": result.next_cursor}) if result.next_cursor else None
+    return page(request, "ledger.html", rows=result.items, f=f, query=urlencode(query), next_url=more)
 
 
 @pages.get("/entries/{entry_id}", response_class=HTMLResponse)
