@@ -85,10 +85,18 @@ def _found(value, what: str, key: str):
 LIMIT = Query(50, ge=1, le=queries.MAX_LIMIT)
 
 
-@router.get("/entries", response_model=models.Page[models.Entry], summary="Reconciled ledger entries")
-def list_entries(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
-                 ledger: Ledger = Depends(get_ledger)):
-    return _page(ledger, "entries", f, cursor, limit)
+def _lister(resource: str):
+    def list_rows(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
+                  ledger: Ledger = Depends(get_ledger)):
+        return _page(ledger, resource, f, cursor, limit)
+    return list_rows
+
+
+for _resource, _model, _summary in (("entries", models.Entry, "Reconciled ledger entries"),
+                                    ("commitments", models.Commitment,
+                                     "Commitments as extracted, before reconciliation")):
+    router.add_api_route(f"/{_resource}", _lister(_resource), methods=["GET"], response_model=models.Page[_model],
+                         summary=_summary, name=f"list_{_resource}")
 
 
 @router.get("/entries/{entry_id}", response_model=models.EntryDetail,
@@ -110,13 +118,6 @@ def review_entry(entry_id: str, body: models.ReviewRequest, name: str = Depends(
     _found(ledger.entry(entry_id), "entry", entry_id)
     return review.review_entry(ledger, entry_id, body.action, name, body.values, body.note, body.other_entry_id,
                                body.commitment_id)
-
-
-@router.get("/commitments", response_model=models.Page[models.Commitment],
-            summary="Commitments as extracted, before reconciliation")
-def list_commitments(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
-                     ledger: Ledger = Depends(get_ledger)):
-    return _page(ledger, "commitments", f, cursor, limit)
 
 
 @router.get("/commitments/{commitment_id}", response_model=models.CommitmentDetail,
