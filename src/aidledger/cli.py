@@ -128,7 +128,7 @@ def _what(r: dict) -> str:
         q = {"over": ">", "about": "~", "up_to": "≤"}.get(r["qualifier"] or "", "")
         return f"{q}{r['currency']} {_human(r['amount'])}"
     if r["kind"] == "in_kind":
-        return f"{r['quantity']} × {r['item']}"
+        return f"{r['quantity']} × {r['item']}" if r.get("quantity") else f"{r['item']} (no count)"
     return f"service: {r['item']}"
 
 

@@ -42,6 +42,9 @@ class _Context:
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     dates_of: tuple = (-1, [])  # (sentence start, its date mentions)
+    split_parent: Commitment | None = None  # "the money will be split among ...": later figures are its parts
+    last_money: Commitment | None = None
+    split_line: int = -1
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
     last_line: int = -1
@@ -124,6 +127,10 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     flt = _candidate_filter()
     for sentence in sentences:
         kinds = flt.search(sentence.text)
+        if ctx.split_parent is not None and sentence.line != ctx.split_line:
+            ctx.split_parent = None  # a split's parts follow it in the same paragraph
+        if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
+            ctx.split_parent, ctx.split_line = ctx.last_money, sentence.line
         if not any(kinds):
             if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
@@ -131,7 +138,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
-        records = _sentence_records(ctx, sentence, kinds)
+        records = [_as_part_of_split(ctx, sentence, r) for r in _sentence_records(ctx, sentence, kinds)]
         for record in records:
             titleish = sentence.titleish and not _is_list_item(sentence)
             if record.recipient in recipients or record.recipient is None and None in recipients:
@@ -197,6 +204,20 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     return records
 
 
+_SPLIT = re.compile(r"\b(?:split|divided|broken down|breakdown|distributed|shared|spread)\b[^.;]{0,30}\b"
+                    r"(?:among|between|as follows|across|into)\b|\bbreakdown\b", re.I)
+
+
+def _as_part_of_split(ctx: _Context, sentence: Sentence, record: Commitment) -> Commitment:
+    """After 'the money will be split among three agencies', smaller sums of the same donor are its parts."""
+    parent = ctx.split_parent
+    if parent is None or record.kind is not Kind.MONEY or record.scope is not Scope.NEW:
+        return record
+    if (parent.donor, parent.currency) == (record.donor, record.currency) and record.amount < parent.amount:
+        return replace(record, scope=Scope.PART_OF, parent_amount=parent.amount)
+    return record
+
+
 def _remember(ctx: _Context, record: Commitment) -> None:
     """A kept record's donor and stage carry over to the next sentences of its paragraph."""
     named = [a for a in ctx.actors if a.code == record.donor
@@ -204,6 +225,8 @@ def _remember(ctx: _Context, record: Commitment) -> None:
     if named:
         ctx.last_donor = named[0]
     ctx.last_status = record.status.value
+    if record.kind is Kind.MONEY and record.scope is not Scope.PART_OF:
+        ctx.last_money = record
 
 
 # ---------------------------------------------------------------- money
