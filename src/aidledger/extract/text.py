@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -28,8 +29,7 @@ _TOKEN = re.compile(
 TIMESTAMP_LINE = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a named tuple: created by the thousand per article, twice as cheap as a dataclass
     text: str
     lower: str
     start: int
