@@ -201,6 +201,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--sqlite-file", default=None, help="reuse this SQLite file if it is already filled")
+    parser.add_argument("--pg-url", default=None, help="use this PostgreSQL database (filled if empty) "
+                                                       "instead of a throwaway cluster")
     args = parser.parse_args()
     print(f"{args.commitments:,} synthetic commitments; {args.requests} requests per scenario, "
           f"{args.concurrency} connections, cap {args.seconds:.0f} s; 127.0.0.1 only")
@@ -210,6 +212,8 @@ def main() -> None:
             if backend == "sqlite":
                 path = args.sqlite_file or os.path.join(tempfile.mkdtemp(prefix="aidledger-bench-"), "api.db")
                 url = f"sqlite:///{path}"
+            elif args.pg_url:
+                url = args.pg_url
             else:
                 pg = pg or PostgresServer(find_bindir()).start()
                 url = pg.new_database()

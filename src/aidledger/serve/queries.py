@@ -22,6 +22,7 @@ from aidledger.store.entries import _decode
 from aidledger.store.schema import commitments, documents, entries, entry_members, evidence
 
 MAX_LIMIT = 500
+SEARCH_IDS = 5000  # up to this many full-text matches are resolved to ids before a page is read
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -157,16 +158,30 @@ def check_period(value: str | None, name: str) -> str | None:
 
 
 def _search(engine: Engine, res: Resource, query: str):
-    """A condition keeping rows whose evidence sentences (documents: title and text) contain every word."""
-    words = WORD.findall(query)
+    """A condition keeping rows whose evidence sentences (documents: title and text) contain every word.
+
+    Rare words are resolved to ids first through the full-text index, so a page sorts a few rows; when more
+    than SEARCH_IDS rows match, the condition stays a subquery and the planner walks the page index instead
+    (left to itself, PostgreSQL walks the page index even for rare words, testing every row's text).
+    """
+    hits = _hits(engine, res, WORD.findall(query))
+    with engine.connect() as conn:
+        found = list(conn.execute(hits.limit(SEARCH_IDS + 1)).scalars())
+    if len(found) <= SEARCH_IDS:
+        return res.table.c.id.in_(sorted(set(found)))
+    return res.table.c.id.in_(hits)
+
+
+def _hits(engine: Engine, res: Resource, words: list[str]) -> Select:
+    """The ids of `res` rows matching every word (entries: repeated once per matching member)."""
     if res.name == "documents":
-        return documents.c.id.in_(_document_matches(engine, words))
+        return _document_matches(engine, words)
     matching = evidence.c.id.in_(_evidence_matches(words)) if engine.dialect.name == "sqlite" else \
         _tsmatch(evidence.c.sentence, words)
-    hits = select(evidence.c.commitment_id).where(matching)
     if res.name == "commitments":
-        return commitments.c.id.in_(hits)
-    return entries.c.id.in_(select(entry_members.c.entry_id).where(entry_members.c.commitment_id.in_(hits)))
+        return select(evidence.c.commitment_id).where(matching)
+    return select(entry_members.c.entry_id).join(
+        evidence, evidence.c.commitment_id == entry_members.c.commitment_id).where(matching)
 
 
 def _fts5_query(words: list[str]) -> str:
@@ -177,11 +192,14 @@ def _evidence_matches(words: list[str]):
     return text("SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :fts").bindparams(fts=_fts5_query(words))
 
 
-def _document_matches(engine: Engine, words: list[str]):
+def _document_matches(engine: Engine, words: list[str]) -> Select:
     if engine.dialect.name == "sqlite":
-        return text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :fts").bindparams(
+        fts = text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :fts").bindparams(
             fts=_fts5_query(words))
-    body = func.coalesce(documents.c.title, "").op("||")(" ").op("||")(documents.c.text)
+        return select(documents.c.id).where(documents.c.id.in_(fts))
+    # Literal '' and ' ' keep the expression identical to the GIN index's (migration 0004).
+    body = func.coalesce(documents.c.title, literal_column("''")).op("||")(literal_column("' '")).op("||")(
+        documents.c.text)
     return select(documents.c.id).where(_tsmatch(body, words))
 
 
