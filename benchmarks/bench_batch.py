@@ -108,6 +108,8 @@ def bench_dask(args) -> None:
     print(f"Dask LocalCluster, 2 worker processes:  {args.articles / t2:7.1f} articles/s ({t2:.1f} s, "
           f"cluster start-up included)")
     print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores")
+    print("runs (s): one process " + ", ".join(f"{t:.1f}" for t in single)
+          + "; Dask " + ", ".join(f"{t:.1f}" for t in cluster))
 
 
 # ------------------------------------------------------------------ scaling

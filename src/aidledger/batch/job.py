@@ -9,6 +9,7 @@ single-machine path: `aidledger.ingest.raw.to_document` then `aidledger.extract.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,18 +42,18 @@ class BatchJob:
         started = time.perf_counter()
         result = PartitionResult(partition=partition.id, input=partition.input)
         writer = PartitionWriter(out, partition.id)
-        self.fetcher = Fetcher(self.fetch) if partition.kind in FETCHING else None
+        task = copy.copy(self)  # a worker may run several partitions of one job at once, in threads
+        task.fetcher = Fetcher(self.fetch) if partition.kind in FETCHING else None
         try:
-            self._process_all(partition, result, writer)
+            task._process_all(partition, result, writer)
             result.seconds = time.perf_counter() - started
             writer.commit(result)
         except BaseException:
             writer.abort()
             raise
         finally:
-            if self.fetcher is not None:
-                self.fetcher.close()
-                self.fetcher = None
+            if task.fetcher is not None:
+                task.fetcher.close()
         return result
 
     def _process_all(self, partition: Partition, result: PartitionResult, writer: PartitionWriter) -> None:
