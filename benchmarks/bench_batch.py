@@ -150,7 +150,8 @@ def _timed_load(out: Path) -> float:
 # ------------------------------------------------------------------ peak RSS of `aidledger ingest`
 
 def bench_rss(args) -> None:
-    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} {'RSS at 25/50/75/100% of run (MB)':>34}")
+    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
+          f"{'RSS at 25/50/75/100% of run (MB)':>34}")
     for n in args.sizes:
         path = corpus(args.work, n)
         with tempfile.TemporaryDirectory(dir=args.work) as tmp:

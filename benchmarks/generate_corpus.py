@@ -26,22 +26,31 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DONORS = [("Japan", "Tokyo", "Foreign Minister Yoko Kamikawa"), ("Germany", "Berlin", "Defence Minister Boris Pistorius"),
-          ("Canada", "Ottawa", "Prime Minister Justin Trudeau"), ("Norway", "Oslo", "Prime Minister Jonas Gahr Store"),
-          ("Sweden", "Stockholm", "Defence Minister Pal Jonson"), ("Denmark", "Copenhagen", "Defence Minister Troels Lund Poulsen"),
-          ("the Netherlands", "The Hague", "Prime Minister Mark Rutte"), ("Australia", "Canberra", "Defence Minister Richard Marles"),
-          ("South Korea", "Seoul", "Foreign Minister Park Jin"), ("Poland", "Warsaw", "President Andrzej Duda")]
+DONORS = [("Japan", "Tokyo", "Foreign Minister Yoko Kamikawa"),
+          ("Germany", "Berlin", "Defence Minister Boris Pistorius"),
+          ("Canada", "Ottawa", "Prime Minister Justin Trudeau"),
+          ("Norway", "Oslo", "Prime Minister Jonas Gahr Store"),
+          ("Sweden", "Stockholm", "Defence Minister Pal Jonson"),
+          ("Denmark", "Copenhagen", "Defence Minister Troels Lund Poulsen"),
+          ("the Netherlands", "The Hague", "Prime Minister Mark Rutte"),
+          ("Australia", "Canberra", "Defence Minister Richard Marles"),
+          ("South Korea", "Seoul", "Foreign Minister Park Jin"),
+          ("Poland", "Warsaw", "President Andrzej Duda")]
 CURRENCIES = [("$", "million"), ("EUR ", "million"), ("$", "billion"), ("NOK ", "billion"), ("SEK ", "million")]
 AIDS = ["humanitarian", "military", "financial", "energy", "demining", "reconstruction"]
 VERBS = ["will provide", "pledged", "has allocated", "promised to give", "announced", "approved"]
 OTHER_NEWS = [
-    "Shares in {city} closed {pct} percent higher on Tuesday as investors weighed a {n} billion merger in the retail sector.",
+    "Shares in {city} closed {pct} percent higher on Tuesday as investors weighed a {n} billion merger in the "
+    "retail sector.",
     "The central bank in {city} held its main rate at {pct} percent, citing inflation that remains above target.",
-    "Heavy rain is expected across the region this week, with up to {n} millimetres forecast in the hills near {city}.",
+    "Heavy rain is expected across the region this week, with up to {n} millimetres forecast in the hills "
+    "near {city}.",
     "The home side won {n}-{m} in front of {k},000 fans, extending their unbeaten run to {m} matches.",
-    "Lawmakers in {city} debated a budget of {n} billion for schools and hospitals in a session that ran past midnight.",
+    "Lawmakers in {city} debated a budget of {n} billion for schools and hospitals in a session that ran "
+    "past midnight.",
     "Ticket prices for the summer festival in {city} rose to {n} euros, organisers said, blaming higher costs.",
-    "A new rail line linking {city} to the coast will cost {n} billion and open in {year}, the transport ministry said.",
+    "A new rail line linking {city} to the coast will cost {n} billion and open in {year}, the transport "
+    "ministry said.",
     "Unemployment fell to {pct} percent in the third quarter, the statistics office in {city} reported.",
 ]
 BACKGROUND = [
