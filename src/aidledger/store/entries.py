@@ -21,24 +21,34 @@ TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "statu
 
 
 def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
-    """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count."""
+    """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count.
+
+    Donor by donor, because reports only ever merge within a donor: memory is bounded by the largest
+    donor's commitments, not by the ledger. One transaction, so readers see the old or the new ledger.
+    """
     with engine.begin() as conn:
-        rows = _commitment_rows(conn, donors)
-        result = reconcile(rows, _decision_rows(conn))
         _delete_donors(conn, donors)
-        for entry in result.entries:
-            row = entry.summary()
-            row["conflicts"] = json.dumps(row["conflicts"])
-            row["stage_history"] = json.dumps(entry.stage_history())
-            conn.execute(insert(entries).values(**{c.name: row.get(c.name) for c in entries.columns}))
-            conn.execute(insert(entry_members), [
-                {"entry_id": entry.id, "commitment_id": m["id"], "reason": entry.reasons[m["id"]]}
-                for m in entry.members])
-        for t in result.totals:
-            conn.execute(insert(reported_totals).values(
-                donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,
-                amount_usd=t.usd, commitment_ids=json.dumps(t.commitment_ids), documents=json.dumps(t.documents)))
-        return len(result.entries)
+        if donors is None:
+            donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
+        decisions = _decision_rows(conn)
+        return sum(_write(conn, reconcile(_commitment_rows(conn, {donor}), decisions))
+                   for donor in sorted(donors, key=str))
+
+
+def _write(conn: Connection, result) -> int:
+    for entry in result.entries:
+        row = entry.summary()
+        row["conflicts"] = json.dumps(row["conflicts"])
+        row["stage_history"] = json.dumps(entry.stage_history())
+        conn.execute(insert(entries).values(**{c.name: row.get(c.name) for c in entries.columns}))
+        conn.execute(insert(entry_members), [
+            {"entry_id": entry.id, "commitment_id": m["id"], "reason": entry.reasons[m["id"]]}
+            for m in entry.members])
+    for t in result.totals:
+        conn.execute(insert(reported_totals).values(
+            donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,
+            amount_usd=t.usd, commitment_ids=json.dumps(t.commitment_ids), documents=json.dumps(t.documents)))
+    return len(result.entries)
 
 
 def _commitment_rows(conn: Connection, donors) -> list[dict]:
