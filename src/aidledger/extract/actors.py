@@ -232,12 +232,3 @@ def resolve_anaphora(actors: list[Actor], seen: list[str]) -> list[Actor]:
             a = Actor(a.start, a.end, code or candidates[0], "org", code or candidates[0])
         out.append(a)
     return out
-
-
-def canonical_official(name: str) -> str | None:
-    """The canonical name of an official from any alias ("Zelenskyy" -> "Volodymyr Zelensky")."""
-    _, table = _gazetteer()
-    for entry in table.get(name, []):
-        if entry.kind == "official":
-            return entry.name
-    return None

@@ -306,8 +306,8 @@ def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, cl
 
 
 def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, target_end: int,
-              thanked: bool, over_perfect: bool) -> tuple[str, bool]:
-    """(scope, is_increase) for the figure at [target_start, target_end) within `window` of its clause."""
+              thanked: bool, over_perfect: bool) -> str:
+    """The scope of the figure at [target_start, target_end) within `window` of its clause."""
     pats = _scope_patterns()
     w_start, w_end = window[0] - sentence.start, window[1] - sentence.start
     before = sentence.text[w_start:target_start - sentence.start]
@@ -316,16 +316,16 @@ def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, ta
     if re.search(r"\b(?:including|includes|include|of which|among them|of this|of that|out of which|of the total|"
                  r"of this amount|of that amount|of it|of the package|of the sum|the remaining|the rest|the balance)"
                  r",?\s*(?:some|about|around|nearly|over|more than|up to|another)?\s*$", near_before, re.I):
-        return "part_of", False
+        return "part_of"
     if re.match(r"\s*(?:of|from)\s+(?:the|this|that|its|a)\s+(?:total\s+)?[$€£¥\d]", after):
-        return "part_of", False  # "$300m of the $1bn package"
+        return "part_of"  # "$300m of the $1bn package"
     if pats["cumulative"].search(after[:70]) or pats["cumulative"].search(before[-40:]):
-        return "cumulative", False
+        return "cumulative"
     if pats["previous"].search(before) or pats["previous"].search(after[:80]):
-        return ("cumulative" if thanked else "previous"), False
+        return "cumulative" if thanked else "previous"
     if over_perfect:
-        return "cumulative", False
-    return "new", False
+        return "cumulative"
+    return "new"
 
 
 # ---------------------------------------------------------------- types and sectors

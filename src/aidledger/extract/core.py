@@ -315,7 +315,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     clause = ctx.text[window[0]:window[1]]
     thanked = attrs.thank_donor(sentence, actors, m.start) is not None
     over_perfect = m.qualifier == "over" and frame is not None and frame.tense == "past" and frame.outer.role == "provide"
-    scope, _ = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
+    scope = attrs.scope_for(sentence, window, m.start, m.alt_end or m.end, thanked, over_perfect)
     if frame is not None and frame.inner.role == "total" and not _aid_subject(ctx, sentence, tokens, frame, m.start):
         return ctx.note(m.start, m.end, "dropped", "a total of something other than aid")
     if frame is not None and "total" in (frame.inner.role, frame.outer.role) and scope == "new" \
@@ -544,7 +544,7 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     lo = max([e for _, e in ctx.figures or [] if e <= verb] + [sentence.start])
     cuts = list(_CLAUSE_CUT.finditer(ctx.text, lo, verb))
     clause_start = cuts[-1].end() if cuts else lo
-    scope, _ = attrs.scope_for(sentence, (clause_start, sentence.end), item.start, item.end, False, False)
+    scope = attrs.scope_for(sentence, (clause_start, sentence.end), item.start, item.end, False, False)
     if frame.inner.role == "part" and scope == "new":
         scope = "part_of"
     aid_type = item.aid_type or (attrs.aid_type_for(clause) if item.kind == "service" else None)

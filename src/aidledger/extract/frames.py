@@ -22,7 +22,6 @@ PAST_TO_BE = {"was", "were", "been", "has", "have", "had", "'s", "'ve"}
 FUTURE_WORDS = {"will", "would", "shall", "'ll", "to", "going", "could", "may", "might", "can", "should"}
 CLAUSE_BREAKS = {";", ":", "•", "—"}
 THANK_NOUNS = {"grateful", "gratitude", "thanks", "thankful"}
-COMPLEMENTIZERS = {"that", "it", "its", "they", "he", "she", "we", "would", "will", "was", "is", "were"}
 
 
 @dataclass(frozen=True, slots=True)

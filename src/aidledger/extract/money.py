@@ -16,9 +16,6 @@ from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load
 
-AMBIGUOUS_DOLLAR = "$?"
-AMBIGUOUS_KRONE = "kr?"
-
 
 @dataclass(frozen=True, slots=True)
 class Money:
