@@ -40,7 +40,7 @@ _CHANNEL = re.compile(
 @lru_cache(maxsize=1)
 def _scope_patterns() -> dict[str, re.Pattern]:
     scopes = load("triggers")["scope"]
-    return {name: re.compile(r"\b" + alternation(cues) + r"\b", re.I) for name, cues in scopes.items()}
+    return {name: re.compile(r"\b" + alternation(cues, fold=True) + r"\b", re.I) for name, cues in scopes.items()}
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +50,7 @@ def _keyword_tables() -> tuple:
 
     def compile_table(table: dict) -> tuple[re.Pattern, list[str]]:
         labels = list(table)
-        parts = [f"(?P<g{i}>{alternation(words)})" for i, words in enumerate(table.values())]
+        parts = [f"(?P<g{i}>{alternation(words, fold=True)})" for i, words in enumerate(table.values())]
         return re.compile(r"\b(?:" + "|".join(parts) + ")", re.I), labels
 
     return compile_table(items["aid_types"]), compile_table(items["sectors"]), compile_table(items["instruments"])

@@ -98,15 +98,15 @@ def _candidate_filter() -> _CandidateFilter:
 @lru_cache(maxsize=1)
 def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = load("triggers")
-    blockers = re.compile(r"\b" + alternation(data["blockers"]) + r"\b", re.I)
-    exceptions = re.compile(alternation(data["blocker_exceptions"]), re.I)
-    strong = re.compile(r"\b" + alternation(data["strong_aid_nouns"]) + r"\b", re.I)
+    blockers = re.compile(r"\b" + alternation(data["blockers"], fold=True) + r"\b", re.I)
+    exceptions = re.compile(alternation(data["blocker_exceptions"], fold=True), re.I)
+    strong = re.compile(r"\b" + alternation(data["strong_aid_nouns"], fold=True) + r"\b", re.I)
     return blockers, exceptions, strong
 
 
 @lru_cache(maxsize=1)
 def _aid_nouns() -> re.Pattern:
-    return re.compile(r"\b" + alternation(load("triggers")["aid_nouns"]) + r"\b", re.I)
+    return re.compile(r"\b" + alternation(load("triggers")["aid_nouns"], fold=True) + r"\b", re.I)
 
 
 def extract(text: str, published: str | None = None, doc_id: str = "doc",

@@ -64,13 +64,13 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
     modifiers = (rf"(?P<mods>(?:{word}(?![\d$€£¥])[\w'’./-]+\s+(?:{word}(?![$€£¥])[\w'’./-]+\s+){{0,4}})?)")
     goods = re.compile(
         rf"(?<![\w$€£¥.,/-])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
-        rf"(?:(?P<measure>{alternation(measures)})\s+of\s+(?:the\s+)?"
-        rf"(?P<thing>(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(things)}|{alternation(heads)}))"
-        rf"|(?P<head>{alternation(heads)}))(?![\w-])",
+        rf"(?:(?P<measure>{alternation(measures, fold=True)})\s+of\s+(?:the\s+)?"
+        rf"(?P<thing>(?:[\w'’-]+\s+){{0,3}}?(?:{alternation(things, fold=True)}|{alternation(heads, fold=True)}))"
+        rf"|(?P<head>{alternation(heads, fold=True)}))(?![\w-])",
         re.I,
     )
     services = data["services"]
-    service = re.compile(rf"\b(?P<head>{alternation(services)})\b", re.I)
+    service = re.compile(rf"\b(?P<head>{alternation(services, fold=True)})\b", re.I)
     never = {n.lower() for n in data["never_items"]}
     return goods, service, heads, services, never
 

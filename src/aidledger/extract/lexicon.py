@@ -29,10 +29,30 @@ def load(name: str) -> dict:
         ) from exc
 
 
-def alternation(forms, flags: str = "") -> str:
-    """A regex alternation of literal forms, longest first so the longest form wins."""
-    ordered = sorted({f for f in forms if f}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(f) for f in ordered) + ")"
+def alternation(forms, fold: bool = False) -> str:
+    """A regex alternation of literal forms in which the longest form wins, written as a trie.
+
+    Python's regex engine tries each branch of a flat alternation at every position; a trie lets it
+    reject a position on the first character, several times faster on lexicons of hundreds of forms.
+    `fold=True` lower-cases the forms: only for patterns compiled case-insensitively, where it keeps
+    "US" and "us" on one branch so the longer form still wins whatever the case of the text.
+    """
+    trie: dict = {}
+    for form in {f.lower() if fold else f for f in forms if f}:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a form ends here
+    return "(?:" + _trie_pattern(trie) + ")"
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # a form ending here is the fallback: the greedy `?` tries every longer form first
+    return f"(?:{body})?" if "" in node else body
 
 
 def inflections(lemma: str, entry: dict) -> list[str]:

@@ -43,13 +43,13 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     long_scales = [s for s in scales if len(s) > 1 and s not in ("bn", "mn", "tn", "k")]
     short_scales = [s for s in scales if s not in long_scales]
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
-    spelled = alternation(numbers) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers) + r")*"
+    spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
     # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
-    scale = rf"(?:[\s-]?(?i:{alternation(long_scales)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
+    scale = rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
     pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
-    post = rf"(?:{alternation(codes)}|(?i:{alternation(words)}))"
-    qual = rf"(?i:{alternation(quals)})"
+    post = rf"(?:{alternation(codes)}|(?i:{alternation(words, fold=True)}))"
+    qual = rf"(?i:{alternation(quals, fold=True)})"
     pattern = re.compile(
         rf"(?<![\w$€£¥])(?:(?P<qual>{qual})\s+)?"
         rf"(?P<pre>{pre})?(?P<num>{number})(?P<scale>{scale})?"
