@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from aidledger.extract.lexicon import load
+from aidledger.extract.lexicon import alternation, load
 
 GOVERNMENT_NOUNS = (
     "government", "govt", "side", "cabinet", "prime minister", "premier", "foreign minister", "defence minister",
@@ -112,8 +112,8 @@ class _FormIndex:
         for forms in self.by_first.values():
             forms.sort(key=len, reverse=True)
         # Only words that can start a form are looked up: capitalised ones and the few lowercase starts.
-        lower = sorted((w for w in self.by_first if not w[0].isupper()), key=len, reverse=True)
-        self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|(?:" + "|".join(map(re.escape, lower)) + r")\b)")
+        lower = [w for w in self.by_first if not w[0].isupper()]
+        self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|" + alternation(lower) + r"\b)")
 
     def finditer(self, text: str):
         pos = 0

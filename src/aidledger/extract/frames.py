@@ -59,6 +59,12 @@ def _tables() -> tuple[dict, dict, dict]:
     return single, multi, nouns
 
 
+@lru_cache(maxsize=1)
+def _multi_starts() -> frozenset[str]:
+    """First words of the two-word triggers ("set aside"): only these need the pair looked up."""
+    return frozenset(words[0] for words in _tables()[1])
+
+
 def verb_forms() -> set[str]:
     """Every inflected form of the trigger verbs: a noun phrase never grows over one."""
     return set(_tables()[0])
@@ -66,12 +72,13 @@ def verb_forms() -> set[str]:
 
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
     single, multi, nouns = _tables()
+    starts = _multi_starts()
     out: list[Trigger] = []
-    i = 0
-    while i < len(tokens):
+    i, n = 0, len(tokens)
+    while i < n:
         low = tokens[i].lower
-        two = tuple(t.lower for t in tokens[i:i + 2])
-        if len(two) == 2 and two in multi:
+        two = (low, tokens[i + 1].lower) if low in starts and i + 1 < n else None
+        if two in multi:
             lemma, role, fut, past, _ = multi[two]
             out.append(Trigger(i, lemma, role, fut, past, 2))
             i += 2

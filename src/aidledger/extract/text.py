@@ -47,10 +47,13 @@ class Sentence:
     titleish: bool  # on a line without sentence punctuation: headline, menu, caption stub
 
     def tokens(self) -> list[Token]:
-        return [
-            Token(m.group(), m.group().lower(), self.start + m.start(), self.start + m.end())
-            for m in _TOKEN.finditer(self.text)
-        ]
+        text, start = self.text, self.start
+        low = text.lower()
+        if len(low) != len(text):  # a few characters lower-case to two ("İ"): slices would drift
+            return [Token(m.group(), m.group().lower(), start + m.start(), start + m.end())
+                    for m in _TOKEN.finditer(text)]
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        return [Token(text[a:b], low[a:b], start + a, start + b) for a, b in spans]
 
 
 def lines_with_offsets(text: str) -> list[tuple[int, str]]:
