@@ -16,22 +16,6 @@ from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load
 
-GOVERNMENT_NOUNS = (
-    "government", "govt", "side", "cabinet", "prime minister", "premier", "foreign minister", "defence minister",
-    "defense minister", "finance minister", "minister", "ministry", "foreign ministry", "defence ministry",
-    "defense ministry", "finance ministry", "authorities", "embassy", "agency", "parliament", "lawmakers",
-    "legislators", "president", "chancellor", "leader", "officials", "official", "military", "armed forces",
-    "army", "navy", "air force", "administration", "state", "treasury", "development agency", "aid agency",
-    "development bank", "ambassador", "envoy", "delegation", "counterpart", "king", "queen", "senate", "congress",
-    "instructors", "trainers", "hospitals", "doctors", "medics", "experts", "specialists", "engineers", "personnel",
-    "troops", "soldiers", "forces", "mission", "team", "teams", "navy", "police", "rescuers", "deminers",
-)
-PRIVATE_NOUNS = (
-    "firms", "firm", "companies", "company", "businesses", "business", "corporations", "corporation",
-    "manufacturers", "manufacturer", "foundation", "foundations", "charity", "charities", "ngo", "ngos",
-    "donors", "philanthropists", "private sector", "investors", "banks", "bank", "automaker", "carmaker",
-    "group", "conglomerate", "industry", "citizens", "people", "diaspora", "volunteers",
-)
 # Private donors named without a demonym.
 PRIVATE_FORMS = re.compile(
     r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd)"
@@ -90,6 +74,8 @@ def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
         table[form] = [_Entry(candidates[0], "anaphor", form, role=" ".join(candidates))]
     for form, candidates in (data.get("collective_anaphora") or {}).items():
         table[form] = [_Entry(candidates[0], "collective", form, role=" ".join(candidates))]
+    for form in data.get("private_names", []):
+        table.setdefault(form, [_Entry("PRIVATE", "private", form)])
     for amb in data.get("ambiguous_forms", []):
         if not amb.get("candidates"):  # a phrase that swallows a name inside it ("Latin America")
             table[amb["form"]] = [_Entry("", "blocker", amb["form"])]
@@ -158,10 +144,13 @@ def _iso(value) -> str | None:
 
 
 _CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)")  # "US$ 20 million", "U.S. dollars" name a currency
-_GOV_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(GOVERNMENT_NOUNS, key=len, reverse=True)) + r")\b", re.I)
-_PRIVATE_AFTER = re.compile(
-    r"\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(sorted(PRIVATE_NOUNS, key=len, reverse=True)) + r")\b"
-)
+@lru_cache(maxsize=1)
+def _attributive() -> tuple[re.Pattern, re.Pattern]:
+    """What follows a demonym or country name: a state organ ("Japanese government") or a private actor."""
+    data = load("actors")
+    gov = re.compile(r"\s+" + alternation(data["government_nouns"], fold=True) + r"\b", re.I)
+    private = re.compile(r"\s+(?:[a-z-]+\s+){0,2}" + alternation(data["private_nouns"]) + r"\b")
+    return gov, private
 
 
 def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor]:
@@ -184,14 +173,18 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
 
 def _actor(entry: _Entry, m: re.Match, text: str, offset: int) -> Actor | None:
     start, end = m.start() + offset, m.end() + offset
-    if entry.kind != "demonym":
+    if entry.kind == "private":
+        return Actor(start, end, "PRIVATE", "private", entry.name, detail=f"{entry.name} (private sector)")
+    if entry.kind not in ("demonym", "country"):
         return Actor(start, end, entry.code, entry.kind, entry.name, entry.role)
     rest = text[m.end():m.end() + 40]
-    private = _PRIVATE_AFTER.match(rest)
-    if private and not _GOV_AFTER.match(rest):
+    gov_after, private_after = _attributive()
+    gov, private = gov_after.match(rest), private_after.match(rest)
+    if private and not gov:  # "Japanese firms", "a US philanthropic foundation"
         detail = f"{m.group()}{private.group()} (private sector)"
         return Actor(start, end + private.end(), "PRIVATE", "private", entry.name, detail=detail)
-    gov = _GOV_AFTER.match(rest)
+    if entry.kind == "country":
+        return Actor(start, end, entry.code, entry.kind, entry.name, entry.role)
     if gov:
         return Actor(start, end + gov.end(), entry.code, "body", entry.name)
     return Actor(start, end, entry.code, "demonym", entry.name)

@@ -12,14 +12,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
-from aidledger.extract.items import ItemMention, find_goods, find_services, find_uncounted, service_from_verb
+from aidledger.extract.items import (ItemMention, find_goods, find_services, find_uncounted, is_named,
+                                     resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import Sentence, Token, split_sentences
@@ -48,6 +49,7 @@ class _Context:
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
     last_line: int = -1
+    named_items: list = field(default_factory=list)  # "MiG-29 fighter jet", for "14 aircraft of this type"
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
@@ -345,6 +347,8 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     or a commitment verb stands between the blocker and the figure.
     """
     blockers, exceptions, aid = _blockers()
+    if not sentence.titleish:  # in running text a capitalised blocker is part of a name
+        blockers = _NameSkipping(blockers)
     lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
     hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
     after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
@@ -364,6 +368,33 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     # "the cost of humanitarian demining at $34.6bn": an aid word inside the blocker's own of-phrase rescues nothing
     aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
+
+
+class _NameSkipping:
+    """A blocker pattern that skips matches inside proper names of programmes and projects.
+
+    "for the Ukraine Extraordinary Revenue Acceleration Project" names a loan's purpose; the
+    blocker word "Revenue" in it says nothing about the figure. A match counts as inside a name
+    when it is capitalised and so is the word before or after it.
+    """
+
+    _NAME_WORD = re.compile(r"[A-Z][\w-]*")
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+
+    def finditer(self, text: str):
+        return (m for m in self.pattern.finditer(text) if not self._in_name(text, m))
+
+    def search(self, text: str):
+        return next(self.finditer(text), None)
+
+    def _in_name(self, text: str, m: re.Match) -> bool:
+        if not m.group()[:1].isupper():
+            return False
+        before = text[:m.start()].split()[-1:]
+        after = text[m.end():].split()[:1]
+        return any(self._NAME_WORD.fullmatch(w.strip('"“”(')) for w in before + after)
 
 
 def _excepted(text: str, block: re.Match) -> bool:
@@ -487,7 +518,7 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     mentions = [g for g in goods if not _overlaps(g, taken)]
     verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
                  if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
-    mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends)
+    mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
                  if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
     services = find_services(sentence.text, sentence.start) if has_services else []
     for t in triggers if has_services else ():
@@ -500,6 +531,9 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     mentions += [s for s in services if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)
                  and not _purpose_of_money(s, taken, tokens, triggers)]
     for item in mentions:
+        item = resolve_anaphor(item, ctx.text, ctx.named_items)
+        if item.kind == "in_kind" and is_named(item.item):
+            ctx.named_items.append(item.item)
         record = _item_record(ctx, sentence, tokens, actors, triggers, item)
         if record is not None:
             out.append(record)
@@ -680,6 +714,8 @@ def _same(a: Commitment, b: Commitment) -> bool:
             return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
         if a.date and b.date and a.date[:7] != b.date[:7]:
             return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
+        if a.instrument and b.instrument and a.instrument != b.instrument:
+            return False  # "$100m in grant aid ... in addition to a $100m loan" are two
         pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
         return any(x == (b.amount, b.currency) or (b.alt_amount, b.alt_currency) == x for x in pairs if x[0])
     if a.kind is Kind.IN_KIND:

@@ -148,32 +148,56 @@ def _singular_model(name: str) -> str:
     return name[:-1] if name.endswith("s") and name[:-1].lower() in load("items")["goods"] else name
 
 
-def find_uncounted(text: str, offset: int, verb_ends: list[int]) -> list[ItemMention]:
-    """Plural goods right after a provide verb, without a count: 'will send SCALP cruise missiles'."""
-    _, _, heads, _, never = _patterns()
+def find_uncounted(text: str, offset: int, verb_ends: list[int], item_ends: tuple[int, ...] = ()) -> list[ItemMention]:
+    """Plural goods without a count right after a provide verb ('will send SCALP cruise missiles'),
+    and those coordinated with them or with counted goods ('eight Archer systems and NLAW weapons')."""
     out = []
-    for verb_end in verb_ends:
-        rel = verb_end - offset
-        m = _UNCOUNTED.match(text, rel)
-        if not m:
-            continue
-        words = m.group("np").split()
-        for i in range(len(words), 0, -1):  # the longest prefix that ends in a plural goods head
-            head = words[i - 1].lower().rstrip(",")
-            entry = heads.get(head)
-            if entry is not None and head != _singular(head, heads) and not any(
-                    w.lower() in never for w in words[:i]):
-                mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
-                named = any(w[0].isupper() or any(c.isdigit() for c in w) for w in mods + [words[i - 1]])
-                if _singular(head, heads) in GENERIC_HEADS and not named:
-                    break
-                item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
-                start = offset + m.start("np")
-                end = start + len(" ".join(words[:i]))
-                out.append(ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), None,
-                                       entry.get("aid_type"), entry.get("sector")))
-                break
+    for pos in verb_ends:
+        out += _uncounted_list(text, offset, pos - offset)
+    for pos in item_ends:
+        nxt = _LIST_NEXT.match(text, pos - offset)
+        if nxt:
+            out += _uncounted_list(text, offset, nxt.end())
     return out
+
+
+def _uncounted_list(text: str, offset: int, rel: int) -> list[ItemMention]:
+    """Goods noun phrases from `rel` on, following commas and 'and' while each conjunct is goods."""
+    out = []
+    while len(out) < 8:
+        m = _UNCOUNTED.match(text, rel)
+        found = _uncounted_np(m, offset) if m else None
+        if found is None:
+            break
+        out.append(found)
+        nxt = _LIST_NEXT.match(text, found.end - offset)
+        if not nxt:
+            break
+        rel = nxt.end()
+    return out
+
+
+def _uncounted_np(m: re.Match, offset: int) -> ItemMention | None:
+    """The longest prefix of the phrase that ends in a plural goods head ('SCALP cruise missiles')."""
+    _, _, heads, _, never = _patterns()
+    words = m.group("np").split()
+    for i in range(len(words), 0, -1):
+        head = words[i - 1].lower().rstrip(",")
+        entry = heads.get(head)
+        if entry is not None and head != _singular(head, heads) and not any(w.lower() in never for w in words[:i]):
+            mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
+            if _singular(head, heads) in GENERIC_HEADS and not is_named(" ".join(mods + [words[i - 1]])):
+                return None
+            item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
+            start = offset + m.start("np")
+            end = start + len(" ".join(words[:i]))
+            return ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), None,
+                               entry.get("aid_type"), entry.get("sector"))
+    return None
+
+
+# Between the conjuncts of a list of goods: ", ", " and ", ", and ", " as well as ", " plus ".
+_LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\b|as well as\b|plus\b)?|\s(?:and|as well as|plus)\b)(?=\s)")
 
 
 # After the verb: optional object pronoun/recipient ("Ukraine with"), determiners, then up to 5 words.
@@ -287,3 +311,41 @@ def _singulars() -> dict[str, str]:
 def _clean(item: str) -> str:
     item = re.sub(r"^(?:the|a|an|its|their)\s+", "", item.strip(), flags=re.I)
     return re.sub(r"\s+", " ", item)
+
+
+# ---------------------------------------------------------------- anaphoric items
+
+_ANAPHOR_BEFORE = re.compile(r"\b(?:the|these|those|such|more|another|further|additional|remaining|first|second|"
+                             r"next|last|same)\b[\w\s-]{0,40}$", re.I)
+_ANAPHOR_AFTER = re.compile(r"\s+of\s+(?:this|that|the same|these|those)\s+(?:type|kind|model|class)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _item_class() -> dict[str, str]:
+    return {head: name for name, heads in load("items")["item_classes"].items() for head in heads}
+
+
+def is_named(item: str) -> bool:
+    """Does the item carry a name or model ("MiG-29 fighter jet", "Starlink terminal"), not just a class?"""
+    return any(w[:1].isupper() or any(c.isdigit() for c in w) for w in item.split())
+
+
+def resolve_anaphor(mention: ItemMention, text: str, named: list[str]) -> ItemMention:
+    """'14 aircraft of this type' -> the most recent named item of the same class in the article.
+
+    `named` holds the named items mentioned so far, oldest first. A bare head takes a named item's
+    name when both have the same head, or when an anaphoric cue ("of this type", "the first six",
+    "12 more") points back and both heads are of one class (aircraft/jet, gun/howitzer).
+    """
+    if mention.kind != "in_kind" or is_named(mention.item) or not named:
+        return mention
+    head = mention.item.split()[-1].lower()
+    cue = bool(_ANAPHOR_BEFORE.search(text[max(0, mention.start - 30):mention.end]) or
+               _ANAPHOR_AFTER.match(text, mention.end))
+    classes = _item_class()
+    for earlier in reversed(named):
+        earlier_head = earlier.split()[-1].lower()
+        if earlier_head == head or cue and classes.get(head) and classes.get(head) == classes.get(earlier_head):
+            return ItemMention(mention.kind, mention.start, mention.end, earlier, earlier_head, mention.quantity,
+                               mention.aid_type, mention.sector, mention.from_verb)
+    return mention
