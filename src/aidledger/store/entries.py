@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from aidledger.errors import AidledgerError
 from aidledger.reconcile import reconcile
 from aidledger.records import Status
+from aidledger.store.cache import cached
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     filtered, reported_totals
 
@@ -127,36 +128,43 @@ def _decode(row: dict) -> dict:
 
 
 def totals(engine: Engine, by: str = "donor", threshold: str = "announced", currency: str = "usd") -> list[dict]:
-    """Sums of counted entries at or past the `threshold` stage, grouped by a dimension or by month."""
+    """Sums of counted entries at or past the `threshold` stage, grouped by a dimension or by month.
+
+    Computed once per ledger version (the GROUP BY reads every counted entry) and served from the cache.
+    """
     if threshold not in STAGES:
         raise AidledgerError(f"unknown stage {threshold!r} (use one of: {', '.join(STAGES)})")
-    if by == "month":
-        key = func.substr(entries.c.date, 1, 7)
-    elif by in TOTAL_DIMENSIONS:
-        key = TOTAL_DIMENSIONS[by]
-    else:
+    if by != "month" and by not in TOTAL_DIMENSIONS:
         raise AidledgerError(f"cannot total by {by!r} (use month or one of: {', '.join(TOTAL_DIMENSIONS)})")
+    currency = "usd" if currency == "usd" else "eur"
+    return cached(engine, f"totals:{by}:{threshold}:{currency}",
+                  lambda conn: _sum_entries(conn, by, threshold, currency))
+
+
+def _sum_entries(conn: Connection, by: str, threshold: str, currency: str) -> list[dict]:
+    key = func.substr(entries.c.date, 1, 7) if by == "month" else TOTAL_DIMENSIONS[by]
     value = entries.c.counted_usd if currency == "usd" else entries.c.amount_eur
     stages = STAGES[STAGES.index(threshold):]
     q = (select(key.label("key"), func.sum(value).label("total"), func.count().label("entries"),
                 func.sum(func.coalesce(entries.c.sources, 0)).label("sources"))
          .where(entries.c.counts_toward_total, entries.c.status.in_(stages), entries.c.kind == "money")
          .group_by(key).order_by(func.sum(value).desc()))
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(q)]
+    return [dict(r._mapping) for r in conn.execute(q)]
 
 
 def reported_series(engine: Engine, donor: str | None = None) -> list[dict]:
     """Per donor: each reported running total, and the sum of itemised counted entries up to its date."""
-    with engine.connect() as conn:
-        q = select(reported_totals).order_by(reported_totals.c.donor, reported_totals.c.as_of)
-        if donor:
-            q = q.where(reported_totals.c.donor == donor)
-        points = [dict(r._mapping) for r in conn.execute(q)]
-        itemised: dict = defaultdict(list)
-        for r in conn.execute(select(entries.c.donor, entries.c.date, entries.c.counted_usd).where(
-                entries.c.counts_toward_total, entries.c.kind == "money")):
-            itemised[r.donor].append((r.date or "", r.counted_usd or 0.0))
+    points = cached(engine, "reported_series", _reported_series)  # every donor's: one cache row, not one per name
+    return [p for p in points if p["donor"] == donor] if donor else points
+
+
+def _reported_series(conn: Connection) -> list[dict]:
+    q = select(reported_totals).order_by(reported_totals.c.donor, reported_totals.c.as_of)
+    points = [dict(r._mapping) for r in conn.execute(q)]
+    itemised: dict = defaultdict(list)
+    for r in conn.execute(select(entries.c.donor, entries.c.date, entries.c.counted_usd).where(
+            entries.c.counts_toward_total, entries.c.kind == "money")):
+        itemised[r.donor].append((r.date or "", r.counted_usd or 0.0))
     for p in points:
         upto = sum(v for d, v in itemised[p["donor"]] if not p["as_of"] or d <= p["as_of"] + "\uffff")
         p["itemised_usd"] = round(upto, 2)

@@ -162,7 +162,9 @@ class Ledger:
                note: str | None = None) -> int:
         """Record a reviewer decision and re-reconcile the donors it touches; returns the decision id."""
         decision = entries.add_decision(self.engine, action, commitment_ids, reviewer, values, note)
-        donors = {r["donor"] for r in self.commitments() if r["id"] in set(commitment_ids)}
+        with self.engine.connect() as conn:  # only the decision's commitments, never the whole table
+            donors = set(conn.execute(select(commitments.c.donor).distinct().where(
+                commitments.c.id.in_(commitment_ids))).scalars())
         self.reconcile(donors or None)
         return decision
 

@@ -6,7 +6,8 @@ this module is the single description the code queries against.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, Select, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, Select, String, \
+    Table, Text
 
 metadata = MetaData()
 
@@ -178,6 +179,25 @@ api_tokens = Table(
     Column("name", String(64), nullable=False, unique=True),
     Column("token_hash", String(64), nullable=False),
     Column("created_at", String(32), nullable=False),
+)
+
+# ---------------------------------------------------------------- derived results (migration 0007)
+
+# One row: a counter that triggers bump in the same transaction as any change to `entries` or
+# `reported_totals`, so a result derived from those tables is valid exactly while the counter is unchanged.
+ledger_version = Table(
+    "ledger_version", metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("version", BigInteger, nullable=False),
+)
+
+# Results computed from the reconciled ledger (totals, reported series), each kept with the version it was
+# computed at and served only while that is still the ledger's version (see aidledger.store.cache).
+ledger_cache = Table(
+    "ledger_cache", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("value", Text, nullable=False),  # JSON
 )
 
 # Full-text search. SQLite: FTS5 indexes over evidence sentences (external content: the evidence table) and
