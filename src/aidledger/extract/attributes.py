@@ -74,13 +74,16 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
         return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80)
+    source = _source_after(sentence, givers, target_end, tight=True)
+    if source is not None:
+        return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start
         # a figure between the verb and ours means the verb belongs to an earlier clause
         if not any(verb < s < target_start for s, _ in figures or []):
             anchor = min(anchor, verb)
-    if _collective_subject(sentence, givers, anchor):
+    if _collective_subject(sentence, givers, anchor) or _listed_subjects(sentence, givers, anchor):
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
     # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
     # country itself right before the verb ("Ukraine itself has set aside ...")
@@ -198,10 +201,45 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         left[:last.start()])
 
 
-def _source_after(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
+_SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
+# the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
+_SOURCE_TIGHT = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
+
+
+def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
+    """'Denmark, Norway and Sweden will together finance ...': three or more donors coordinated as the
+    subject make a joint or summed figure, not one donor's commitment."""
+    before = [a for a in givers if a.end <= anchor and a.kind != "official"]
+    if not before or len(sentence.text[before[-1].end - sentence.start:anchor - sentence.start]) > 45:
+        return False
+    listed = [before[-1]]
+    for a in reversed(before[:-1]):
+        gap = sentence.text[a.end - sentence.start:listed[-1].start - sentence.start]
+        if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
+            break
+        listed.append(a)
+    return len({a.code for a in listed}) >= 3
+
+
+_SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
+# the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
+_SOURCE_TIGHT = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
+
+
+def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
+    """'Denmark, Germany and Belgium are among the countries that paid in': three or more donors listed
+    in the clause before the verb make a total of many donors, not one donor's commitment."""
+    left = sentence.text[:anchor - sentence.start]
+    clause_start = sentence.start + max((m.end() for m in re.finditer(r"[;:]|,\s+(?:but|while|whereas)\b", left)),
+                                        default=0)
+    codes = {a.code for a in givers if clause_start <= a.start < anchor and a.kind != "official"}
+    return len(codes) >= 3
+
+
+def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = False) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
-    m = re.match(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?", tail)
+    m = (_SOURCE_TIGHT if tight else _SOURCE_LOOSE).match(tail)
     if m:
         pos = target_end + m.end()
         for a in givers:
@@ -224,7 +262,9 @@ def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
 # Beneficiaries that are not countries in the gazetteer but are plainly not Ukraine.
 OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|border security|the border|"
                                  r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova)|neighbou?ring countries|"
-                                 r"host countries|third countries|countries in Africa|Africa|the Middle East)\b")
+                                 r"host countries|third countries|countries in Africa|Africa|the Middle East|"
+                                 r"Lebanon|Syria|Yemen|Chad|Moldova|Taiwan|Israel|European defence|European defense|"
+                                 r"member states|(?:its|their) own (?:armed forces|military|army|stocks)|Western Europe)\b")
 # "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
 _DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
 
@@ -241,7 +281,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
                 return a.code
     for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
-        for k in range(3):
+        for k in range(4):
             words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?" % k, tail[m.end():])
             if not words:
                 break

@@ -127,8 +127,13 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     ctx.actor_starts = [a.start for a in doc_actors]
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
+    list_open = False  # under a line ending in ":", list items are body text; elsewhere they are teasers
     for sentence in sentences:
         kinds = flt.search(sentence.text)
+        is_item = _is_list_item(sentence)
+        titleish = sentence.titleish and not (is_item and list_open)
+        if not is_item:
+            list_open = sentence.text.rstrip().endswith(":") and not _CHROME_HEADER.match(sentence.text)
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
@@ -142,7 +147,6 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             continue
         records = [_as_part_of_split(ctx, sentence, r) for r in _sentence_records(ctx, sentence, kinds)]
         for record in records:
-            titleish = sentence.titleish and not _is_list_item(sentence)
             if record.recipient in recipients or record.recipient is None and None in recipients:
                 found.append((record, titleish))
                 _remember(ctx, record)
@@ -175,6 +179,10 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
     ctx.last_line = sentence.line
 
 
+# Headers of page-chrome blocks whose lines are other articles' headlines ("Related:", "Most read").
+_CHROME_HEADER = re.compile(r"\s*(?:related|read more|read also|see also|more on|more from|most read|most popular|"
+                            r"recommended|trending|top stories|latest news|latest|popular|you may also like|"
+                            r"further reading|also read|more news|in other news)\b", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
