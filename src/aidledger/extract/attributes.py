@@ -70,13 +70,13 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     agent = _passive_agent(sentence, givers, target_end)
     if agent is not None:
         return agent
+    source = _source_after(sentence, givers, target_end, tight=True)
+    if source is not None:
+        return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
         return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80)
-    source = _source_after(sentence, givers, target_end, tight=True)
-    if source is not None:
-        return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start
@@ -203,7 +203,7 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
 
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
-_SOURCE_TIGHT = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
+_SOURCE_TIGHT = re.compile(r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
 
 
 def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
@@ -219,21 +219,6 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
             break
         listed.append(a)
     return len({a.code for a in listed}) >= 3
-
-
-_SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
-# the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
-_SOURCE_TIGHT = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
-
-
-def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
-    """'Denmark, Germany and Belgium are among the countries that paid in': three or more donors listed
-    in the clause before the verb make a total of many donors, not one donor's commitment."""
-    left = sentence.text[:anchor - sentence.start]
-    clause_start = sentence.start + max((m.end() for m in re.finditer(r"[;:]|,\s+(?:but|while|whereas)\b", left)),
-                                        default=0)
-    codes = {a.code for a in givers if clause_start <= a.start < anchor and a.kind != "official"}
-    return len(codes) >= 3
 
 
 def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = False) -> Actor | None:
