@@ -49,6 +49,7 @@ class _Context:
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
     last_line: int = -1
+    last_named: Actor | None = None  # the state named last, for "Its package", "The government"
     named_items: list = field(default_factory=list)  # "MiG-29 fighter jet", for "14 aircraft of this type"
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
 
@@ -177,6 +178,19 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
     if sentence.line != ctx.last_line:
         ctx.last_donor = None if sentence.titleish else ctx.last_donor
     ctx.last_line = sentence.line
+    if sentence.titleish:
+        return
+    lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
+    hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
+    named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS]
+    if named:
+        ctx.last_named = named[-1]
+
+
+_STATE_KINDS = ("country", "capital", "body", "official", "demonym")
+# A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
+_STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|It|They|The (?:government|country|ministry|cabinet|state|"
+                            r"defence ministry|defense ministry|foreign ministry|finance ministry))\b")
 
 
 # Headers of page-chrome blocks whose lines are other articles' headlines ("Related:", "Most read").
@@ -459,6 +473,8 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         ctx.note(start, end, "dropped", f"the actor is {donor.name}")
         return None
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
+        if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):
+            return ctx.last_named
         donor = ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 
