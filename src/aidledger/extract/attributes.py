@@ -28,6 +28,10 @@ _PP_BEFORE = re.compile(
     re.I,
 )
 _CLAUSE_HEAD = re.compile(r"\s*(?:,|\()\s*(?:which|who|with|that)\b|\s*[:(]\s*[$€£¥A-Z]")
+# "before Washington was expected to ...", "after Japan had pledged": a conjunction opens a clause
+_SUBORDINATORS = re.compile(r"\b(?:after|before|since|as|while|when|until|once)\s+(?:the\s+)?$", re.I)
+_FINITE_AFTER = re.compile(r"\s+(?:was|were|is|are|has|had|have|will|would|could|should|can|may|might|did|does|"
+                           r"also|then|itself|said|announced|pledged|agreed|decided|promised)\b")
 _CHANNEL = re.compile(
     r"\b(?P<prep>through|via|to|into|under|within|from|channell?ed through|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
     r"(?P<name>(?:[A-Z][\w'’.-]*\s+|of\s+|for\s+|and\s+|the\s+|on\s+){0,8}?"
@@ -70,6 +74,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     agent = _passive_agent(sentence, givers, target_end)
     if agent is not None:
         return agent
+    if _many_sources(sentence, target_end, frame, tokens):
+        return MANY_DONORS  # "received USD 2.9 billion from international partners"
     source = _source_after(sentence, givers, target_end, tight=True)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
@@ -172,7 +178,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     for a in sorted((a for a in givers if a.end <= anchor), key=lambda a: a.start, reverse=True):
         before = sentence.text[max(0, a.start - sentence.start - 25):a.start - sentence.start]
         after = sentence.text[a.end - sentence.start:a.end - sentence.start + 12]
-        heads_clause = bool(_CLAUSE_HEAD.match(after))  # "Canada, which will provide", "the UK, with £2bn"
+        heads_clause = bool(_CLAUSE_HEAD.match(after)) or bool(  # "Canada, which will provide", "the UK, with £2bn"
+            _SUBORDINATORS.search(before) and _FINITE_AFTER.match(after))
         if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")) and not heads_clause:
             continue
         if a.kind == "org" and _is_channel_mention(sentence, a):
@@ -203,7 +210,23 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
 
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
-_SOURCE_TIGHT = re.compile(r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}from\s+(?:the\s+)?")
+_SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
+_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?")
+
+
+_FROM_MANY = (r"from\s+(?:the\s+|its\s+|their\s+)?(?:(?:international|western|foreign|other|external|European|"
+              r"Western|key)\s+)*(?:donors|partners|allies|countries|creditors|lenders|governments|sponsors)\b")
+_MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
+_MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
+
+
+def _many_sources(sentence: Sentence, target_end: int, frame: Frame | None, tokens: list[Token]) -> bool:
+    """Is the giver a plural 'from partners' phrase right after the sum or after its receive verb?"""
+    if _MANY_AFTER_SUM.match(sentence.text, target_end - sentence.start):
+        return True
+    if frame is not None and frame.inner is not None and frame.inner.role == "receive":
+        return bool(_MANY_AFTER_VERB.match(sentence.text, tokens[frame.inner.index].end - sentence.start))
+    return False
 
 
 def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:

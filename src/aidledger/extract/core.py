@@ -197,7 +197,7 @@ _STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|It|They|The (?:government|country|
 _CHROME_HEADER = re.compile(r"\s*(?:related|read more|read also|see also|more on|more from|most read|most popular|"
                             r"recommended|trending|top stories|latest news|latest|popular|you may also like|"
                             r"further reading|also read|more news|in other news)\b", re.I)
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·]|\(?[a-z0-9]{1,2}[.)])\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
 def _is_list_item(sentence: Sentence) -> bool:
