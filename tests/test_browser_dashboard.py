@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -29,25 +27,14 @@ def server(tmp_path_factory):
     """The service on a free loopback port, over the sample corpus, with a token for 'ana'."""
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    import uvicorn
-
-    from pgserver import free_port
+    from liveserver import live_server
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'ledger.db'}"
     ledger = aidledger.open_ledger(url)
     ledger.ingest([SAMPLE])
     token = create_token(ledger.engine, "ana")
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(Settings(url=url)), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", token, ledger
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(Settings(url=url))) as base:
+        yield base, token, ledger
 
 
 @pytest.fixture(scope="module")

@@ -159,7 +159,7 @@ def assert_error(response, status: int) -> dict:
     ("get", "/api/nothing-here", 404), ("get", "/api/entries/e000000000000", 404),
     ("get", "/api/commitments/ffffffffffffffff", 404), ("get", "/api/documents/nope", 404),
     ("get", "/api/entries/e000000000000/audit", 404), ("get", "/api/entries?limit=0", 422),
-    ("get", "/api/entries?since=2024-13", 400), ("get", "/api/entries?until=20x4", 422),
+    ("get", "/api/entries?since=2024-02-30", 400), ("get", "/api/entries?until=20x4", 422),
     ("get", "/api/entries?cursor=notacursor", 400), ("get", "/api/totals?by=colour", 422),
     ("get", "/api/totals?threshold=dreamt", 422), ("get", "/api/export/entries.xml", 422),
     ("get", "/api/export/people.csv", 422), ("delete", "/api/entries", 405),

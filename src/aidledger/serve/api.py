@@ -6,20 +6,22 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from aidledger.serve import models, queries, review
 from aidledger.serve.app import ServiceError
 from aidledger.serve.auth import session_token_id, token_name, verify_token
+from aidledger.serve.limits import MAX_PAGE_SIZE, MAX_PARAM_CHARS, MAX_QUERY_CHARS
 from aidledger.store.entries import STAGES, TOTAL_DIMENSIONS
 from aidledger.store.ledger import Ledger
 from aidledger.store.schema import documents
 
-PERIOD = r"^(\d{4}(-\d{2}){0,2})?$"  # empty means no bound: HTML forms submit empty fields
+# Empty means no bound (HTML forms submit empty fields); a real date is checked by queries.check_period.
+PERIOD = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
 ERRORS = {code: {"model": models.Error} for code in (400, 401, 403, 404, 422, 500)}
 
 
@@ -56,15 +58,24 @@ def require_writer(request: Request) -> str:
 router = APIRouter(prefix="/api", dependencies=[Depends(require_reader)], responses=ERRORS)
 
 
-def filters(donor: str | None = None, recipient: str | None = None, kind: str | None = None,
-            aid_type: str | None = None, status: str | None = None, scope: str | None = None,
-            channel: str | None = None,
-            since: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
-            until: str | None = Query(None, pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"),
-            q: str | None = Query(None, description="full-text search: every word must appear in the evidence"),
-            counted: str | None = Query(None, pattern="^(true|false)?$",
-                                        description="entries: true counts toward totals, false does not")
-            ) -> queries.Filters:
+# Annotated, not shared defaults: FastAPI names a shared Query object after the first parameter that uses it.
+Filter = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="equal to this value")]
+Period = Annotated[str | None, Query(pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")]
+Search = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description=(
+    "full-text search: every word must appear in the evidence (punctuation alone matches nothing; "
+    "operators are not supported)"))]
+Cursor = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS,
+                                     description="the next_cursor of the previous page, unchanged")]
+Id = Annotated[str, Path(max_length=MAX_PARAM_CHARS)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE} "
+                                                                 "(more is refused, not clamped)")]
+
+
+def filters(donor: Filter = None, recipient: Filter = None, kind: Filter = None, aid_type: Filter = None,
+            status: Filter = None, scope: Filter = None, channel: Filter = None, since: Period = None,
+            until: Period = None, q: Search = None,
+            counted: Annotated[str | None, Query(pattern="^(true|false)?$", description=(
+                "entries: true counts toward totals, false does not"))] = None) -> queries.Filters:
     return queries.Filters(donor, recipient, kind, aid_type, status, scope, channel,
                            queries.check_period(since, "since"), queries.check_period(until, "until"), q,
                            {"true": True, "false": False}.get(counted or ""))
@@ -82,11 +93,8 @@ def _found(value, what: str, key: str):
     return value
 
 
-LIMIT = Query(50, ge=1, le=queries.MAX_LIMIT)
-
-
 def _lister(resource: str):
-    def list_rows(f: queries.Filters = Depends(filters), cursor: str | None = None, limit: int = LIMIT,
+    def list_rows(f: queries.Filters = Depends(filters), cursor: Cursor = None, limit: Limit = 50,
                   ledger: Ledger = Depends(get_ledger)):
         return _page(ledger, resource, f, cursor, limit)
     return list_rows
@@ -101,19 +109,19 @@ for _resource, _model, _summary in (("entries", models.Entry, "Reconciled ledger
 
 @router.get("/entries/{entry_id}", response_model=models.EntryDetail,
             summary="One entry with every source, its reason for joining and its evidence spans")
-def get_entry(entry_id: str, ledger: Ledger = Depends(get_ledger)):
+def get_entry(entry_id: Id, ledger: Ledger = Depends(get_ledger)):
     return _found(ledger.entry(entry_id), "entry", entry_id)
 
 
 @router.get("/entries/{entry_id}/audit", response_model=list[review.AuditEvent],
             summary="Every reviewer change touching the entry's commitments, oldest first")
-def entry_audit(entry_id: str, ledger: Ledger = Depends(get_ledger)):
+def entry_audit(entry_id: Id, ledger: Ledger = Depends(get_ledger)):
     return review.history(ledger, _found(ledger.entry(entry_id), "entry", entry_id)["id"])
 
 
 @router.post("/entries/{entry_id}/review", response_model=review.AuditEvent, status_code=201,
              summary="Accept, reject, edit, merge or split an entry (needs a bearer token)")
-def review_entry(entry_id: str, body: models.ReviewRequest, name: str = Depends(require_writer),
+def review_entry(entry_id: Id, body: models.ReviewRequest, name: str = Depends(require_writer),
                  ledger: Ledger = Depends(get_ledger)):
     _found(ledger.entry(entry_id), "entry", entry_id)
     return review.review_entry(ledger, entry_id, body.action, name, body.values, body.note, body.other_entry_id,
@@ -122,7 +130,7 @@ def review_entry(entry_id: str, body: models.ReviewRequest, name: str = Depends(
 
 @router.get("/commitments/{commitment_id}", response_model=models.CommitmentDetail,
             summary="One commitment with its evidence spans and its document's metadata")
-def get_commitment(commitment_id: str, ledger: Ledger = Depends(get_ledger)):
+def get_commitment(commitment_id: Id, ledger: Ledger = Depends(get_ledger)):
     found = _found(ledger.commitment(commitment_id), "commitment", commitment_id)
     if found.get("document"):
         found["document"] = {k: v for k, v in found["document"].items() if k != "text"}
@@ -130,15 +138,14 @@ def get_commitment(commitment_id: str, ledger: Ledger = Depends(get_ledger)):
 
 
 @router.get("/documents", response_model=models.Page[models.Document], summary="Ingested documents")
-def list_documents(q: str | None = None, since: str | None = Query(None, pattern=PERIOD),
-                   until: str | None = Query(None, pattern=PERIOD), cursor: str | None = None, limit: int = LIMIT,
-                   ledger: Ledger = Depends(get_ledger)):
+def list_documents(q: Search = None, since: Period = None, until: Period = None, cursor: Cursor = None,
+                   limit: Limit = 50, ledger: Ledger = Depends(get_ledger)):
     f = queries.Filters(since=queries.check_period(since, "since"), until=queries.check_period(until, "until"), q=q)
     return _page(ledger, "documents", f, cursor, limit)
 
 
 @router.get("/documents/{document_id}", response_model=models.DocumentDetail, summary="One document with its text")
-def get_document(document_id: str, ledger: Ledger = Depends(get_ledger)):
+def get_document(document_id: Id, ledger: Ledger = Depends(get_ledger)):
     with ledger.engine.connect() as conn:
         row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
     return dict(_found(row, "document", document_id)._mapping)
@@ -154,7 +161,7 @@ def totals(by: Literal[tuple(["month", *TOTAL_DIMENSIONS])] = "donor",  # type: 
 
 @router.get("/reported-totals", response_model=list[models.ReportedTotal],
             summary="Reported running totals per donor, against the itemised sum up to each date")
-def reported_totals(donor: str | None = None, ledger: Ledger = Depends(get_ledger)):
+def reported_totals(donor: Filter = None, ledger: Ledger = Depends(get_ledger)):
     return ledger.reported_totals(donor)
 
 

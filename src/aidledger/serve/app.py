@@ -28,7 +28,8 @@ from aidledger.store.ledger import Ledger
 log = logging.getLogger("aidledger.serve")
 HERE = resources.files("aidledger.serve")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 422: "invalid_parameters", 500: "internal_error", 503: "unavailable"}
+         409: "conflict", 413: "body_too_large", 422: "invalid_parameters", 500: "internal_error",
+         503: "unavailable"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ServiceError(Exception):
 
 def create_app(settings: Settings) -> FastAPI:
     from aidledger.serve import api, dashboard
+    from aidledger.serve.limits import RequestLimits
 
     app = FastAPI(title="aidledger", version="1", docs_url=None, redoc_url=None,
                   description="A source-linked, reconciled ledger of aid commitments extracted from news.")
@@ -59,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(dashboard.router)
     _install_error_handlers(app)
+    app.add_middleware(RequestLimits)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -100,7 +103,7 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or request.url.path in ("/openapi.json",)
 
 
-def _respond(request: Request, status: int, message: str, details: list | None = None, headers=None):
+def respond(request: Request, status: int, message: str, details: list | None = None, headers=None):
     if _wants_json(request):
         return JSONResponse(error_body(status, message, details), status_code=status, headers=headers)
     if status == 401:  # the dashboard's answer to "sign in first"
@@ -116,26 +119,28 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else CODES.get(exc.status_code, "error")
         if exc.status_code == 404 and exc.detail == "Not Found":
             message = f"no such resource: {request.url.path} (see /docs for the routes)"
-        return _respond(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+        return respond(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         details = [{"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
                    for e in exc.errors()]
-        return _respond(request, 422, "invalid parameters: " + "; ".join(
+        return respond(request, 422, "invalid parameters: " + "; ".join(
             f"{d['where']}: {d['problem']}" for d in details), details)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _respond(request, exc.status, exc.message, headers=headers)
+        return respond(request, exc.status, exc.message, headers=headers)
 
     @app.exception_handler(AidledgerError)
     async def library_error(request: Request, exc: AidledgerError):
         status = 503 if isinstance(exc, StoreError) else 400
-        return _respond(request, status, str(exc))
+        return respond(request, status, str(exc))
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception):
-        log.exception("unhandled error on %s", request.url.path)
-        return _respond(request, 500, f"internal error ({exc.__class__.__name__}); the server log has details")
+        # The answer names no exception, SQL or path: those go to the log, under a reference the reader can quote.
+        reference = secrets.token_hex(4)
+        log.exception("unhandled error %s on %s", reference, request.url.path)
+        return respond(request, 500, f"internal error (reference {reference}); the server log has the details")

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from aidledger.errors import AidledgerError
 from aidledger.records import AidType, Kind, Scope, Status
 from aidledger.serve import queries, render, review
-from aidledger.serve.api import filters, require_reader, require_writer, reviewer
+from aidledger.serve.api import Cursor, filters, require_reader, require_writer, reviewer
 from aidledger.serve.app import HERE, ServiceError
 from aidledger.serve.auth import csrf_ok, csrf_value, session_cookie, verify_token
 from aidledger.store.entries import STAGES
@@ -71,7 +71,7 @@ def overview(request: Request, threshold: str = "announced"):
 
 
 @pages.get("/ledger", response_class=HTMLResponse)
-def ledger_table(request: Request, f: queries.Filters = Depends(filters), cursor: str | None = None):
+def ledger_table(request: Request, f: queries.Filters = Depends(filters), cursor: Cursor = None):
     result = queries.page(request.app.state.ledger.engine, "entries", f, cursor, 50)
     query = f.as_dict()
     more = "/ledger?" + urlencode({**query, "cursor": result.next_cursor}) if result.next_cursor else None

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import Select, Table, func, literal_column, select, text, tuple_
+from sqlalchemy import Select, Table, false, func, literal_column, select, text, tuple_
 from sqlalchemy.engine import Engine
 
 from aidledger.errors import ConfigurationError
+from aidledger.serve.limits import MAX_PAGE_SIZE
 from aidledger.store.entries import _decode
 from aidledger.store.schema import commitments, documents, entries, entry_members, evidence
 
-MAX_LIMIT = 500
 SEARCH_IDS = 5000  # up to this many full-text matches are resolved to ids before a page is read
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -59,6 +59,11 @@ class Resource:
     date_column: str
     columns: tuple[str, ...]  # the equality filters it supports
 
+    @property
+    def filters(self) -> set[str]:
+        """Every filter that narrows this resource; any other is refused rather than silently ignored."""
+        return {*self.columns, "since", "until", "q", *(("counted",) if self.name == "entries" else ())}
+
 
 RESOURCES = {
     "entries": Resource("entries", entries, "date",
@@ -71,8 +76,8 @@ RESOURCES = {
 
 def page(engine: Engine, resource: str, filters: Filters, cursor: str | None = None, limit: int = 50) -> Page:
     """One page of `resource` rows matching `filters`, after `cursor`; next_cursor is None on the last page."""
-    res = RESOURCES[resource]
-    limit = max(1, min(limit, MAX_LIMIT))
+    res = check_filters(resource, filters)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
     key = _sort_key(res)
     q = _base_select(res).where(*_conditions(engine, res, filters))
     if cursor:
@@ -86,8 +91,27 @@ def page(engine: Engine, resource: str, filters: Filters, cursor: str | None = N
     return Page(rows, _encode_cursor(last.get(res.date_column) or "", last["id"]) if last else None)
 
 
-def iter_rows(engine: Engine, resource: str, filters: Filters, chunk: int = MAX_LIMIT) -> Iterator[dict]:
-    """Every matching row, fetched one page at a time (bulk export without holding the result in memory)."""
+def check_filters(resource: str, filters: Filters) -> Resource:
+    """The resource, once every filter set in `filters` is one it supports (a ConfigurationError otherwise)."""
+    res = RESOURCES[resource]
+    unsupported = sorted(set(filters.as_dict()) - res.filters)
+    if unsupported:
+        raise ConfigurationError(f"{resource} cannot be filtered by {', '.join(unsupported)} "
+                                 f"(use {', '.join(sorted(res.filters))})")
+    return res
+
+
+def iter_rows(engine: Engine, resource: str, filters: Filters, chunk: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+    """Every matching row, fetched one page at a time (bulk export without holding the result in memory).
+
+    The filters are checked on the call, before the first row, so a streamed response never fails half-way
+    for a bad filter.
+    """
+    check_filters(resource, filters)
+    return _rows(engine, resource, filters, chunk)
+
+
+def _rows(engine: Engine, resource: str, filters: Filters, chunk: int) -> Iterator[dict]:
     cursor = None
     while True:
         result = page(engine, resource, filters, cursor, chunk)
@@ -124,8 +148,9 @@ def _conditions(engine: Engine, res: Resource, f: Filters) -> list:
         out.extend([day < _after(f.until), day > ""])  # '' is an undated row: outside any range
     if f.counted is not None and res.name == "entries":
         out.append(table.c.counts_toward_total == f.counted)
-    if f.q and WORD.search(f.q):
-        out.append(_search(engine, res, f.q))
+    if f.q and f.q.strip():
+        # Punctuation alone ("*", '"', "NEAR(") names no word, so it matches nothing rather than everything.
+        out.append(_search(engine, res, f.q) if WORD.search(f.q) else false())
     return out
 
 

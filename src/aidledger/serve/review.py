@@ -54,6 +54,8 @@ def review_entry(ledger: Ledger, entry_id: str, action: str, reviewer: str, valu
 
     merge folds `other_entry_id` into the entry; split moves the member `commitment_id` out into its own entry.
     """
+    _refuse_nul({**(values or {}), "note": note, "entry": entry_id, "other_entry_id": other_entry_id,
+                 "commitment_id": commitment_id})
     entry = _existing_entry(ledger, entry_id)
     commitment_ids = _decision_commitments(ledger, entry, action, other_entry_id, commitment_id)
     clean = _checked_values(values) if action == "edit" else None
@@ -64,6 +66,13 @@ def review_entry(ledger: Ledger, entry_id: str, action: str, reviewer: str, valu
     decision_id = ledger.review(action, commitment_ids, reviewer=reviewer, values=clean, note=note)
     after = entry_rows(ledger.engine, entry_ids_of(ledger.engine, involved))
     return _record(ledger, action, reviewer, entry["id"], decision_id, involved, before, after, note)
+
+
+def _refuse_nul(fields: dict) -> None:
+    # PostgreSQL cannot store NUL in text, and no note or field holds one legitimately: refuse it on every backend.
+    for name, value in fields.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise ConfigurationError(f"{name} contains a NUL character (\\x00); remove it and send the review again")
 
 
 def _existing_entry(ledger: Ledger, entry_id: str | None) -> dict:

@@ -103,7 +103,8 @@ def list_entries(engine: Engine, donor=None, since=None, until=None, status=None
 def get_entry(engine: Engine, entry_id: str) -> dict | None:
     """An entry with its sources: every member commitment, its reason for joining, document and evidence."""
     with engine.connect() as conn:
-        row = conn.execute(select(entries).where(entries.c.id.startswith(entry_id))).first()
+        # autoescape: a '%' or '_' in the id is a character, not a wildcard matching any entry
+        row = conn.execute(select(entries).where(entries.c.id.startswith(entry_id, autoescape=True))).first()
         if row is None:
             return None
         out = _decode(dict(row._mapping))

@@ -125,7 +125,9 @@ class Ledger:
     def commitment(self, commitment_id: str) -> dict | None:
         """One commitment with its evidence rows and the text of its document."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(commitments).where(commitments.c.id.startswith(commitment_id))).first()
+            # autoescape: a '%' or '_' in the id is a character, not a wildcard matching any commitment
+            row = conn.execute(select(commitments).where(
+                commitments.c.id.startswith(commitment_id, autoescape=True))).first()
             if row is None:
                 return None
             out = dict(row._mapping)
