@@ -76,7 +76,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return agent
     if _many_sources(sentence, target_end, frame, tokens):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
-    source = _source_after(sentence, givers, target_end, tight=True)
+    source = _source_after(sentence, givers, target_end, tight=True) or source_before(sentence, givers, target_start)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
@@ -244,6 +244,23 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     return len({a.code for a in listed}) >= 3
 
 
+_LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
+
+
+def source_before(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+    """'from Norway - USD 100 million', 'Japan: $5 million': a breakdown line labels the sum with its giver."""
+    for a in givers:
+        gap = sentence.text[a.end - sentence.start:target_start - sentence.start]
+        if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
+            lead = sentence.text[:a.start - sentence.start]
+            if not lead.strip() or re.search(r"\bfrom\s+(?:the\s+)?$", lead) or _LIST_MARK.fullmatch(lead):
+                return a
+    return None
+
+
+_LIST_MARK = re.compile(r"\s*(?:[-•*–—▪‣·]|\(?[a-z0-9]{1,2}[.)])?\s*")
+
+
 def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = False) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
@@ -251,7 +268,7 @@ def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tigh
     if m:
         pos = target_end + m.end()
         for a in givers:
-            if 0 <= a.start - pos < 3:
+            if -4 <= a.start - pos < 3:  # the gazetteer's form may take the article: "the United States"
                 return a
     return None
 

@@ -19,7 +19,7 @@ from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
-from aidledger.extract.items import (ItemMention, find_goods, find_services, find_uncounted, is_named,
+from aidledger.extract.items import (ItemMention, find_goods, find_services, find_uncounted, is_named, named_goods,
                                      resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
@@ -147,6 +147,8 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             _remember_donor(ctx, sentence)
             continue
         records = [_as_part_of_split(ctx, sentence, r) for r in _sentence_records(ctx, sentence, kinds)]
+        if kinds[1]:
+            ctx.named_items.extend(named_goods(sentence.text))
         for record in records:
             if record.recipient in recipients or record.recipient is None and None in recipients:
                 found.append((record, titleish))
@@ -351,7 +353,10 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         ctx, sentence, Kind.MONEY, donor, actors, frame, status, scope, clause, m.start, m.alt_end or m.end,
         amount=m.amount, currency=currency, qualifier=m.qualifier, amount_min=m.amount_min,
         alt_amount=m.alt_amount, alt_currency=alt_currency, currency_inferred=inferred,
-        aid_type=attrs.aid_type_for(clause), instrument=attrs.instrument_for(clause), increment=increment,
+        aid_type=attrs.aid_type_for(clause), increment=increment,
+        # the sum's own noun phrase names its instrument first: "a $100 million loan", "$5m in grants"
+        instrument=attrs.instrument_for(ctx.text[m.start:min(window[1], (m.alt_end or m.end) + 30)])
+        or attrs.instrument_for(clause),
         parent_amount=parent,
     )
 
@@ -513,17 +518,20 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
 
 def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
-    status, donor, part = ctx.lead_in
+    status, lead_donor, part = ctx.lead_in
     scope = "part_of" if part else "new"
+    givers = [a for a in actors if a.code not in attrs.NON_DONORS]
     out = []
     for m in find_money(sentence.text, sentence.start):
-        if m.amount >= MIN_AMOUNT:
+        # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
+        donor = attrs.source_before(sentence, givers, m.start) or lead_donor
+        if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
             out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
                                    m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
                                    currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
-    for g in find_goods(sentence.text, sentence.start):
-        out.append(_commitment(ctx, sentence, Kind.IN_KIND, donor, actors, None, status, scope, sentence.text,
+    for g in find_goods(sentence.text, sentence.start) if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():
+        out.append(_commitment(ctx, sentence, Kind.IN_KIND, lead_donor, actors, None, status, scope, sentence.text,
                                g.start, g.end, quantity=g.quantity, item=g.item, aid_type=g.aid_type,
                                sector_hint=g.sector))
     return out
@@ -555,6 +563,9 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     mentions += [s for s in services if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)
                  and not _purpose_of_money(s, taken, tokens, triggers)]
     for item in mentions:
+        if item.kind == "in_kind" and item.quantity is None and _BACK_REFERENCE.match(ctx.text, item.start):
+            ctx.note(item.start, item.end, "dropped", "points back to goods named before")
+            continue
         item = resolve_anaphor(item, ctx.text, ctx.named_items)
         if item.kind == "in_kind" and is_named(item.item):
             ctx.named_items.append(item.item)
@@ -589,6 +600,8 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
         return ctx.note(item.start, item.end, "dropped", "a hostile act, not a delivery")
     if item.kind == "in_kind" and _blocked(ctx, sentence, item.start, item.end, triggers, tokens, look_after=False):
         return ctx.note(item.start, item.end, "dropped", "bought, ordered or contracted, not given")
+    if item.kind == "in_kind" and _bought(ctx.text, sentence, item):
+        return ctx.note(item.start, item.end, "dropped", "bought for the buyer's own forces")
     if _cancelled(tokens, frame, index) or _blocked_item(sentence, item):
         return ctx.note(item.start, item.end, "dropped", "negated, discussed or about sanctions/losses")
     # services are vaguer than figures: their donor must be named in the sentence or its paragraph
@@ -612,6 +625,25 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
         item.start, item.end,
         quantity=item.quantity, item=item.item, aid_type=aid_type, sector_hint=item.sector,
     )
+
+
+_BACK_REFERENCE = re.compile(r"(?:these|those|such|the same|both)\b", re.I)  # "supplying these tanks"
+_BUY_BEFORE = re.compile(r"\b(?:buy|buys|buying|bought|purchase|purchases|purchasing|purchased|order|orders|"
+                         r"ordering|ordered|acquire|acquiring|acquired)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_PAID_FOR = re.compile(r"\b(?:financ\w*|fund\w*|paid|pays?|paying|grant\w*|loan\w*)", re.I)
+_FOR_UKRAINE = re.compile(r"\b(?:for|to)\s+(?:Ukraine|Kyiv|the Ukrainian)|on (?:Ukraine's|Kyiv's) behalf|"
+                          r"\b(?:donate|donated|give|gift|hand over|transfer)\b", re.I)
+
+
+def _bought(text: str, sentence: Sentence, item: ItemMention) -> bool:
+    """'a deal to buy 250 Abrams tanks from the United States': a purchase for the buyer's own forces,
+    unless the sentence says the goods are for Ukraine ('bought on Ukraine's behalf', 'to donate')."""
+    buy = _BUY_BEFORE.search(text, max(sentence.start, item.start - 40), item.start)
+    if not buy:
+        return False
+    # "financed the purchase of 50 transformers", "£1.6bn of export finance to buy": someone pays for Ukraine
+    paid = _PAID_FOR.search(text, max(sentence.start, buy.start() - 60), buy.start())
+    return not (paid or _FOR_UKRAINE.search(sentence.text))
 
 
 def _blocked_item(sentence: Sentence, item: ItemMention) -> bool:

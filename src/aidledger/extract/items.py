@@ -181,6 +181,8 @@ def _uncounted_np(m: re.Match, offset: int) -> ItemMention | None:
     """The longest prefix of the phrase that ends in a plural goods head ('SCALP cruise missiles')."""
     _, _, heads, _, never = _patterns()
     words = m.group("np").split()
+    if words and words[-1].endswith("."):  # the sentence's full stop, not an abbreviation's ("U.S.")
+        words[-1] = words[-1][:-1] if words[-1].count(".") == 1 else words[-1]
     for i in range(len(words), 0, -1):
         head = words[i - 1].lower().rstrip(",")
         entry = heads.get(head)
@@ -203,7 +205,8 @@ _LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\b|as well as\b|plus\b)?|\s(?:and|as w
 # After the verb: optional object pronoun/recipient ("Ukraine with"), determiners, then up to 5 words.
 _UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:its|their|his|her|our|some|more|"
                         r"additional|further|new|the|remaining)\s+)*(?P<np>(?:(?!(?:to|for|and|or|from|in|of|as|on|at|"
-                        r"into|with|by|once|if|when|that|which)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
+                        r"into|with|by|once|if|when|that|which|is|are|was|were|be|been|has|have|had|will|would|"
+                        r"can|could|only)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
 
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
@@ -351,3 +354,18 @@ def resolve_anaphor(mention: ItemMention, text: str, named: list[str]) -> ItemMe
             return ItemMention(mention.kind, mention.start, mention.end, earlier, earlier_head, mention.quantity,
                                mention.aid_type, mention.sector, mention.from_verb)
     return mention
+
+
+_MODEL_START = re.compile(r"\s(?=[A-Z][\w-]*|\d+[\w-]*[A-Za-z])")
+
+
+def named_goods(text: str) -> list[str]:
+    """Named plural goods anywhere in a sentence ('asked for MiG-29 fighter jets'), whatever the verb:
+    the names later anaphors ('14 aircraft of this type') point back to."""
+    out = []
+    for start in _MODEL_START.finditer(text):
+        m = _UNCOUNTED.match(text, start.start())
+        found = _uncounted_np(m, 0) if m else None
+        if found is not None and is_named(found.item):
+            out.append(found.item)
+    return out
