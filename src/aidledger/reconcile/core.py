@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -54,21 +56,10 @@ class Entry:
     counts: bool = True
     rejected: bool = False
     overrides: dict = field(default_factory=dict)
-    docs: set = field(default_factory=set)  # kept alongside members so matching is O(1) per candidate
-    first_day: str | None = None
-    last_day: str | None = None
-    undated: bool = False
 
     def add(self, row: dict, reason: str) -> None:
         self.members.append(row)
         self.reasons[row["id"]] = reason
-        self.docs.add(row["document_id"])
-        day = _date_of(row)
-        if day is None:
-            self.undated = True
-        elif row.get("scope") != "previous":  # a later recap joins an entry but does not stretch its life
-            self.first_day = min(self.first_day or day, day)
-            self.last_day = max(self.last_day or day, day)
 
     @property
     def first(self) -> dict:
@@ -172,22 +163,28 @@ class Reconciliation:
 
 def reconcile(commitments: list[dict], decisions: list[dict] | None = None) -> Reconciliation:
     """Group commitment rows (as stored, plus `published`) into entries and reported totals."""
-    ordered = sorted(commitments, key=_canonical)
+    ordered = sorted(commitments, key=canonical)
     running = [c for c in ordered if c.get("scope") == "cumulative"]
-    itemised = [c for c in ordered if c.get("scope") != "cumulative"]
     blocks: dict[tuple, list[dict]] = defaultdict(list)
-    for c in itemised:
-        blocks[(c.get("donor"), c.get("recipient"), c["kind"])].append(c)
+    for c in ordered:
+        if c.get("scope") != "cumulative":
+            blocks[(c.get("donor"), c.get("recipient"), c["kind"])].append(c)
     entries: list[Entry] = []
-    for key in sorted(blocks, key=lambda k: tuple(str(x) for x in k)):
+    for key in sorted(blocks, key=block_order):
         entries.extend(_cluster_block(blocks[key]))
     _link_parts(entries)
     entries = apply_decisions(entries, decisions or [])
-    return Reconciliation(entries, _reported_totals(running))
+    return Reconciliation(entries, reported_totals(running))
 
 
-def _canonical(c: dict) -> tuple:
+def canonical(c: dict) -> tuple:
+    """The order commitments are matched in (rule 2): date, publication, document, position, id."""
     return (_date_of(c) or "9999", c.get("published") or "9999", c["document_id"], c.get("span_start") or 0, c["id"])
+
+
+def block_order(key: tuple) -> tuple:
+    """The order of (donor, recipient, kind) blocks, and so of a donor's entries."""
+    return tuple(str(x) for x in key)
 
 
 def _date_of(c: dict) -> str | None:
@@ -203,7 +200,10 @@ class _Buckets:
         self.lists: dict = defaultdict(list)
 
     def add(self, key, quarter: int | None, amount: float, pos: int) -> None:
-        bisect.insort(self.lists[(key, quarter)], (amount, pos))
+        figures = self.lists[(key, quarter)]
+        at = bisect.bisect_left(figures, (amount, pos))
+        if at == len(figures) or figures[at] != (amount, pos):  # a repeat adds no candidate: keep one
+            figures.insert(at, (amount, pos))
 
     def near(self, key, quarter: int | None, low: float, high: float) -> list[tuple[float, int]]:
         if quarter is None:
@@ -216,6 +216,10 @@ class _Buckets:
             out += figures[bisect.bisect_left(figures, (low, -1)):bisect.bisect_right(figures, (high, 1 << 60))]
         return out
 
+    def drop_before(self, quarter: int) -> None:
+        for key in [k for k in self.lists if k[1] is not None and k[1] < quarter]:
+            del self.lists[key]
+
 
 def _quarter(row: dict) -> int | None:
     d = _date_of(row)
@@ -225,29 +229,120 @@ def _quarter(row: dict) -> int | None:
     return int(parts[0]) * 4 + ((int(parts[1]) - 1) // 3 if len(parts) > 1 else 1)
 
 
-def _cluster_block(rows: list[dict]) -> list[Entry]:
-    entries: list[Entry] = []
-    index = _Buckets()  # money: ("USD", quarter) and (currency, quarter) -> sorted (amount, entry)
-    by_key: dict[tuple, list[int]] = defaultdict(list)  # in_kind/service: (head, quantity) -> entries
-    for row in rows:
-        if row["kind"] == "money":
-            pos, reason = _match_money(row, entries, index)
+@dataclass(slots=True)
+class Cluster:
+    """What matching reads of an entry (dates, documents, channels), never its member rows."""
+
+    id: str
+    pos: int  # creation order in its block: among equal candidates the older entry wins
+    docs: set = field(default_factory=set)
+    channels: set = field(default_factory=set)  # canonical names
+    first_day: str | None = None
+    undated: bool = False
+    last_quarter: int | None = None  # latest quarter its figures are indexed under (money)
+
+    def add(self, row: dict) -> None:
+        self.docs.add(row["document_id"])
+        if row.get("channel"):
+            self.channels.add(canonical_channel(row["channel"]))
+        day = _date_of(row)
+        if day is None:
+            self.undated = True
+        elif row.get("scope") != "previous":  # a later recap joins an entry but does not stretch its life
+            self.first_day = min(self.first_day or day, day)
+
+
+class BlockMatcher:
+    """Assigns the rows of one (donor, recipient, kind) block, taken in canonical order, to entries.
+
+    `forget` drops the entries no later row can join, so a caller streaming a block holds the entries
+    still within reach of the next report, not the block.
+    """
+
+    def __init__(self) -> None:
+        self.open: dict[int, Cluster] = {}
+        self.created = 0
+        self.index = _Buckets()  # money: ("$usd", quarter) and (currency, quarter) -> sorted (amount, entry)
+        self.by_key: dict[tuple, list[int]] = defaultdict(list)  # in_kind/service: (head, quantity) -> entries
+        self.items = False  # the block is in kind or services
+
+    def assign(self, row: dict) -> tuple[Cluster, str]:
+        """The entry `row` joins (a new one if none matches) and why."""
+        money = row["kind"] == "money"
+        self.items = not money
+        if money:
+            pos, reason = _match_money(row, self.open, self.index)
         else:
-            pos, reason = _match_item(row, entries, by_key)
+            pos, reason = _match_item(row, self.open, self.by_key)
         if pos is None:
-            entries.append(Entry(_entry_id(row), row.get("donor"), row.get("recipient"), row["kind"]))
-            pos, reason = len(entries) - 1, "first report"
-            if row["kind"] != "money":
-                by_key[_item_key(row)].append(pos)
-        if row["kind"] == "money":  # every figure a member states, original or converted, finds its entry
-            quarter, usd = _quarter(row), _usd(row)
-            if usd is not None:
-                index.add("$usd", quarter, usd, pos)
-            for amount, currency in ((row.get("amount"), row.get("currency")),
-                                     (row.get("alt_amount"), row.get("alt_currency"))):
-                if amount and currency:
-                    index.add(currency, quarter, amount, pos)
-        entries[pos].add(row, reason)
+            pos, reason = self.created, "first report"
+            self.open[pos] = Cluster(_entry_id(row), pos)
+            self.created += 1
+            if not money:
+                self.by_key[_item_key(row)].append(pos)
+        cluster = self.open[pos]
+        if money:  # every figure a member states, original or converted, finds its entry
+            self._index(row, cluster)
+        cluster.add(row)
+        return cluster, reason
+
+    def _index(self, row: dict, cluster: Cluster) -> None:
+        quarter, usd = _quarter(row), _usd(row)
+        if quarter is not None:
+            cluster.last_quarter = quarter if cluster.last_quarter is None else max(cluster.last_quarter, quarter)
+        if usd is not None:
+            self.index.add("$usd", quarter, usd, cluster.pos)
+        for amount, currency in ((row.get("amount"), row.get("currency")),
+                                 (row.get("alt_amount"), row.get("alt_currency"))):
+            if amount and currency:
+                self.index.add(currency, quarter, amount, cluster.pos)
+
+    def forget(self, day: str, recaps_ahead: bool) -> None:
+        """Drop the entries no row dated `day` or later can join; call only if no undated row is to come.
+
+        Money: a row searches figures within SPAN quarters of its own. In kind and services: a row joins
+        only an entry first reported within LIFECYCLE_DAYS, unless it is a recap (scope previous), which
+        may join any earlier entry, so those are kept while `recaps_ahead`.
+        """
+        floor = _floor(day)
+        if floor is None:
+            return
+        earliest, quarter = floor
+        horizon = quarter - _Buckets.SPAN
+        self.index.drop_before(horizon)
+        if self.items:
+            gone = [p for p, c in self.open.items() if not recaps_ahead and _lapsed(c, earliest)]
+        else:
+            gone = [p for p, c in self.open.items() if not c.undated and (c.last_quarter or horizon - 1) < horizon]
+        for pos in gone:
+            del self.open[pos]
+        for key in list(self.by_key) if gone else []:
+            self.by_key[key] = [p for p in self.by_key[key] if p in self.open]
+            if not self.by_key[key]:
+                del self.by_key[key]
+
+
+def _lapsed(c: Cluster, earliest: date) -> bool:
+    """First reported more than LIFECYCLE_DAYS before `earliest`: no report from then on is close."""
+    return not c.undated and c.first_day is not None and (earliest - _as_date(c.first_day)).days > LIFECYCLE_DAYS
+
+
+def _floor(day: str) -> tuple[date, int] | None:
+    """The earliest date and quarter of any date string that sorts at or after `day` (None: not a date)."""
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?", day)
+    if not found:
+        return None
+    year, month = int(found[1]), int(found[2] or 1)
+    return date(year, month, 1), year * 4 + (month - 1) // 3
+
+
+def _cluster_block(rows: list[dict]) -> list[Entry]:
+    matcher, entries = BlockMatcher(), []
+    for row in rows:
+        cluster, reason = matcher.assign(row)
+        if cluster.pos == len(entries):
+            entries.append(Entry(cluster.id, row.get("donor"), row.get("recipient"), row["kind"]))
+        entries[cluster.pos].add(row, reason)
     return entries
 
 
@@ -255,7 +350,7 @@ def _usd(row: dict) -> float | None:
     return convert(row.get("amount"), row.get("currency"), _date_of(row)).usd
 
 
-def _match_money(row: dict, entries: list[Entry], index: _Buckets) -> tuple[int | None, str]:
+def _match_money(row: dict, entries: dict[int, Cluster], index: _Buckets) -> tuple[int | None, str]:
     usd, quarter = _usd(row), _quarter(row)
     candidates: list[tuple[float, int, str]] = []
     if usd:
@@ -276,12 +371,12 @@ def _match_money(row: dict, entries: list[Entry], index: _Buckets) -> tuple[int 
     return None, ""
 
 
-def _not_same_document_other_figure(row: dict, entry: Entry) -> bool:
+def _not_same_document_other_figure(row: dict, entry: Cluster) -> bool:
     """Two different figures in one article are two commitments, however close their amounts."""
     return row["document_id"] not in entry.docs
 
 
-def _dates_close(row: dict, entry: Entry) -> bool:
+def _dates_close(row: dict, entry: Cluster) -> bool:
     """Within a year of some report of the entry (announce -> sign -> disburse)."""
     mine = _date_of(row)
     if not mine or entry.undated or entry.first_day is None:
@@ -300,11 +395,10 @@ def _as_date(value: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 7, parts[2] if len(parts) > 2 else 15)
 
 
-def _channels_agree(row: dict, entry: Entry) -> bool:
+def _channels_agree(row: dict, entry: Cluster) -> bool:
     if not row.get("channel"):
         return True
-    mine = canonical_channel(row["channel"])
-    others = {canonical_channel(m["channel"]) for m in entry.members if m.get("channel")}
+    mine, others = canonical_channel(row["channel"]), entry.channels
     return not others or mine in others or any(set(mine.lower().split()) & set(o.lower().split()) for o in others)
 
 
@@ -324,7 +418,7 @@ def _item_key(row: dict) -> tuple:
     return (head[0].rstrip("s"), row.get("quantity"))
 
 
-def _match_item(row: dict, entries: list[Entry], by_key: dict) -> tuple[int | None, str]:
+def _match_item(row: dict, entries: dict[int, Cluster], by_key: dict) -> tuple[int | None, str]:
     for pos in by_key.get(_item_key(row), []):
         entry = entries[pos]
         if _dates_close(row, entry) and _not_same_document_other_figure(row, entry):
@@ -384,7 +478,7 @@ def apply_decisions(entries: list[Entry], decisions: list[dict]) -> list[Entry]:
     return entries
 
 
-def _reported_totals(rows: list[dict]) -> list[ReportedTotal]:
+def reported_totals(rows: Iterable[dict]) -> list[ReportedTotal]:
     """Running totals, one point per (donor, figure), with every source that reported it."""
     points: list[ReportedTotal] = []
     index: dict[tuple, list[tuple[float, int]]] = defaultdict(list)  # (donor, currency) -> sorted (amount, point)

@@ -30,19 +30,27 @@ def _converter():
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
 
 
-@lru_cache(maxsize=65536)  # reports repeat the same figures; the converter is the hot spot of reconciliation
 def convert(amount: float | None, currency: str | None, on: str | None) -> Converted:
     """`amount` of `currency` on date `on` (YYYY, YYYY-MM or YYYY-MM-DD) in USD and EUR."""
-    if amount is None or currency is None:
+    rates = _rates(currency, on) if amount is not None and currency is not None else None
+    if rates is None:
         return Converted(None, None, None, None)
+    day, usd_rate, eur_rate = rates
+    return Converted(round(amount * usd_rate, 2), round(amount * eur_rate, 2), day, "ECB", usd_rate, eur_rate)
+
+
+# The converter is the hot spot of reconciliation. Caching rates, not amounts, keeps the cache as large as
+# the calendar (currencies x days), however many reports a crawl holds.
+@lru_cache(maxsize=65536)
+def _rates(currency: str, on: str | None) -> tuple[str, float, float] | None:
+    """(rate date, USD per unit, EUR per unit) of `currency` for a date; None if the ECB has no rate."""
     c = _converter()
     if currency not in c.currencies:
-        return Converted(None, None, None, None)
+        return None
     day = _rate_day(on, currency)
     usd_rate = 1.0 if currency == "USD" else c.convert(1.0, currency, "USD", date=day)
     eur_rate = 1.0 if currency == "EUR" else c.convert(1.0, currency, "EUR", date=day)
-    return Converted(round(amount * usd_rate, 2), round(amount * eur_rate, 2), day.isoformat(), "ECB",
-                     usd_rate, eur_rate)
+    return day.isoformat(), usd_rate, eur_rate
 
 
 def _rate_day(on: str | None, currency: str) -> date:

@@ -6,12 +6,12 @@ import json
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from aidledger.errors import AidledgerError
-from aidledger.reconcile import reconcile
 from aidledger.records import Status
+from aidledger.store.rebuild import rebuild  # noqa: F401  (the writing side: Ledger.reconcile)
 from aidledger.store.cache import cached
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     filtered, reported_totals
@@ -19,74 +19,6 @@ from aidledger.store.schema import commitments, decisions, documents, entries, e
 STAGES = [s.value for s in Status]
 TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "status": entries.c.status,
                     "channel": entries.c.channel, "kind": entries.c.kind, "recipient": entries.c.recipient}
-
-
-def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
-    """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count.
-
-    Donor by donor, because reports only ever merge within a donor: memory is bounded by the largest
-    donor's commitments, not by the ledger. One transaction, so readers see the old or the new ledger.
-    """
-    with engine.begin() as conn:
-        _delete_donors(conn, donors)
-        if donors is None:
-            donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
-        decisions = _decision_rows(conn)
-        return sum(_write(conn, reconcile(_commitment_rows(conn, {donor}), decisions))
-                   for donor in sorted(donors, key=str))
-
-
-def _write(conn: Connection, result) -> int:
-    for entry in result.entries:
-        row = entry.summary()
-        row["conflicts"] = json.dumps(row["conflicts"])
-        row["stage_history"] = json.dumps(entry.stage_history())
-        conn.execute(insert(entries).values(**{c.name: row.get(c.name) for c in entries.columns}))
-        conn.execute(insert(entry_members), [
-            {"entry_id": entry.id, "commitment_id": m["id"], "reason": entry.reasons[m["id"]]}
-            for m in entry.members])
-    for t in result.totals:
-        conn.execute(insert(reported_totals).values(
-            donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,
-            amount_usd=t.usd, commitment_ids=json.dumps(t.commitment_ids), documents=json.dumps(t.documents)))
-    return len(result.entries)
-
-
-def _commitment_rows(conn: Connection, donors) -> list[dict]:
-    q = select(commitments, documents.c.published, documents.c.source.label("doc_source"),
-               evidence.c.start.label("span_start")).join(
-        documents, documents.c.id == commitments.c.document_id).join(
-        evidence, (evidence.c.commitment_id == commitments.c.id) & evidence.c.is_primary)
-    if donors is not None:
-        q = q.where(_donor_in(commitments.c.donor, donors))
-    return [dict(r._mapping) for r in conn.execute(q)]
-
-
-def _donor_in(column, donors):
-    named = [d for d in donors if d is not None]
-    cond = column.in_(named)
-    return cond | column.is_(None) if None in donors else cond
-
-
-def _decision_rows(conn: Connection) -> list[dict]:
-    out = []
-    for r in conn.execute(select(decisions).order_by(decisions.c.id)):
-        d = dict(r._mapping)
-        d["commitment_ids"] = json.loads(d["commitment_ids"])
-        d["values"] = json.loads(d["values"]) if d["values"] else {}
-        out.append(d)
-    return out
-
-
-def _delete_donors(conn: Connection, donors) -> None:
-    if donors is None:
-        for table in (entry_members, entries, reported_totals):
-            conn.execute(delete(table))
-        return
-    ids = select(entries.c.id).where(_donor_in(entries.c.donor, donors))
-    conn.execute(delete(entry_members).where(entry_members.c.entry_id.in_(ids)))
-    conn.execute(delete(entries).where(_donor_in(entries.c.donor, donors)))
-    conn.execute(delete(reported_totals).where(_donor_in(reported_totals.c.donor, donors)))
 
 
 # ---------------------------------------------------------------- reading
