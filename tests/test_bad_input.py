@@ -3,13 +3,9 @@
 import json
 import os
 import random
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from crashcheck import document_counts, problems, run, run_cli, unreconciled
 
 from aidledger import open_ledger
 from aidledger.ingest import read_text_file
@@ -77,40 +73,19 @@ def test_killed_ingest_leaves_no_partial_document_and_resumes(tmp_path):
                                             f"Japan will provide ${i + 1} million to Ukraine, Tokyo said on Monday. "
                                             f"Canada will send {i + 2} generators to Ukraine.\n" * 3)
     db = tmp_path / "k.db"
+    args = ["ingest", str(docs), "--db", f"sqlite:///{db}"]
     rng = random.Random(20261122)
-    trials = 50
-    for trial in range(trials):
-        proc = subprocess.Popen([sys.executable, "-m", "aidledger.cli", "ingest", str(docs), "--db", f"sqlite:///{db}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 1.6))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    for _ in range(50):
+        finished = run_cli(args, rng.uniform(0.05, 1.6))
         _check_consistent(db)
-    done = subprocess.run([sys.executable, "-m", "aidledger.cli", "ingest", str(docs), "--db", f"sqlite:///{db}"],
-                          capture_output=True, text=True, check=True)
-    assert "0 failed" in done.stderr
+        assert not finished or unreconciled(db) == 0
+    assert "0 failed" in run(args).stderr
     _check_consistent(db)
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 40
+    assert len(document_counts(db)) == 40
+    assert unreconciled(db) == 0  # the donors of documents stored by killed runs were reconciled too
 
 
 def _check_consistent(db) -> None:
-    if not db.exists():
-        return
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
-        if "documents" not in tables:
-            return  # killed before the first migration finished: nothing half-written
-        # every stored document has all of its commitments (each article here holds two), none orphaned
-        partial = conn.execute(text(
-            "SELECT d.id FROM documents d LEFT JOIN commitments c ON c.document_id = d.id "
-            "GROUP BY d.id HAVING count(c.id) <> 2")).fetchall()
-        assert partial == []
-        orphans = conn.execute(text("SELECT count(*) FROM commitments WHERE document_id NOT IN "
-                                    "(SELECT id FROM documents)")).scalar()
-        assert orphans == 0
-        dupes = conn.execute(text("SELECT count(*) - count(DISTINCT id) FROM documents")).scalar()
-        assert dupes == 0
-    engine.dispose()
+    # every stored document has all of its commitments (each article here holds two), none orphaned or doubled
+    assert {counts[0] for counts in document_counts(db).values()} <= {2}
+    assert problems(db) == {}

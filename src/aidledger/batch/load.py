@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from aidledger.batch.output import completed
 from aidledger.errors import StoreError
+from aidledger.store.entries import stale_donors
 
 BATCH_ROWS = 500
 
@@ -38,6 +39,7 @@ def load(out: str, ledger) -> LoadReport:
             raise StoreError(f"{out}: partition {partition} could not be loaded into {ledger.url} "
                              f"({type(exc).__name__}: {exc}); fix the database and load again") from exc
         report.partitions += 1
+    touched |= stale_donors(ledger.engine)  # a load killed after its inserts, before reconciling
     if touched:
         ledger.reconcile(touched)
         report.donors = len(touched)

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from aidledger.errors import AidledgerError
@@ -19,6 +19,22 @@ from aidledger.store.schema import commitments, decisions, documents, entries, e
 STAGES = [s.value for s in Status]
 TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "status": entries.c.status,
                     "channel": entries.c.channel, "kind": entries.c.kind, "recipient": entries.c.recipient}
+
+
+def stale_donors(engine: Engine) -> set[str | None]:
+    """Donors with commitments stored after their entries were last rebuilt: a run killed in between.
+
+    Reconciliation puts every itemised commitment in one entry and every running total with a figure in one
+    reported total, so a commitment found in neither was stored since its donor's last rebuild.
+    """
+    unplaced = ~exists().where(entry_members.c.commitment_id == commitments.c.id)
+    with engine.connect() as conn:
+        donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct().where(
+            commitments.c.scope != "cumulative", unplaced))}
+        reported = {cid for (ids,) in conn.execute(select(reported_totals.c.commitment_ids)) for cid in json.loads(ids)}
+        running = conn.execute(select(commitments.c.id, commitments.c.donor).where(
+            commitments.c.scope == "cumulative", commitments.c.amount.is_not(None)))
+        return donors | {donor for cid, donor in running if cid not in reported}
 
 
 # ---------------------------------------------------------------- reading

@@ -85,6 +85,7 @@ class Ledger:
                 report.read += 1
                 report.commitments += added
                 _notify(progress, item.source, "read")
+        touched |= entries.stale_donors(self.engine)  # and any a killed run stored but never reconciled
         if touched:
             self.reconcile(touched)  # incremental: only the donors the new articles speak of
         return report
