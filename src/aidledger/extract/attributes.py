@@ -244,6 +244,8 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     return len({a.code for a in listed}) >= 3
 
 
+_SALE = re.compile(r"\b(?:order|orders|ordered|buy|buys|bought|buying|purchase|purchased|purchases|contract|deal|"
+                   r"sold|sells|import|imports|imported)\b", re.I)
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
 
@@ -265,6 +267,8 @@ def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tigh
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
     m = (_SOURCE_TIGHT if tight else _SOURCE_LOOSE).match(tail)
+    if m and _SALE.search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
+        return None  # "an order worth EUR 60 million for transformers from Siemens": the seller, not a giver
     if m:
         pos = target_end + m.end()
         for a in givers:

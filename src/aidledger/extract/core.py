@@ -191,7 +191,7 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
 
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
-_STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|It|They|The (?:government|country|ministry|cabinet|state|"
+_STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|The (?:government|country|ministry|cabinet|state|"
                             r"defence ministry|defense ministry|foreign ministry|finance ministry))\b")
 
 
@@ -215,7 +215,8 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
-    ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
+    if not _is_list_item(sentence):  # the items of a list share its lead-in, whatever their own verbs
+        ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _aid_nouns().search(sentence.text):
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
@@ -445,13 +446,18 @@ def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figu
     return bool(_TOTAL_CUE.search(ctx.text[sentence.start:figure]))
 
 
+# A named fund or programme ("Its Ukraine Fund has grown to", "The Nansen programme now stands at")
+_AID_VEHICLE = re.compile(r"\b[A-Z][\w-]*\s+(?:[Ff]und|[Ff]acility|[Pp]rogramme|[Pp]rogram|[Ii]nitiative|[Mm]echanism)\b")
+
+
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
     """'Sweden's military support ... amounts to' counts; 'imports totalled', 'the budget amounts to' do not."""
     blockers, _, strong = _blockers()
     if tokens[frame.inner.index].start > figure:
         return True  # "a payment of €3.5bn would reach Ukraine": a delivery, not a total
     subject = ctx.text[sentence.start:figure]
-    last_aid = max((m.end() for m in strong.finditer(subject)), default=-1)
+    last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)],
+                   default=-1)
     last_block = max((m.end() for m in blockers.finditer(subject)), default=-1)
     return last_aid > last_block
 
