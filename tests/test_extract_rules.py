@@ -114,3 +114,15 @@ def test_state_anaphor_points_to_the_state_named_last():
     text = ("Denmark has given Ukraine the most per head. Finland, a smaller economy, has kept pace.\n"
             "Its 24th package, announced in September, was worth EUR 188 million.")
     assert records(text)[0][1] == "FIN"
+
+
+def test_one_named_item_after_the_verb_counts_as_one():
+    assert records("Canada will donate a NASAMS air defence system to Ukraine.") == [
+        ("in_kind", "CAN", None, None, 1, "NASAMS air defence system")]
+
+
+def test_headline_ending_in_a_bracketed_date_is_titleish():
+    from aidledger.extract.text import is_titleish
+
+    assert is_titleish("> France sends 40 SCALP missiles to Ukraine (January)")
+    assert not is_titleish("France sent 40 SCALP missiles to Ukraine, the ministry said (in French).")

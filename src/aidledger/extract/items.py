@@ -153,7 +153,10 @@ def find_uncounted(text: str, offset: int, verb_ends: list[int], item_ends: tupl
     and those coordinated with them or with counted goods ('eight Archer systems and NLAW weapons')."""
     out = []
     for pos in verb_ends:
-        out += _uncounted_list(text, offset, pos - offset)
+        found = _uncounted_list(text, offset, pos - offset)
+        single = _SINGLE.match(text, pos - offset) if not found else None
+        item = _uncounted_np(single, offset, singular=True) if single else None
+        out += found or ([item] if item is not None else [])
     for pos in item_ends:
         nxt = _LIST_NEXT.match(text, pos - offset)
         if nxt:
@@ -177,8 +180,9 @@ def _uncounted_list(text: str, offset: int, rel: int) -> list[ItemMention]:
     return out
 
 
-def _uncounted_np(m: re.Match, offset: int) -> ItemMention | None:
-    """The longest prefix of the phrase that ends in a plural goods head ('SCALP cruise missiles')."""
+def _uncounted_np(m: re.Match, offset: int, singular: bool = False) -> ItemMention | None:
+    """The longest prefix of the phrase that ends in a plural goods head ('SCALP cruise missiles'), or with
+    `singular` in a singular one, counted as one ('a NASAMS air defence system')."""
     _, _, heads, _, never = _patterns()
     words = m.group("np").split()
     if words and words[-1].endswith("."):  # the sentence's full stop, not an abbreviation's ("U.S.")
@@ -186,16 +190,23 @@ def _uncounted_np(m: re.Match, offset: int) -> ItemMention | None:
     for i in range(len(words), 0, -1):
         head = words[i - 1].lower().rstrip(",")
         entry = heads.get(head)
-        if entry is not None and head != _singular(head, heads) and not any(w.lower() in never for w in words[:i]):
+        number_ok = (head == _singular(head, heads)) if singular else (head != _singular(head, heads))
+        if entry is not None and number_ok and not any(w.lower() in never for w in words[:i]):
             mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
             if _singular(head, heads) in GENERIC_HEADS and not is_named(" ".join(mods + [words[i - 1]])):
                 return None
             item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
             start = offset + m.start("np")
             end = start + len(" ".join(words[:i]))
-            return ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), None,
+            return ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), 1 if singular else None,
                                entry.get("aid_type"), entry.get("sector"))
     return None
+
+
+# One named item after the verb: "will donate a NASAMS air defence system", "sent Ukraine an IRIS-T battery"
+_SINGLE = re.compile(r"\s+(?:(?:Ukraine|Kyiv)\s+(?:with\s+)?)?(?:a|an|one)\s+(?:(?:new|further|additional|second|"
+                     r"third|fourth|fifth)\s+)?(?P<np>(?:(?!(?:to|for|and|or|from|in|of|as|on|at|into|with|by|that|"
+                     r"which|is|was|will)\b)[A-Za-z0-9][\w'’/-]*\s*){1,5})")
 
 
 # Between the conjuncts of a list of goods: ", ", " and ", ", and ", " as well as ", " plus ".

@@ -69,7 +69,9 @@ def is_titleish(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if stripped[-1] in ".!?\"”’:;)" and len(stripped.split()) > 3:
+    # a closing bracket ends a sentence only after its full stop: "... (January)" is a headline's date
+    closed = stripped[-1] in ".!?\"”’:;" or stripped.endswith((".)", "!)", "?)", ".\")", ".”)"))
+    if closed and len(stripped.split()) > 3:
         return False
     return len(stripped.split()) <= 25
 
