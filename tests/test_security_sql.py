@@ -64,6 +64,7 @@ def _targets() -> list[tuple[str, str, str]]:
     out += [("/api/totals", "by", "refused"), ("/api/totals", "threshold", "refused"),
             ("/api/reported-totals", "donor", "equals")]
     for resource in ("entries", "commitments", "documents"):
+        # documents take no equality filter: one is refused (400), like any parameter a route does not declare
         for name in EXPORT_FILTERS:
             judged = ("search" if name == "q" else "equals" if name in EQUALS and resource != "documents"
                       else "refused")

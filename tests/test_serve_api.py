@@ -162,7 +162,7 @@ def assert_error(response, status: int) -> dict:
     ("get", "/api/entries?since=2024-02-30", 400), ("get", "/api/entries?until=20x4", 422),
     ("get", "/api/entries?cursor=notacursor", 400), ("get", "/api/totals?by=colour", 422),
     ("get", "/api/totals?threshold=dreamt", 422), ("get", "/api/export/entries.xml", 422),
-    ("get", "/api/export/people.csv", 422), ("delete", "/api/entries", 405),
+    ("get", "/api/export/people.csv", 404), ("get", "/api/entries?doner=JPN", 400), ("delete", "/api/entries", 405),
     ("post", "/api/entries/e000000000000/review", 401),
 ])
 def test_one_error_shape_for_every_error(service, method, path, status):
@@ -262,4 +262,5 @@ def test_api_docs_are_served_from_the_package(service):
     assert client.get("/api-assets/swagger-ui-bundle.js").status_code == 200
     assert "/api-assets/redoc.standalone.js" in client.get("/redoc").text
     spec = client.get("/openapi.json").json()
-    assert {"/api/entries", "/api/totals", "/api/export/{resource}.{fmt}"} <= set(spec["paths"])
+    assert {"/api/entries", "/api/totals", "/api/export/entries.{fmt}",
+            "/api/export/documents.{fmt}"} <= set(spec["paths"])

@@ -118,3 +118,11 @@ def test_unknown_pages_are_html_errors(site):
     client, _, _ = site
     response = client.get("/entries/e000000000000")
     assert response.status_code == 404 and "<h1>Error 404</h1>" in response.text
+
+
+def test_ledger_links_keep_every_filter_valid(site):
+    client, _, _ = site
+    page = client.get("/ledger", params={"counted": "true", "kind": "money"}).text
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="(/api/export/[^"]+)"', page)]
+    assert len(links) == 2 and all("counted=true" in link for link in links)
+    assert all(client.get(link).status_code == 200 for link in links)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -55,30 +56,58 @@ def require_writer(request: Request) -> str:
     return name
 
 
-router = APIRouter(prefix="/api", dependencies=[Depends(require_reader)], responses=ERRORS)
+def refuse_unknown_parameters(request: Request) -> None:
+    """A misspelt or unsupported filter must not silently widen a result: query parameters a route does not
+    declare in the OpenAPI spec are a 400 naming the ones it takes."""
+    route = request.scope["route"]
+    operation = request.app.openapi()["paths"][route.path_format][request.method.lower()]
+    known = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ServiceError(400, f"{request.url.path} takes no parameter {', '.join(map(repr, unknown))} "
+                                f"(it takes: {', '.join(sorted(known)) or 'none'})")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(require_reader), Depends(refuse_unknown_parameters)],
+                   responses=ERRORS)
 
 
 # Annotated, not shared defaults: FastAPI names a shared Query object after the first parameter that uses it.
-Filter = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="equal to this value")]
+# NO_NUL tells clients what limits.RequestLimits refuses anyway (PostgreSQL cannot compare a NUL).
+NO_NUL = r"^[^\x00]*$"
+Filter = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, pattern=NO_NUL, description="equal to this value")]
 Period = Annotated[str | None, Query(pattern=PERIOD, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")]
-Search = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description=(
+Search = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, pattern=NO_NUL, description=(
     "full-text search: every word must appear in the evidence (punctuation alone matches nothing; "
     "operators are not supported)"))]
-Cursor = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS,
+Cursor = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, pattern=NO_NUL,
                                      description="the next_cursor of the previous page, unchanged")]
-Id = Annotated[str, Path(max_length=MAX_PARAM_CHARS)]
+Id = Annotated[str, Path(max_length=MAX_PARAM_CHARS, pattern=NO_NUL)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE} "
                                                                  "(more is refused, not clamped)")]
 
 
-def filters(donor: Filter = None, recipient: Filter = None, kind: Filter = None, aid_type: Filter = None,
-            status: Filter = None, scope: Filter = None, channel: Filter = None, since: Period = None,
-            until: Period = None, q: Search = None,
-            counted: Annotated[str | None, Query(pattern="^(true|false)?$", description=(
-                "entries: true counts toward totals, false does not"))] = None) -> queries.Filters:
+def commitment_filters(donor: Filter = None, recipient: Filter = None, kind: Filter = None,
+                       aid_type: Filter = None, status: Filter = None, scope: Filter = None, channel: Filter = None,
+                       since: Period = None, until: Period = None, q: Search = None) -> queries.Filters:
     return queries.Filters(donor, recipient, kind, aid_type, status, scope, channel,
-                           queries.check_period(since, "since"), queries.check_period(until, "until"), q,
-                           {"true": True, "false": False}.get(counted or ""))
+                           queries.check_period(since, "since"), queries.check_period(until, "until"), q)
+
+
+def filters(f: queries.Filters = Depends(commitment_filters),
+            counted: Annotated[str | None, Query(pattern="^(true|false)?$", description=(
+                "true: only entries that count toward totals; false: only those that do not"))] = None
+            ) -> queries.Filters:
+    """The filters of entries: those of commitments, and whether an entry counts toward totals."""
+    return replace(f, counted={"true": True, "false": False}.get(counted or ""))
+
+
+def document_filters(q: Search = None, since: Period = None, until: Period = None) -> queries.Filters:
+    return queries.Filters(since=queries.check_period(since, "since"), until=queries.check_period(until, "until"),
+                           q=q)
+
+
+FILTERS = {"entries": filters, "commitments": commitment_filters, "documents": document_filters}
 
 
 def _page(ledger: Ledger, resource: str, f: queries.Filters, cursor: str | None, limit: int) -> dict:
@@ -94,7 +123,7 @@ def _found(value, what: str, key: str):
 
 
 def _lister(resource: str):
-    def list_rows(f: queries.Filters = Depends(filters), cursor: Cursor = None, limit: Limit = 50,
+    def list_rows(f: queries.Filters = Depends(FILTERS[resource]), cursor: Cursor = None, limit: Limit = 50,
                   ledger: Ledger = Depends(get_ledger)):
         return _page(ledger, resource, f, cursor, limit)
     return list_rows
@@ -102,7 +131,8 @@ def _lister(resource: str):
 
 for _resource, _model, _summary in (("entries", models.Entry, "Reconciled ledger entries"),
                                     ("commitments", models.Commitment,
-                                     "Commitments as extracted, before reconciliation")):
+                                     "Commitments as extracted, before reconciliation"),
+                                    ("documents", models.Document, "Ingested documents")):
     router.add_api_route(f"/{_resource}", _lister(_resource), methods=["GET"], response_model=models.Page[_model],
                          summary=_summary, name=f"list_{_resource}")
 
@@ -137,13 +167,6 @@ def get_commitment(commitment_id: Id, ledger: Ledger = Depends(get_ledger)):
     return found
 
 
-@router.get("/documents", response_model=models.Page[models.Document], summary="Ingested documents")
-def list_documents(q: Search = None, since: Period = None, until: Period = None, cursor: Cursor = None,
-                   limit: Limit = 50, ledger: Ledger = Depends(get_ledger)):
-    f = queries.Filters(since=queries.check_period(since, "since"), until=queries.check_period(until, "until"), q=q)
-    return _page(ledger, "documents", f, cursor, limit)
-
-
 @router.get("/documents/{document_id}", response_model=models.DocumentDetail, summary="One document with its text")
 def get_document(document_id: Id, ledger: Ledger = Depends(get_ledger)):
     with ledger.engine.connect() as conn:
@@ -165,15 +188,21 @@ def reported_totals(donor: Filter = None, ledger: Ledger = Depends(get_ledger)):
     return ledger.reported_totals(donor)
 
 
-@router.get("/export/{resource}.{fmt}", summary="Every matching row as CSV or a JSON array, streamed page by page",
-            response_class=StreamingResponse)
-def export(resource: Literal["entries", "commitments", "documents"], fmt: Literal["csv", "json"],
-           f: queries.Filters = Depends(filters), ledger: Ledger = Depends(get_ledger)):
-    rows = queries.iter_rows(ledger.engine, resource, f)
-    body = _csv(rows) if fmt == "csv" else _json_array(rows)
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return StreamingResponse(body, media_type=media,
-                             headers={"Content-Disposition": f'attachment; filename="{resource}.{fmt}"'})
+def _exporter(resource: str):
+    def export(fmt: Literal["csv", "json"], f: queries.Filters = Depends(FILTERS[resource]),
+               ledger: Ledger = Depends(get_ledger)):
+        rows = queries.iter_rows(ledger.engine, resource, f)
+        body = _csv(rows) if fmt == "csv" else _json_array(rows)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+        return StreamingResponse(body, media_type=media,
+                                 headers={"Content-Disposition": f'attachment; filename="{resource}.{fmt}"'})
+    return export
+
+
+for _resource in FILTERS:
+    router.add_api_route(f"/export/{_resource}.{{fmt}}", _exporter(_resource), methods=["GET"],
+                         response_class=StreamingResponse, name=f"export_{_resource}",
+                         summary=f"Every matching row of {_resource} as CSV or a JSON array, streamed page by page")
 
 
 def _batched(lines: Iterator[str], size: int = 200) -> Iterator[str]:

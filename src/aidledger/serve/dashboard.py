@@ -73,7 +73,7 @@ def overview(request: Request, threshold: str = "announced"):
 @pages.get("/ledger", response_class=HTMLResponse)
 def ledger_table(request: Request, f: queries.Filters = Depends(filters), cursor: Cursor = None):
     result = queries.page(request.app.state.ledger.engine, "entries", f, cursor, 50)
-    query = f.as_dict()
+    query = {k: str(v).lower() if isinstance(v, bool) else v for k, v in f.as_dict().items()}  # counted=true
     more = "/ledger?" + urlencode({**query, "cursor": result.next_cursor}) if result.next_cursor else None
     return page(request, "ledger.html", rows=result.items, f=f, query=urlencode(query), next_url=more)
 
