@@ -24,6 +24,10 @@ PRIVATE_FORMS = re.compile(
     r"|\b(?:charity|charities|fundraiser|volunteers|philanthropists|diaspora groups?)\b"
 )
 
+# Every private form holds one of these words; most articles hold none, and the full pattern is slow.
+_PRIVATE_HINT = re.compile(r"Foundation|Inc\.|Corp|Ltd|private|crowd|fund-?raising|fundraiser|charit|volunteers|"
+                           r"philanthropists|diaspora")
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -95,8 +99,9 @@ class _FormIndex:
             first = re.match(r"\w+", form)
             if first:
                 self.by_first.setdefault(first.group(), []).append(form)
-        for forms in self.by_first.values():
-            forms.sort(key=len, reverse=True)
+        # All forms that start with one word as one trie pattern: a single match finds the longest
+        # form there that does not run on into a longer word ("Niger" in "Nigeria").
+        self.patterns: dict[str, re.Pattern] = {}  # compiled on first sight of the word: start-up stays short
         # Only words that can start a form are looked up: capitalised ones and the few lowercase starts.
         lower = [w for w in self.by_first if not w[0].isupper()]
         self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|" + alternation(lower) + r"\b)")
@@ -107,36 +112,18 @@ class _FormIndex:
             start = word.start()
             if start < pos:
                 continue
-            for form in self.by_first.get(word.group(), ()):
-                end = start + len(form)
-                if text.startswith(form, start) and not _continues(text, end):
-                    yield _Match(form, start, end)
-                    pos = end
-                    break
+            pattern = self._pattern(word.group())
+            m = pattern.match(text, start) if pattern is not None else None
+            if m:
+                yield m
+                pos = m.end()
 
 
-def _continues(text: str, end: int) -> bool:
-    """Does a word go on past `end` ("Niger" in "Nigeria", "U.S" in "U.S.-led" is fine)?"""
-    if end >= len(text):
-        return False
-    nxt = text[end]
-    return nxt.isalnum() or nxt in "_-" or (nxt == "." and end + 1 < len(text) and text[end + 1].isalnum())
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    form: str
-    begin: int
-    finish: int
-
-    def group(self) -> str:
-        return self.form
-
-    def start(self) -> int:
-        return self.begin
-
-    def end(self) -> int:
-        return self.finish
+    def _pattern(self, first: str) -> re.Pattern | None:
+        pattern = self.patterns.get(first)
+        if pattern is None and first in self.by_first:
+            pattern = self.patterns[first] = re.compile(alternation(self.by_first[first]) + r"(?![\w-]|\.\w)")
+        return pattern
 
 
 def _iso(value) -> str | None:
@@ -144,6 +131,8 @@ def _iso(value) -> str | None:
 
 
 _CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)")  # "US$ 20 million", "U.S. dollars" name a currency
+
+
 @lru_cache(maxsize=1)
 def _attributive() -> tuple[re.Pattern, re.Pattern]:
     """What follows a demonym or country name: a state organ ("Japanese government") or a private actor."""
@@ -165,7 +154,7 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
         actor = _actor(entry, m, text, offset)
         if actor is not None:
             actors.append(actor)
-    for m in PRIVATE_FORMS.finditer(text):
+    for m in PRIVATE_FORMS.finditer(text) if _PRIVATE_HINT.search(text) else ():
         if not any(a.start <= m.start() + offset < a.end for a in actors):
             actors.append(Actor(m.start() + offset, m.end() + offset, "PRIVATE", "private", m.group(), detail=m.group()))
     return sorted(actors, key=lambda a: a.start)
