@@ -92,24 +92,50 @@ def on_cluster(path: Path, out: Path, per: int, workers: int) -> tuple[float, ob
 
 
 def bench_dask(args) -> None:
+    """Each run is a fresh process (interpreter, imports, cluster start-up and close all counted), one
+    process and Dask alternating, so both pay the same cold start and see the same machine."""
     path = corpus(args.work, args.articles)
-    single, cluster = [], []
-    for run in range(args.repeats):
-        for label, times in (("one", single), ("dask", cluster)):
+    runs: dict[str, list[tuple[float, float, float]]] = {"one": [], "dask": []}
+    for _ in range(args.repeats):
+        for label in ("one", "dask"):
             out = args.work / f"out-dask-{label}"
             shutil.rmtree(out, ignore_errors=True)
-            if label == "one":
-                times.append(one_process(path, out, args.per))
-            else:
-                times.append(on_cluster(path, out, args.per, 2)[0])
-    t1, t2 = statistics.median(single), statistics.median(cluster)
+            load = os.getloadavg()[0]
+            seconds, cpu = _timed_child([sys.executable, __file__, f"run-{label}", str(path), str(out),
+                                         "--per", str(args.per)])
+            runs[label].append((seconds, cpu, load))
+    t1, t2 = (statistics.median(t for t, _, _ in runs[k]) for k in ("one", "dask"))
+    cores = statistics.median(c / t for t, c, _ in runs["one"])
+    c1, c2 = (statistics.median(c for _, c, _ in runs[k]) for k in ("one", "dask"))
     print(f"articles: {args.articles} in one WARC.gz, {args.per} per partition, repeats: {args.repeats}")
-    print(f"one process (same partitions, no Dask): {args.articles / t1:7.1f} articles/s ({t1:.1f} s)")
-    print(f"Dask LocalCluster, 2 worker processes:  {args.articles / t2:7.1f} articles/s ({t2:.1f} s, "
-          f"cluster start-up included)")
-    print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores")
-    print("runs (s): one process " + ", ".join(f"{t:.1f}" for t in single)
-          + "; Dask " + ", ".join(f"{t:.1f}" for t in cluster))
+    print(f"one process (same partitions, no Dask):  {args.articles / t1:7.1f} articles/s ({t1:.1f} s, "
+          f"{cores:.2f} cores busy)")
+    print(f"Dask LocalCluster, 2 worker processes:   {args.articles / t2:7.1f} articles/s ({t2:.1f} s)")
+    print(f"CPU seconds (user + system, children included): one process {c1:.1f}, Dask {c2:.1f} "
+          f"(Dask's own cost {c2 - c1:+.1f} s)")
+    print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores "
+          "(fresh process each run: start-up, imports, cluster start and close included)")
+    for label, name in (("one", "one process"), ("dask", "Dask")):
+        print(f"runs {name} (s, load average at start): "
+              + ", ".join(f"{t:.1f} ({load:.1f})" for t, _, load in runs[label]))
+
+
+def _timed_child(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the child and its own children) of a command."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def run_one(args) -> None:
+    one_process(args.input, args.out, args.per)
+
+
+def run_dask(args) -> None:
+    on_cluster(args.input, args.out, args.per, 2)
 
 
 # ------------------------------------------------------------------ scaling
@@ -192,7 +218,9 @@ def _vmrss(pid: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["html", "dask", "scale", "rss"])
+    parser.add_argument("what", choices=["html", "dask", "scale", "rss", "run-one", "run-dask"])
+    parser.add_argument("input", type=Path, nargs="?", help="(run-one, run-dask: the side a `dask` run times)")
+    parser.add_argument("out", type=Path, nargs="?")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeats", type=int, default=3)
@@ -201,7 +229,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/aidledger-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    {"html": bench_html, "dask": bench_dask, "scale": bench_scale, "rss": bench_rss}[args.what](args)
+    {"html": bench_html, "dask": bench_dask, "scale": bench_scale, "rss": bench_rss, "run-one": run_one,
+     "run-dask": run_dask}[args.what](args)
 
 
 if __name__ == "__main__":

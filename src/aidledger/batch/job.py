@@ -23,6 +23,8 @@ from aidledger.ingest.raw import RawRecord, to_document
 from aidledger.records import Commitment, Document
 
 FETCHING = ("urls", "feeds", "feed")  # partition kinds whose records may need the network
+WARM_TEXT = "Japan pledged $37 million in military aid to Ukraine through a NATO fund, the minister said."
+WARM_PAGE = f"<html><head><title>Aid</title></head><body><article><p>{WARM_TEXT}</p></article></body></html>"
 
 
 @dataclass
@@ -36,6 +38,16 @@ class BatchJob:
         """One record -> its document and commitments; raises `InputError` for a bad record."""
         doc = to_document(record, self.fetcher)
         return doc, extract(doc.text, published=doc.published, doc_id=doc.id)
+
+    def warm(self) -> None:
+        """Load what `process_record` needs (HTML extraction, lexicons, compiled patterns) once.
+
+        The driver calls it before starting local workers, which are forked from it and so begin warm.
+        """
+        from aidledger.ingest.html import html_to_document
+
+        html_to_document(WARM_PAGE, "warm.html")
+        extract(WARM_TEXT, published="2024-01-10")
 
     def run_partition(self, partition: Partition, out: str) -> PartitionResult:
         """Process every record of `partition` and write its output atomically (runs on a worker)."""

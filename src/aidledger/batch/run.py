@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -55,7 +56,7 @@ def run_batch(inputs: list[str], out: str, workers: int = 2, scheduler: str | No
     job = job or BatchJob()
     files = expand([str(i) for i in inputs])
     report = BatchReport(out=out, files=len(files))
-    with _client(workers, scheduler) as client:
+    with _client(workers, scheduler, job) as client:
         partitions = _plan(client, files, records_per_partition)
         report.partitions = len(partitions)
         report.records_expected = sum(p.records for p in partitions)
@@ -116,7 +117,8 @@ def _finish(left: dict[str, int], partition: Partition) -> int:
     return int(left[partition.input] == 0)
 
 
-def _client(workers: int, scheduler: str | None):
+def _client(workers: int, scheduler: str | None, job: BatchJob):
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -127,8 +129,15 @@ def _client(workers: int, scheduler: str | None):
                                      "`dask scheduler` or drop --scheduler to use local workers") from exc
     if workers < 1:
         raise ConfigurationError(f"--workers must be at least 1, not {workers}")
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           silence_logs=logging.ERROR)
+    # Local workers are forked from this process once it has loaded the extractor, so they start warm: on
+    # the 2-core machine a worker was up in 0.5 s instead of ~5 s (spawn re-imports everything in every
+    # worker) and closed in 0.1 s instead of ~1.5 s. Where fork is not the platform's way, Dask's default.
+    method = "fork" if sys.platform == "linux" else dask.config.get("distributed.worker.multiprocessing-method")
+    if method == "fork":
+        job.warm()
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
     return _OwnedClient(Client(cluster), cluster)
 
 
