@@ -126,3 +126,21 @@ def test_headline_ending_in_a_bracketed_date_is_titleish():
 
     assert is_titleish("> France sends 40 SCALP missiles to Ukraine (January)")
     assert not is_titleish("France sent 40 SCALP missiles to Ukraine, the ministry said (in French).")
+
+
+def test_one_sum_twice_in_a_sentence_is_two_commitments():
+    text = ("Norway will split its Ukraine aid equally, with NOK 7.5 billion going to military support and "
+            "NOK 7.5 billion to humanitarian needs.")
+    assert [r[2] for r in records(text)] == [7.5e9, 7.5e9]
+
+
+def test_a_bill_for_several_countries_is_not_ukraines():
+    text = "Biden signed a $95 billion national security package that includes $61 billion for Ukraine."
+    assert [r[2] for r in records(text)] == [61e9]
+
+
+def test_a_generic_body_word_inside_another_name_is_not_the_body():
+    from aidledger.extract.actors import find_actors
+
+    text = "The World Ukrainian Congress sent aid; Congress approved the bill."
+    assert [text[a.start:a.end] for a in find_actors(text, 0, DATE) if a.code == "USA"] == ["Congress"]

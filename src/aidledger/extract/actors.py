@@ -24,6 +24,12 @@ PRIVATE_FORMS = re.compile(
     r"|\b(?:charity|charities|fundraiser|volunteers|philanthropists|diaspora groups?)\b"
 )
 
+_NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!The\b)[A-Z][\w-]+ $")
+
+
+def _generic_word(form: str) -> bool:
+    """A body named by a common noun ("Congress", "Parliament"), not by a name of its own ("USAID")."""
+    return form.istitle() and form.lower() in load("actors")["government_nouns"]
 # Every private form holds one of these words; most articles hold none, and the full pattern is slow.
 _PRIVATE_HINT = re.compile(r"Foundation|Inc\.|Corp|Ltd|private|crowd|fund-?raising|fundraiser|charit|volunteers|"
                            r"philanthropists|diaspora")
@@ -151,6 +157,8 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
         entry = _pick(table[m.group()], on)
         if entry is None or entry.kind == "blocker" or _CURRENCY_AFTER.match(text, m.end()):
             continue
+        if entry.kind == "body" and _generic_word(m.group()) and _NAME_BEFORE.search(text, 0, m.start()):
+            continue  # "the Ukrainian Canadian Congress", "Indian National Congress": another body's name
         actor = _actor(entry, m, text, offset)
         if actor is not None:
             actors.append(actor)

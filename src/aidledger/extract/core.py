@@ -157,7 +157,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
-    return _merge_repeats(found)
+    return _merge_repeats(found, text)
 
 
 def _main_donor(actors: list[Actor], sentences: list[Sentence]) -> Actor | None:
@@ -276,6 +276,9 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
             increment = m.amount - prev.amount
         prev_to = i > 0 and _joined_by(sentence, money[i - 1], m, "from")
+        if _multi_country_bill(ctx.text, m):
+            ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
+            continue
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
         if record is not None and several and attrs.explicit_recipient(
                 sentence, actors, None, m.alt_end or m.end) is None:
@@ -287,6 +290,17 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
+
+
+_MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
+                         r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
+                         r"(?:package|bill|law|request|legislation|measure)\b(?!\s+(?:for|to)\s+(?:Ukraine|Kyiv))",
+                         re.I)
+
+
+def _multi_country_bill(text: str, m: Money) -> bool:
+    """'a $95 billion national security package', 'the $95bn foreign aid bill': Ukraine gets only part."""
+    return bool(_MULTI_BILL.match(text, m.alt_end or m.end))
 
 
 def _coordinated_part(ctx, out: list[Commitment], record: Commitment, prev: Money | None) -> Commitment:
@@ -747,12 +761,12 @@ def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
     return ctx.published
 
 
-def _merge_repeats(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
+def _merge_repeats(found: list[tuple[Commitment, bool]], text: str) -> list[Commitment]:
     """One record per commitment: headline and body repeats become extra evidence of the best mention."""
     groups: list[list[tuple[Commitment, bool]]] = []
     for record, titleish in found:
         for group in groups:
-            if _same(group[0][0], record):
+            if _same(group[0][0], record, text):
                 group.append((record, titleish))
                 break
         else:
@@ -768,10 +782,12 @@ def _merge_repeats(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
     return out
 
 
-def _same(a: Commitment, b: Commitment) -> bool:
+def _same(a: Commitment, b: Commitment, text: str) -> bool:
     if a.kind != b.kind or a.donor != b.donor:
         return False
     if a.kind is Kind.MONEY:
+        if _one_sentence(text, a.evidence, b.evidence):
+            return False  # "NOK 7.5 billion going to military support and NOK 7.5 billion to humanitarian needs"
         if a.evidence.start == b.evidence.start and a.channel != b.channel:
             return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
         if a.date and b.date and a.date[:7] != b.date[:7]:
@@ -783,6 +799,15 @@ def _same(a: Commitment, b: Commitment) -> bool:
     if a.kind is Kind.IN_KIND:
         return a.quantity == b.quantity and (a.item or "").split()[-1:] == (b.item or "").split()[-1:]
     return a.evidence.start == b.evidence.start and a.item == b.item
+
+
+def _one_sentence(text: str, a: Evidence, b: Evidence) -> bool:
+    """Are two different figures in one sentence (no line break or full stop between them)?"""
+    (_, end), (start, _) = sorted([(a.amount_start, a.amount_end), (b.amount_start, b.amount_end)])
+    if end > start:
+        return False  # the same figure
+    gap = text[end:start]
+    return "\n" not in gap and not re.search(r"[.!?][\"”’)]?\s", gap)
 
 
 def _informativeness(r: Commitment) -> tuple:

@@ -69,8 +69,9 @@ def is_titleish(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    # a closing bracket ends a sentence only after its full stop: "... (January)" is a headline's date
-    closed = stripped[-1] in ".!?\"”’:;" or stripped.endswith((".)", "!)", "?)", ".\")", ".”)"))
+    # a closing bracket ends a sentence only after its full stop: "... (January)" is a headline's date,
+    # and a closing quote only after one: 'first weapons to Ukraine "within hours"' is a headline
+    closed = stripped[-1] in ".!?:;" or (stripped[-1] in "\"”’)" and stripped[-2:-1] in ".!?,\"”")
     if closed and len(stripped.split()) > 3:
         return False
     return len(stripped.split()) <= 25
