@@ -23,11 +23,15 @@ def run_cli(args: list[str], kill_after: float | None = None) -> bool:
     The child is forked from this process with the CLI already imported, so the kill moments fall on the
     command's work rather than on interpreter start-up, and 50 trials stay cheap.
     """
-    # imported once here (the CLI, and what `load` and migrations import lazily), inherited by every child
+    # loaded once here and inherited by every child: the CLI, what `load` and migrations import lazily, and
+    # the exchange-rate table reconciliation reads on first use (over half of a small load's time)
     import alembic.command  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
     import aidledger.cli  # noqa: F401
+    from aidledger.reconcile.currency import convert
+
+    convert(1.0, "EUR", "2024-01-02")
 
     child = multiprocessing.get_context("fork").Process(target=_cli, args=(args,))
     child.start()
