@@ -81,7 +81,10 @@ def page(engine: Engine, resource: str, filters: Filters, cursor: str | None = N
     key = _sort_key(res)
     q = _base_select(res).where(*_conditions(engine, res, filters))
     if cursor:
-        q = q.where(tuple_(*key) < tuple_(*_decode_cursor(cursor)))
+        day, row_id = _decode_cursor(cursor)
+        # The plain bound on the day repeats part of the row comparison so SQLite starts the page index at
+        # the cursor instead of walking it down from the top past every earlier page.
+        q = q.where(tuple_(*key) < tuple_(day, row_id), key[0] <= day)
     q = q.order_by(key[0].desc(), key[1].desc()).limit(limit + 1)
     with engine.connect() as conn:
         rows = [_decode(dict(r._mapping)) for r in conn.execute(q)]

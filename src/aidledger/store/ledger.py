@@ -31,6 +31,7 @@ from aidledger.store.schema import commitments, documents, evidence, filtered
 
 DEFAULT_URL = "sqlite:///aidledger.db"
 COMMITMENT_FIELDS = [c.name for c in commitments.columns]
+SQLITE_MMAP_BYTES = 1 << 30  # an upper bound: SQLite maps at most the file's size
 
 
 @dataclass
@@ -201,6 +202,9 @@ def _engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Reads map the file instead of copying each page through read() into a 2 MB page cache: on a
+            # large ledger a full-text search's thousands of random lookups take half the time
+            cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.close()
             # pysqlite commits DDL on its own; we issue BEGIN ourselves so a migration killed half-way
             # rolls back whole instead of leaving tables without their version stamp

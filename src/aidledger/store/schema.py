@@ -117,7 +117,7 @@ entry_members = Table(
     Column("commitment_id", String(16), ForeignKey("commitments.id", ondelete="CASCADE"), nullable=False),
     Column("reason", Text, nullable=False),
     Index("ix_entry_members_entry", "entry_id"),
-    Index("ix_entry_members_commitment", "commitment_id"),
+    Index("ix_entry_members_commitment", "commitment_id", "entry_id"),  # covers search (migration 0008)
 )
 
 reported_totals = Table(
