@@ -5,8 +5,6 @@ Screenshots are saved under test-artifacts/ (gitignored) for a person to look at
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,13 @@ import aidledger
 from aidledger.serve import Settings, create_app
 from aidledger.serve.auth import create_token
 
-CHROMIUM = os.environ.get("AIDLEDGER_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SAMPLE = Path(aidledger.__file__).parent / "sample"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(browser, tmp_path_factory):
     """The service on a free loopback port, over the sample corpus, with a token for 'ana'."""
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     from liveserver import live_server
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'ledger.db'}"
@@ -35,16 +28,6 @@ def server(tmp_path_factory):
     token = create_token(ledger.engine, "ana")
     with live_server(create_app(Settings(url=url))) as base:
         yield base, token, ledger
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

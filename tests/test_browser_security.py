@@ -10,8 +10,6 @@ script, frame or event-handler attribute, and the payloads must be readable as t
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,9 +19,6 @@ import aidledger
 from aidledger.serve import Settings, create_app
 from aidledger.serve.auth import create_token
 
-CHROMIUM = os.environ.get("AIDLEDGER_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 SCRIPT = "<script>window.__xss='script';alert('script')</script>"
@@ -59,10 +54,8 @@ INERT = """() => ({
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(browser, tmp_path_factory):
     """The service on loopback over hostile articles; a reviewer's note and edit carry payloads too."""
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     from fastapi.testclient import TestClient
     from liveserver import live_server
 
@@ -83,16 +76,6 @@ def hostile(tmp_path_factory):
     assert edited.status_code == 201, edited.text
     with live_server(app) as base:
         yield base, ledger, entry["id"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
