@@ -144,3 +144,18 @@ def test_a_generic_body_word_inside_another_name_is_not_the_body():
 
     text = "The World Ukrainian Congress sent aid; Congress approved the bill."
     assert [text[a.start:a.end] for a in find_actors(text, 0, DATE) if a.code == "USA"] == ["Congress"]
+
+
+def test_a_delivery_schedule_repeats_the_item():
+    text = ("Denmark will donate 19 F-16 fighter jets to Ukraine. The first six aircraft will be handed over "
+            "around the turn of the year, followed by eight in 2024 and the remaining five in 2025.")
+    got = [(r[4], r[5]) for r in records(text)]
+    assert got == [(19, "F-16 fighter jet"), (6, "F-16 fighter jet"), (8, "F-16 fighter jet"), (5, "F-16 fighter jet")]
+
+
+@pytest.mark.parametrize("text, item", [
+    ("The US will supply Ukraine with four High Mobility Artillery Rocket Systems (HIMARS).", "HIMARS"),
+    ("South Korea will send Ukraine 12 self-propelled howitzers K9 next year.", "K9 self-propelled howitzer"),
+])
+def test_model_names_after_the_head(text, item):
+    assert [r[5] for r in records(text)] == [item]

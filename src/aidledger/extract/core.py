@@ -19,8 +19,8 @@ from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
-from aidledger.extract.items import (ItemMention, find_goods, find_services, find_uncounted, is_named, named_goods,
-                                     resolve_anaphor, service_from_verb)
+from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
+                                     is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import Sentence, Token, split_sentences
@@ -567,7 +567,11 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     if not any(t.role != "report" for t in triggers):
         return []
     out = []
-    mentions = [g for g in goods if not _overlaps(g, taken)]
+    mentions = [resolve_anaphor(g, ctx.text, ctx.named_items) for g in goods if not _overlaps(g, taken)]
+    counted = sorted((g for g in mentions if g.quantity), key=lambda g: g.start)
+    for i, g in enumerate(counted):  # "..., followed by eight in 2024 and the remaining five in 2025"
+        stop = counted[i + 1].start if i + 1 < len(counted) else sentence.end
+        mentions += [e for e in elliptical_counts(sentence.text, sentence.start, g, stop) if not _overlaps(e, taken)]
     verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
                  if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
     mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))

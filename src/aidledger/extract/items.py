@@ -106,9 +106,22 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             head = _singular(head_raw.lower(), heads)
             item = " ".join(mods + [_canonical_head(head_raw, head, entry)])
             head = item.split()[-1].lower()
-        out.append(ItemMention("in_kind", m.start() + offset, m.end() + offset, _clean(item), head, qty,
+        end = m.end()
+        named = _MODEL_AFTER.match(text, end)
+        if named and named.group("acronym"):
+            item, end = named.group("acronym"), named.end()  # "four ... Rocket Systems (HIMARS)"
+        elif named and not is_named(item) and not _is_actor_name(named.group("model").split()[0]):
+            item, end = f"{named.group('model')} {item}", named.end()  # "648 self-propelled howitzers K9"
+        out.append(ItemMention("in_kind", m.start() + offset, end + offset, _clean(item), head, qty,
                                entry.get("aid_type"), entry.get("sector")))
     return out
+
+
+# A model name after the counted head: a word with a capital and a digit or hyphen, or in capitals
+# ("K9", "M777", "CV90"), possibly two; or an acronym in brackets that names the item ("(HIMARS)").
+_MODEL_WORD = r"(?:[A-Z][A-Za-z]*[-/]?[A-Z0-9][\w/-]*|[A-Z]{2,}[\w-]*)"
+_MODEL_AFTER = re.compile(rf"\s+(?P<model>{_MODEL_WORD}(?:\s+{_MODEL_WORD})?)(?=[\s,.;:)]|$)"
+                          rf"|\s+\((?P<acronym>[A-Z][A-Z0-9-]{{2,}})\)")
 
 
 def _is_actor_name(word: str) -> bool:
@@ -379,4 +392,22 @@ def named_goods(text: str) -> list[str]:
         found = _uncounted_np(m, 0) if m else None
         if found is not None and is_named(found.item):
             out.append(found.item)
+    return out
+
+
+_ELLIPTICAL = re.compile(
+    r"\b(?:followed by|then|and|with|plus)\s+(?:another|the remaining|a further|the last|the final|a further)?\s*"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})*|{'|'.join(_NUMBER_WORDS)})"
+    r"(?=\s+(?:in|by|around|before|after|during|next|this|from|over|at|within|later)\b|\s*[,.;](?:\s|$))", re.I)
+
+
+def elliptical_counts(text: str, offset: int, item: ItemMention, end: int) -> list[ItemMention]:
+    """'19 F-16s: six around New Year, followed by eight in 2024 and the remaining five in 2025': counts
+    without a noun after counted goods are more of the same item (a delivery schedule)."""
+    out = []
+    for m in _ELLIPTICAL.finditer(text, item.end - offset, end - offset):
+        qty = _quantity(m.group("num"))
+        if isinstance(qty, int) and qty > 0:
+            out.append(ItemMention("in_kind", m.start("num") + offset, m.end("num") + offset, item.item, item.head,
+                                   qty, item.aid_type, item.sector))
     return out
