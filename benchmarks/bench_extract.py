@@ -6,6 +6,9 @@ and trafilatura's HTML -> text time on them is measured in the same run, so the 
 noisy shared machine. Each measurement is repeated and the median reported.
 
     python benchmarks/bench_extract.py [--articles 400] [--repeats 5]
+
+When ../shared/seeds is present, the same comparison runs on those real articles too (read in
+place; the project never copies them).
 """
 
 from __future__ import annotations
@@ -51,29 +54,43 @@ def timed(fn, items) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=400)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+def seed_articles(n: int) -> list[str]:
+    """The real news articles in ../shared/seeds (read, never copied), repeated to `n`; [] when absent."""
+    folder = ROOT.parent / "shared" / "seeds"
+    texts = [p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))] if folder.is_dir() else []
+    return [texts[i % len(texts)] for i in range(n)] if texts else []
+
+
+def compare(label: str, articles: list[str], repeats: int) -> None:
+    """Our text -> commitments time against trafilatura's HTML -> text time on the same articles."""
     import trafilatura
 
-    articles = build_articles(args.articles)
     pages = [as_html(a) for a in articles]
     mean_words = statistics.mean(len(a.split()) for a in articles)
     extract(articles[0])  # load lexicons once, outside the timing
     trafilatura.extract(pages[0])
     ours, theirs = [], []
-    for _ in range(args.repeats):
+    for _ in range(repeats):
         ours.append(timed(lambda a: extract(a, published="2024-01-01"), articles))
         theirs.append(timed(trafilatura.extract, pages))
     t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
-    print(f"articles: {len(articles)} (mean {mean_words:.0f} words), repeats: {args.repeats}, single process")
-    print(f"aidledger extract (text -> commitments): {len(articles) / t_ours:8.1f} articles/s  "
+    print(f"{label}: {len(articles)} articles (mean {mean_words:.0f} words), repeats: {repeats}, single process")
+    print(f"  aidledger extract (text -> commitments): {len(articles) / t_ours:8.1f} articles/s  "
           f"({1000 * t_ours / len(articles):.2f} ms/article)")
-    print(f"trafilatura.extract (HTML -> text):      {len(articles) / t_theirs:8.1f} articles/s  "
+    print(f"  trafilatura.extract (HTML -> text):      {len(articles) / t_theirs:8.1f} articles/s  "
           f"({1000 * t_theirs / len(articles):.2f} ms/article)")
-    print(f"ratio extract / trafilatura time: {t_ours / t_theirs:.2f}")
+    print(f"  ratio extract / trafilatura time: {t_ours / t_theirs:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    compare("dev-corpus articles (dense: ~15 figures each)", build_articles(args.articles), args.repeats)
+    seeds = seed_articles(args.articles)
+    if seeds:
+        compare("real seed articles (../shared/seeds)", seeds, args.repeats)
 
 
 if __name__ == "__main__":
