@@ -71,14 +71,16 @@ def bench_html(args) -> None:
 
 # ------------------------------------------------------------------ Dask LocalCluster vs one process
 
-def one_process(path: Path, out: Path, per: int) -> float:
-    """The same partitions and per-partition code as the batch, run one after the other, no Dask."""
+def one_process(path: Path, out: Path, per: int, half: int | None = None) -> float:
+    """The same partitions and per-partition code as the batch, run one after the other, no Dask
+    (`half` 0 or 1: every other partition, for two plain processes side by side)."""
     from aidledger.batch.job import BatchJob
     from aidledger.batch.plan import plan_split
 
     start = time.perf_counter()
     job = BatchJob()
-    for partition in plan_split(str(path), "warc", per):
+    partitions = plan_split(str(path), "warc", per)
+    for partition in partitions if half is None else partitions[half::2]:
         job.run_partition(partition, str(out))
     return time.perf_counter() - start
 
@@ -95,43 +97,50 @@ def bench_dask(args) -> None:
     """Each run is a fresh process (interpreter, imports, cluster start-up and close all counted), one
     process and Dask alternating, so both pay the same cold start and see the same machine."""
     path = corpus(args.work, args.articles)
-    runs: dict[str, list[tuple[float, float, float]]] = {"one": [], "dask": []}
+    runs: dict[str, list[tuple[float, float, float]]] = {"one": [], "two": [], "dask": []}
     for _ in range(args.repeats):
-        for label in ("one", "dask"):
+        for label in ("one", "two", "dask"):
             out = args.work / f"out-dask-{label}"
             shutil.rmtree(out, ignore_errors=True)
             load = os.getloadavg()[0]
-            seconds, cpu = _timed_child([sys.executable, __file__, f"run-{label}", str(path), str(out),
-                                         "--per", str(args.per)])
+            sides = [["--half", "0"], ["--half", "1"]] if label == "two" else [[]]
+            seconds, cpu = _timed_children([[sys.executable, __file__, "run-one" if label == "two" else f"run-{label}",
+                                             str(path), str(out), "--per", str(args.per), *side] for side in sides])
             runs[label].append((seconds, cpu, load))
-    t1, t2 = (statistics.median(t for t, _, _ in runs[k]) for k in ("one", "dask"))
+    t1, t0, t2 = (statistics.median(t for t, _, _ in runs[k]) for k in ("one", "two", "dask"))
     cores = statistics.median(c / t for t, c, _ in runs["one"])
     c1, c2 = (statistics.median(c for _, c, _ in runs[k]) for k in ("one", "dask"))
     print(f"articles: {args.articles} in one WARC.gz, {args.per} per partition, repeats: {args.repeats}")
     print(f"one process (same partitions, no Dask):  {args.articles / t1:7.1f} articles/s ({t1:.1f} s, "
           f"{cores:.2f} cores busy)")
+    print(f"two plain processes, half each, no Dask: {args.articles / t0:7.1f} articles/s ({t0:.1f} s): "
+          f"the machine's own ceiling {t1 / t0:.2f}x")
     print(f"Dask LocalCluster, 2 worker processes:   {args.articles / t2:7.1f} articles/s ({t2:.1f} s)")
     print(f"CPU seconds (user + system, children included): one process {c1:.1f}, Dask {c2:.1f} "
           f"(Dask's own cost {c2 - c1:+.1f} s)")
     print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores "
           "(fresh process each run: start-up, imports, cluster start and close included)")
-    for label, name in (("one", "one process"), ("dask", "Dask")):
+    for label, name in (("one", "one process"), ("two", "two plain processes"), ("dask", "Dask")):
         print(f"runs {name} (s, load average at start): "
               + ", ".join(f"{t:.1f} ({load:.1f})" for t, _, load in runs[label]))
 
 
-def _timed_child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system, the child and its own children) of a command."""
+def _timed_children(cmds: list[list[str]]) -> tuple[float, float]:
+    """Wall seconds until the last of `cmds` (started together) ends, and their CPU seconds (user + system,
+    their own children included)."""
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed")
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+    children = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL) for cmd in cmds]
+    cpu = 0.0
+    for cmd, child in zip(cmds, children):
+        _, status, usage = os.wait4(child.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed")
+        cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu
 
 
 def run_one(args) -> None:
-    one_process(args.input, args.out, args.per)
+    one_process(args.input, args.out, args.per, args.half)
 
 
 def run_dask(args) -> None:
@@ -221,6 +230,7 @@ def main() -> None:
     parser.add_argument("what", choices=["html", "dask", "scale", "rss", "run-one", "run-dask"])
     parser.add_argument("input", type=Path, nargs="?", help="(run-one, run-dask: the side a `dask` run times)")
     parser.add_argument("out", type=Path, nargs="?")
+    parser.add_argument("--half", type=int, choices=[0, 1], help="(run-one: only every other partition)")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeats", type=int, default=3)
