@@ -159,3 +159,15 @@ def test_a_delivery_schedule_repeats_the_item():
 ])
 def test_model_names_after_the_head(text, item):
     assert [r[5] for r in records(text)] == [item]
+
+
+@pytest.mark.parametrize("text, donor, item", [
+    ("Poland is also hosting more than 1.3 million Ukrainian refugees.", "POL",
+     "hosting of more than 1.3 million Ukrainian refugees"),
+    ("Finland also plans to train Ukrainian deminers and provide demining equipment.", "FIN",
+     "training of Ukrainian deminers"),
+    ("JICA will also provide technical cooperation on debris removal in Ukraine.", "JPN",
+     "technical cooperation on debris removal"),
+])
+def test_services(text, donor, item):
+    assert ("service", donor, None, None, None, item) in records(text)

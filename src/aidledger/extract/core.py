@@ -577,6 +577,8 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
                  if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
     services = find_services(sentence.text, sentence.start) if has_services else []
+    verb_starts = {tokens[t.index].start for t in triggers if t.role == "provide"}
+    services = [s for s in services if s.start not in verb_starts]  # "is hosting refugees": the verb, not a noun
     for t in triggers if has_services else ():
         if t.role == "provide":
             verb = tokens[t.index]

@@ -289,10 +289,20 @@ def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, le
     requires = entry.get("requires")
     if requires and not (obj and any(w in obj.group(1).lower() for w in requires)):
         return None  # "host G7 leaders", "train the eye": the object must be someone aid is given to
-    end = verb_end + (obj.end() if obj else 0)
-    item = entry["item"] + (f" of {obj.group(1)}" if obj else "")
+    obj_text = _before_next_verb(obj.group(1)) if obj else ""
+    end = verb_end + (obj.start(1) + len(obj_text) if obj else 0)
+    item = entry["item"] + (f" of {obj_text}" if obj else "")
     return ItemMention("service", verb_start, end, item, entry["item"], None, entry.get("aid_type"),
                        entry.get("sector"), from_verb=True)
+
+
+def _before_next_verb(obj: str) -> str:
+    """'Ukrainian deminers and provide demining equipment' -> 'Ukrainian deminers': a coordinated verb
+    starts another predicate."""
+    from aidledger.extract.frames import verb_forms
+
+    m = re.search(r"\s+(?:and|or)\s+(\w+)", obj)
+    return obj[:m.start()] if m and m.group(1).lower() in verb_forms() else obj
 
 
 def _merge_overlaps(items: list[ItemMention]) -> list[ItemMention]:
