@@ -10,7 +10,11 @@ moving it, in the same transaction, and another process can never be served a st
 
 SQLite triggers fire per row (an UPDATE of one small row, cheap there). PostgreSQL's fire per statement and
 bump once per transaction: updating one row thousands of times in a transaction leaves a chain of row
-versions that every next update walks.
+versions that every next update walks. The bump locks the version row until commit, so on PostgreSQL two
+transactions that change entries now run one after the other.
+
+A later migration that rebuilds `entries` or `reported_totals` in batch mode (copy and rename) on SQLite
+drops their triggers with the old table and must create them again, or cached totals would go stale.
 """
 import sqlalchemy as sa
 from alembic import op
