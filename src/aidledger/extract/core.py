@@ -18,7 +18,7 @@ from functools import lru_cache
 from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
-from aidledger.extract.frames import Frame, find_triggers, frame_for, is_discussion, is_negated
+from aidledger.extract.frames import FUTURE_WORDS, Frame, find_triggers, frame_for, is_discussion, is_negated
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
@@ -577,14 +577,16 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
                  if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
     services = find_services(sentence.text, sentence.start) if has_services else []
-    verb_starts = {tokens[t.index].start for t in triggers if t.role == "provide"}
-    services = [s for s in services if s.start not in verb_starts]  # "is hosting refugees": the verb, not a noun
     for t in triggers if has_services else ():
         if t.role == "provide":
             verb = tokens[t.index]
             s = service_from_verb(ctx.text, 0, verb.start, verb.end, t.lemma)
+            if s is None:
+                continue
+            # "is hosting refugees": the verb with its object, not the bare noun "hosting"
+            services = [x for x in services if x.start != s.start]
             # "accept wounded servicemen for treatment": the noun already names this service
-            if s is not None and not any(x.start < s.end + 30 and s.start < x.end for x in services):
+            if not any(x.start < s.end + 30 and s.start < x.end for x in services):
                 services.append(s)
     mentions += [s for s in services if not _overlaps(s, taken) and not any(g.start <= s.start < g.end for g in mentions)
                  and not _purpose_of_money(s, taken, tokens, triggers)]
@@ -646,8 +648,11 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
         scope = "part_of"
     aid_type = item.aid_type or (attrs.aid_type_for(clause) if item.kind == "service" else None)
     kind = Kind.IN_KIND if item.kind == "in_kind" else Kind.SERVICE
+    status = frame.status or ctx.last_status or "announced"
+    if kind is Kind.SERVICE and _ongoing(tokens, frame.inner.index):
+        status = "delivered"  # "Poland is hosting refugees", "Danish specialists advise": being given now
     return _commitment(
-        ctx, sentence, kind, donor, actors, frame, frame.status or ctx.last_status or "announced", scope, clause,
+        ctx, sentence, kind, donor, actors, frame, status, scope, clause,
         item.start, item.end,
         quantity=item.quantity, item=item.item, aid_type=aid_type, sector_hint=item.sector,
     )
@@ -670,6 +675,21 @@ def _bought(text: str, sentence: Sentence, item: ItemMention) -> bool:
     # "financed the purchase of 50 transformers", "£1.6bn of export finance to buy": someone pays for Ukraine
     paid = _PAID_FOR.search(text, max(sentence.start, buy.start() - 60), buy.start())
     return not (paid or _FOR_UKRAINE.search(sentence.text))
+
+
+_ADVERBS = {"already", "also", "currently", "now", "still", "successfully", "actively"}
+
+
+def _ongoing(tokens: list[Token], index: int) -> bool:
+    """Is the verb at `index` in the present, as an ongoing activity: 'is hosting', 'has been teaching',
+    'continue to train', 'advises'? (For money, 'is providing' announces; for services it is delivery.)"""
+    word = tokens[index].lower
+    before = [t.lower for t in tokens[max(0, index - 4):index] if t.lower not in _ADVERBS]
+    if word.endswith("ing") and before and before[-1] in ("is", "are", "am", "been"):
+        return True
+    if before[-2:] in (["continue", "to"], ["continues", "to"], ["continuing", "to"]):
+        return True
+    return word.endswith("s") and not word.endswith("ss") and (not before or before[-1] not in FUTURE_WORDS)
 
 
 def _blocked_item(sentence: Sentence, item: ItemMention) -> bool:

@@ -282,10 +282,13 @@ def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, le
     if entry is None:
         return None
     rel = verb_end - offset
+    if re.match(r"\s+of\b", text[rel:]):
+        return None  # "Training of Ukrainian crews will begin": a noun, left to the service nouns
     # a quantifier opens the object: "train up to 10,000 soldiers" (its "to" must not end the object)
     obj = re.match(r"\s+((?:(?:up to|more than|over|about|around|nearly|almost|at least|as many as|some)\s+)?"
                    r"(?:[\w'’,.-]+\s+){0,6}?[\w'’-]+)(?=\s+(?:to|in|at|on|for|from|under|with|by|over|every|"
-                   r"since|during|who|which|that)\b|[.;,:](?=\s|$)|$)", text[rel:])
+                   r"since|during|who|which|that|will|would|is|are|was|were|has|have|had|can|could)\b|[.;,:](?=\s|$)|$)",
+                   text[rel:])
     requires = entry.get("requires")
     if requires and not (obj and any(w in obj.group(1).lower() for w in requires)):
         return None  # "host G7 leaders", "train the eye": the object must be someone aid is given to
