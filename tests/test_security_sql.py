@@ -10,6 +10,7 @@ with the same row counts.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from pathlib import Path
@@ -191,6 +192,7 @@ def tokens(text: str) -> set[str]:
     return set(WORD.findall(text.lower()))
 
 
+@functools.lru_cache(maxsize=None)
 def searched_texts(ledger, resource: str, row_id: str) -> list[str]:
     """The texts full-text search looks at for one row: its evidence sentences, or a document's title and text."""
     if resource == "documents":
