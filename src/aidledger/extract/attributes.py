@@ -188,7 +188,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
-_COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|governments|lenders|"
+_COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|the conference)\b", re.I)
 
@@ -211,11 +211,15 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
 _SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
-_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?")
+_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?"
+                           # "US$ 300 mln — concessional loan of the Republic of Korea"
+                           r"|\s*[—–-]?\s*(?:[\w-]+\s+){0,3}?(?:loan|grant|credit|guarantee|contribution|assistance|"
+                           r"aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
 
 
-_FROM_MANY = (r"from\s+(?:the\s+|its\s+|their\s+)?(?:(?:international|western|foreign|other|external|European|"
-              r"Western|key)\s+)*(?:donors|partners|allies|countries|creditors|lenders|governments|sponsors)\b")
+_FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:(?:international|western|foreign|other|external|"
+              r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
+              r"governments|sponsors|participants)\b")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 
@@ -250,17 +254,14 @@ _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|
 
 
 def source_before(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
-    """'from Norway - USD 100 million', 'Japan: $5 million': a breakdown line labels the sum with its giver."""
+    """'from Norway - USD 100 million': a breakdown line labels the sum with its giver."""
     for a in givers:
         gap = sentence.text[a.end - sentence.start:target_start - sentence.start]
         if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
-            lead = sentence.text[:a.start - sentence.start]
-            if not lead.strip() or re.search(r"\bfrom\s+(?:the\s+)?$", lead) or _LIST_MARK.fullmatch(lead):
+            # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
+            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence.text[:a.start - sentence.start]):
                 return a
     return None
-
-
-_LIST_MARK = re.compile(r"\s*(?:[-•*–—▪‣·]|\(?[a-z0-9]{1,2}[.)])?\s*")
 
 
 def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = False) -> Actor | None:
@@ -293,7 +294,9 @@ OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|b
                                  r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova)|neighbou?ring countries|"
                                  r"host countries|third countries|countries in Africa|Africa|the Middle East|"
                                  r"Lebanon|Syria|Yemen|Chad|Moldova|Taiwan|Israel|European defence|European defense|"
-                                 r"member states|(?:its|their) own (?:armed forces|military|army|stocks)|Western Europe)\b")
+                                 r"member states|(?:its|their) own (?:armed forces|military|army|stocks)|Western Europe|"
+                                 r"developing (?:countries|nations|economies)|(?:the )?[\"“]?Global South|"
+                                 r"low-income countries|poorer countries)\b")
 # "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
 _DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
 

@@ -448,7 +448,7 @@ def _excepted(text: str, block: re.Match) -> bool:
     return False
 
 
-_TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altogether|thus far)\b", re.I)
+_TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altogether|thus far|external)\b", re.I)
 
 
 def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figure: int) -> bool:
@@ -497,6 +497,9 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
         ctx.note(start, end, "dropped", f"the actor is {donor.name}")
         return None
+    if donor is None and frame is not None and frame.inner is not None and frame.inner.role == "receive" \
+            and _TOTAL_CUE.search(sentence.text):
+        return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):
             return ctx.last_named
