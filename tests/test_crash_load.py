@@ -12,6 +12,7 @@ import importlib.util
 import io
 import random
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -80,3 +81,36 @@ def test_killed_load_leaves_no_partial_document_and_resumes_to_the_same_ledger(b
         assert document_counts(db) == expected and unreconciled(db) == 0
         assert _export(db) == expected_export
     assert outcomes.count(False) >= TRIALS // 2  # most trials really were killed mid-run
+
+
+# ------------------------------------------------------------------ reviewers saving at the same moment
+
+
+def test_concurrent_reviews_of_one_donor_all_land(db_url):
+    """Three reviewers edit entries of one donor at once, each rebuilding that donor: none fails, none is lost."""
+    from aidledger.serve.review import history, review_entry
+
+    ledger = open_ledger(db_url)
+    ledger.ingest([ROOT / "src" / "aidledger" / "sample"])
+    owned = sorted(e["id"] for e in ledger.entries(donor="JPN"))[:3]  # one entry per reviewer
+    assert len(owned) == 3
+    failures, acked = [], {}
+
+    def reviewer(n: int) -> None:
+        for i in range(5):
+            try:
+                event = review_entry(ledger, owned[n], "edit", f"reviewer{n}", {"announced_by": f"r{n} #{i}"})
+                acked.setdefault(owned[n], []).append((event.id, f"r{n} #{i}"))
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                failures.append(f"{type(exc).__name__}: {exc}"[:300])
+
+    threads = [threading.Thread(target=reviewer, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    for entry_id, edits in acked.items():
+        assert {event_id for event_id, _ in edits} <= {e.id for e in history(ledger, entry_id)}
+        assert ledger.entry(entry_id)["announced_by"] == edits[-1][1]
+    assert sum(len(edits) for edits in acked.values()) == 15

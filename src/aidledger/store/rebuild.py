@@ -29,6 +29,7 @@ from aidledger.reconcile.core import BlockMatcher, Entry, apply_decisions, block
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     reported_totals as totals_table
 
+REBUILD_LOCK = 0x616C6472  # the PostgreSQL advisory lock key rebuilds queue on ("aldr")
 CHUNK = 500  # rows fetched and written per round trip
 MATCH_COLUMNS = ("id", "document_id", "kind", "donor", "recipient", "scope", "date", "amount", "currency",
                  "alt_amount", "alt_currency", "channel", "item", "quantity")
@@ -41,12 +42,24 @@ def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
     One transaction, so readers see the old or the new ledger.
     """
     with engine.begin() as conn:
+        _take_turns(conn)
         _delete_donors(conn, donors)
         if donors is None:
             donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
         found = _decision_rows(conn)
         named = {c for d in found for c in d["commitment_ids"]}
         return sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
+
+
+def _take_turns(conn: Connection) -> None:
+    """One rebuild at a time, queued until the running one commits (two reviewers saving at once).
+
+    PostgreSQL: two rebuilds of a donor at once deadlock on its entry rows, or the later one, not seeing
+    the rows the first inserted, writes the same entry ids again. SQLite queues them already: the first
+    DELETE takes the database's write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(REBUILD_LOCK)))
 
 
 def _rebuild_donor(conn: Connection, donor: str | None, found: list[dict], named: set[str]) -> int:
