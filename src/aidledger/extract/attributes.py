@@ -184,10 +184,13 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             continue
         if a.kind == "org" and _is_channel_mention(sentence, a):
             continue
+        if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
+            continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
         return a
     return None
 
 
+_INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^,;]*$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|the conference)\b", re.I)
@@ -213,8 +216,8 @@ _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
 _SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
 _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?"
                            # "US$ 300 mln — concessional loan of the Republic of Korea"
-                           r"|\s*[—–-]?\s*(?:[\w-]+\s+){0,3}?(?:loan|grant|credit|guarantee|contribution|assistance|"
-                           r"aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
+                           r"|\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){0,3}?(?:loan|grant|credit|"
+                           r"guarantee|contribution|assistance|aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
 
 
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:(?:international|western|foreign|other|external|"
@@ -250,6 +253,7 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
 
 _SALE = re.compile(r"\b(?:order|orders|ordered|buy|buys|bought|buying|purchase|purchased|purchases|contract|deal|"
                    r"sold|sells|import|imports|imported)\b", re.I)
+_ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
 
@@ -257,6 +261,9 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
     """'from Norway - USD 100 million': a breakdown line labels the sum with its giver."""
     for a in givers:
         gap = sentence.text[a.end - sentence.start:target_start - sentence.start]
+        lead = sentence.text[:a.start - sentence.start]
+        if a.end <= target_start and gap == " " and _ENUMERATION.search(lead):
+            return a  # "(Japan $4.5 billion, the United States $20 billion)"
         if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
             # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
             if re.search(r"\bfrom\s+(?:the\s+)?$", sentence.text[:a.start - sentence.start]):
@@ -295,7 +302,7 @@ OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|b
                                  r"host countries|third countries|countries in Africa|Africa|the Middle East|"
                                  r"Lebanon|Syria|Yemen|Chad|Moldova|Taiwan|Israel|European defence|European defense|"
                                  r"member states|(?:its|their) own (?:armed forces|military|army|stocks)|Western Europe|"
-                                 r"developing (?:countries|nations|economies)|(?:the )?[\"“]?Global South|"
+                                 r"developing (?:countries|nations|economies)|Global South|"
                                  r"low-income countries|poorer countries)\b")
 # "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
 _DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
@@ -314,7 +321,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
     for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
-            words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?" % k, tail[m.end():])
+            words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?[\"“]?" % k, tail[m.end():])
             if not words:
                 break
             pos = target_end + m.end() + words.end()

@@ -539,11 +539,27 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part)
 
 
+_LABEL_END = re.compile(r"\s*[:–—-]\s")
+
+
+def _label(sentence: Sentence, actors: list) -> Actor | None:
+    """The actor a list line opens with, as its label: '- Türkiye: 8.5 million dollars'."""
+    mark = _LIST_ITEM.match(sentence.text)
+    first = next((a for a in actors if a.start >= sentence.start), None)
+    if mark is None or first is None or first.start - sentence.start != mark.end():
+        return None
+    return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
+
+
 def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
     status, lead_donor, part = ctx.lead_in
     scope = "part_of" if part else "new"
     givers = [a for a in actors if a.code not in attrs.NON_DONORS]
+    label = _label(sentence, actors)
+    if label is not None and label.code not in (lead_donor.code, "UKR") and label.kind in ("country", "capital"):
+        ctx.note(sentence.start, sentence.end, "dropped", f"a list line for another recipient ({label.code})")
+        return []  # "Emergency Grant Aid approved this year: - Türkiye: 8.5 million dollars"
     out = []
     for m in find_money(sentence.text, sentence.start):
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
