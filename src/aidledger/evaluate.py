@@ -140,7 +140,8 @@ def _channel_equal(gold: str, pred: str | None) -> bool:
 
 
 def _head(item: str | None) -> str:
-    words = (item or "").lower().split()
+    """The head noun: the last word before any of-complement ('round of 155mm ammunition' -> 'round')."""
+    words = (item or "").lower().split(" of ")[0].split()
     if not words:
         return ""
     head = words[-1]

@@ -107,6 +107,9 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             item = " ".join(mods + [_canonical_head(head_raw, head, entry)])
             head = item.split()[-1].lower()
         end = m.end()
+        classifier = _CLASSIFIER_AFTER.match(text, end)
+        if classifier and not m.group("measure"):  # "30 mobile boiler units": the unit is the counted thing
+            item, head, end = f"{item} {classifier.group(1)}", classifier.group(1), classifier.end()
         named = _MODEL_AFTER.match(text, end)
         if named and named.group("acronym"):
             item, end = named.group("acronym"), named.end()  # "four ... Rocket Systems (HIMARS)"
@@ -117,6 +120,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     return out
 
 
+_CLASSIFIER_AFTER = re.compile(r"\s+(unit|set)s?\b(?!\s+of\b)")
 # A model name after the counted head: a word with a capital and a digit or hyphen, or in capitals
 # ("K9", "M777", "CV90"), possibly two; or an acronym in brackets that names the item ("(HIMARS)").
 _MODEL_WORD = r"(?:[A-Z][A-Za-z]*[-/]?[A-Z0-9][\w/-]*|[A-Z]{2,}[\w-]*)"
