@@ -148,6 +148,9 @@ def _measured(m: re.Match, mods: list[str], heads: dict) -> tuple[str, str, dict
     entry = heads.get(last.lower(), {})
     head = _singular(last.lower(), heads) if entry else last.lower()
     item = " ".join(mods + thing.split()[:-1] + [_canonical_head(last, head, entry) if entry else last])
+    package = load("items")["package_measures"].get(measure)
+    if package:  # the pack is what is counted
+        return f"{package} of {item}", package, entry
     return item, item.split()[-1].lower(), entry
 
 
