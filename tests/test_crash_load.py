@@ -114,3 +114,24 @@ def test_concurrent_reviews_of_one_donor_all_land(db_url):
         assert {event_id for event_id, _ in edits} <= {e.id for e in history(ledger, entry_id)}
         assert ledger.entry(entry_id)["announced_by"] == edits[-1][1]
     assert sum(len(edits) for edits in acked.values()) == 15
+
+
+def test_a_review_waits_for_a_long_write_on_sqlite(tmp_path):
+    """A reviewer saving while another writer holds SQLite's lock (a reconciliation: minutes on a large
+    ledger) waits for it, instead of failing with "database is locked" after SQLite's default 5 s."""
+    import sqlite3
+
+    from aidledger.serve.review import review_entry
+
+    db = tmp_path / "busy.db"
+    ledger = open_ledger(f"sqlite:///{db}")
+    ledger.ingest([ROOT / "src" / "aidledger" / "sample"])
+    entry_id = ledger.entries(donor="JPN")[0]["id"]
+    blocker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, held for 7 s
+    release = threading.Timer(7.0, blocker.execute, args=("ROLLBACK",))
+    release.start()
+    event = review_entry(ledger, entry_id, "edit", "reviewer", {"announced_by": "waited"})
+    release.join()
+    blocker.close()
+    assert ledger.entry(entry_id)["announced_by"] == "waited" and event.id
