@@ -82,11 +82,11 @@ def build(url: str, articles: int, workdir: Path) -> dict:
     return {"documents": report.read, "commitments": report.commitments, "seconds": time.perf_counter() - t0}
 
 
-def copy_ledger(url: str, run: int) -> str:
+def copy_ledger(url: str, run: int, workdir: Path) -> str:
     """A fresh copy of the built ledger for one run, so every run starts from the same state."""
     if url.startswith("sqlite:///"):
         source = Path(url.removeprefix("sqlite:///"))
-        target = source.with_name(f"run{run}.db")
+        target = workdir / f"run{run}.db"
         for suffix in ("", "-wal"):  # the write-ahead log too, if the last close left one
             if Path(f"{source}{suffix}").exists():
                 shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
@@ -223,7 +223,7 @@ def targets(port: int, seed: int) -> tuple[list[str], list[str]]:
 def run_once(url: str, args, run: int, workdir: Path) -> tuple[Tally, dict, float]:
     tokens = {f"reviewer{w}": create_token(url, f"reviewer{w}") for w in range(args.writers)}
     port = free_port()
-    proc = start_service(url, port, workdir / f"serve-{run}.log")
+    proc = start_service(url, port, workdir / f"serve-{url.split(':')[0].split('+')[0]}-{run}.log")
     try:
         ids, donors = targets(port, seed=run)
         tally = Tally()
@@ -269,9 +269,13 @@ def main() -> None:
     clusters: list[PostgresServer] = []
     try:
         for backend in args.backends:
-            url = _empty_ledger(backend, workdir, clusters)
-            print(f"\n{backend}: built {build(url, args.articles, workdir)}")
-            report([run_once(copy_ledger(url, run), args, run, workdir) for run in range(args.runs)])
+            if backend == "sqlite" and args.sqlite_file:
+                url = f"sqlite:///{args.sqlite_file}"
+                print(f"\n{backend}: reusing {args.sqlite_file}")
+            else:
+                url = _empty_ledger(backend, workdir, clusters)
+                print(f"\n{backend}: built {build(url, args.articles, workdir)}")
+            report([run_once(copy_ledger(url, run, workdir), args, run, workdir) for run in range(args.runs)])
     finally:
         for cluster in clusters:
             cluster.stop()
@@ -286,6 +290,7 @@ def _arguments() -> argparse.Namespace:
     add("--writers", type=int, default=2, help="reviewer threads, one write token each")
     add("--runs", type=int, default=3, help="runs per backend, each on a fresh copy of the ledger")
     add("--backends", nargs="+", default=["sqlite"], choices=["sqlite", "postgresql"])
+    add("--sqlite-file", help="a ledger built by an earlier run (its built.db) to copy instead of building one")
     return parser.parse_args()
 
 
