@@ -171,3 +171,9 @@ def test_model_names_after_the_head(text, item):
 ])
 def test_services(text, donor, item):
     assert ("service", donor, None, None, None, item) in records(text)
+
+
+def test_gapped_enumeration_names_each_giver():
+    text = ("The European Union is contributing 18.1 billion euros to the Ukraine loan, the United States $20 "
+            "billion, Canada C$5 billion and the United Kingdom 2.26 billion pounds.")
+    assert [(r[1], r[2]) for r in records(text)] == [("EU", 18.1e9), ("USA", 20e9), ("CAN", 5e9), ("GBR", 2.26e9)]

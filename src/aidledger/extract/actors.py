@@ -136,7 +136,16 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
 
 
-_CURRENCY_AFTER = re.compile(r"\s?(?:\$|dollars?\b)")  # "US$ 20 million", "U.S. dollars" name a currency
+_DOLLARS_AFTER = re.compile(r"\s?dollars?\b")
+_SIGN_AFTER = re.compile(r"\s?\$")
+
+
+def _names_currency(text: str, m: re.Match) -> bool:
+    """'US$ 20 million', 'U.S. dollars', 'Australian dollars' name a currency, not an actor; but in
+    'the United States $20 billion' the country is the giver of the sum that follows."""
+    if _DOLLARS_AFTER.match(text, m.end()):
+        return True
+    return len(m.group()) <= 4 and bool(_SIGN_AFTER.match(text, m.end()))
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +164,7 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
     text = text.replace("’", "'")  # same length, so spans stay valid
     for m in pattern.finditer(text):
         entry = _pick(table[m.group()], on)
-        if entry is None or entry.kind == "blocker" or _CURRENCY_AFTER.match(text, m.end()):
+        if entry is None or entry.kind == "blocker" or _names_currency(text, m):
             continue
         if entry.kind == "body" and _generic_word(m.group()) and _NAME_BEFORE.search(text, 0, m.start()):
             continue  # "the Ukrainian Canadian Congress", "Indian National Congress": another body's name

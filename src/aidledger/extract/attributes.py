@@ -76,7 +76,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return agent
     if _many_sources(sentence, target_end, frame, tokens):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
-    source = _source_after(sentence, givers, target_end, tight=True) or source_before(sentence, givers, target_start)
+    source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
@@ -102,7 +102,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
         return subject
-    source = _source_after(sentence, givers, target_end)
+    source = source_after(sentence, givers, target_end, tight=False)
     return source
 
 
@@ -190,7 +190,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
-_INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^,;]*$")
+_INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|the conference)\b", re.I)
@@ -222,14 +222,18 @@ _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?"
 
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
-              r"governments|sponsors|participants)\b")
+              r"governments|sponsors|participants|sources)\b")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
+# "... of agreements were announced at the conference by all participants"
+_MANY_PASSIVE = re.compile(r"[^.;]{0,40}?\b(?:provided|given|pledged|announced|committed|made|contributed|financed|"
+                           r"funded|raised)\s+(?:[\w-]+\s+){0,3}?" + _FROM_MANY)
 
 
 def _many_sources(sentence: Sentence, target_end: int, frame: Frame | None, tokens: list[Token]) -> bool:
     """Is the giver a plural 'from partners' phrase right after the sum or after its receive verb?"""
-    if _MANY_AFTER_SUM.match(sentence.text, target_end - sentence.start):
+    rel = target_end - sentence.start
+    if _MANY_AFTER_SUM.match(sentence.text, rel) or _MANY_PASSIVE.match(sentence.text, rel):
         return True
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         return bool(_MANY_AFTER_VERB.match(sentence.text, tokens[frame.inner.index].end - sentence.start))
@@ -271,7 +275,7 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
     return None
 
 
-def _source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = False) -> Actor | None:
+def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = True) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
     m = (_SOURCE_TIGHT if tight else _SOURCE_LOOSE).match(tail)

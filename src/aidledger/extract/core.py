@@ -561,9 +561,12 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
         ctx.note(sentence.start, sentence.end, "dropped", f"a list line for another recipient ({label.code})")
         return []  # "Emergency Grant Aid approved this year: - Türkiye: 8.5 million dollars"
     out = []
+    line_donor = None  # a giver named for one figure of the line holds for its later figures
     for m in find_money(sentence.text, sentence.start):
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
-        donor = attrs.source_before(sentence, givers, m.start) or lead_donor
+        line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
+            sentence, givers, m.alt_end or m.end) or line_donor
+        donor = line_donor or lead_donor
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
             out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
