@@ -7,6 +7,8 @@ Every comparison is measured side by side in one run on the same generated corpu
     python benchmarks/bench_batch.py dask  --articles 2000 --repeats 3  # LocalCluster(2 workers) vs one process
     python benchmarks/bench_batch.py scale --sizes 1000 10000 100000    # batch articles/s as the corpus grows
     python benchmarks/bench_batch.py rss   --sizes 10000 100000         # peak RSS of `aidledger ingest` (subprocess)
+    python benchmarks/bench_batch.py rss   --sizes 10000 100000 --command load     # ... of `aidledger load`
+    python benchmarks/bench_batch.py rss   --sizes 10000 100000 --command rebuild  # ... of reconciling a ledger
 
 Corpora are written once under --work (default /tmp/aidledger-bench) and reused.
 """
@@ -185,21 +187,43 @@ def _timed_load(out: Path) -> float:
 # ------------------------------------------------------------------ peak RSS of `aidledger ingest`
 
 def bench_rss(args) -> None:
-    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} "
+    """Peak RSS of `aidledger ingest`, `load` or a full rebuild (--command), each in a fresh process.
+
+    RSS counts the pages of the SQLite file the process has mapped (PRAGMA mmap_size) as well as its own
+    memory, so the anonymous part (heap) and the file-mapped part are sampled apart."""
+    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11} {'anon MB':>7} {'file MB':>7} "
           f"{'RSS at 25/50/75/100% of run (MB)':>34}")
     for n in args.sizes:
-        path = corpus(args.work, n)
         with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-            seconds, peak_kb, timeline = _measure(
-                [AIDLEDGER, "ingest", str(path), "--db", f"sqlite:///{tmp}/rss.db"])
-        marks = [timeline[min(len(timeline) - 1, int(len(timeline) * q))] // 1024 for q in (0.25, 0.5, 0.75)]
-        marks.append(timeline[-1] // 1024)
-        print(f"{n:9d} {seconds:8.0f} {n / seconds:10.1f} {peak_kb / 1024:11.0f} "
+            seconds, peak_kb, timeline = _measure(_rss_command(args, n, Path(tmp)))
+        rss = [t["VmRSS"] for t in timeline]
+        marks = [rss[min(len(rss) - 1, int(len(rss) * q))] // 1024 for q in (0.25, 0.5, 0.75)] + [rss[-1] // 1024]
+        anon, mapped = (max(t[k] for t in timeline) // 1024 for k in ("RssAnon", "RssFile"))
+        print(f"{n:9d} {seconds:8.0f} {n / seconds:10.1f} {peak_kb / 1024:11.0f} {anon:7d} {mapped:7d} "
               f"{' / '.join(str(m) for m in marks):>34}", flush=True)
 
 
-def _measure(cmd: list[str]) -> tuple[float, int, list[int]]:
-    """Wall time, peak RSS (kB, from wait4's rusage of that child alone) and VmRSS samples from /proc."""
+def _rss_command(args, n: int, tmp: Path) -> list[str]:
+    """ingest: the generated WARC.gz into a fresh SQLite. load: the batch output of `scale` into a fresh
+    SQLite. rebuild: reconcile every donor again, in a fresh process, on a copy of the ledger `load` made."""
+    if args.command == "ingest":
+        return [AIDLEDGER, "ingest", str(corpus(args.work, n)), "--db", f"sqlite:///{tmp}/rss.db"]
+    out = args.work / f"out-scale-{n}"
+    if not out.exists():
+        raise SystemExit(f"{out} is missing: run `bench_batch.py scale --sizes {n}` first")
+    if args.command == "load":
+        return [AIDLEDGER, "load", str(out), "--db", f"sqlite:///{tmp}/rss.db"]
+    ledger = args.work / f"ledger-{n}.db"
+    if not ledger.exists():
+        subprocess.run([AIDLEDGER, "load", str(out), "--db", f"sqlite:///{ledger}"], check=True,
+                       stdout=subprocess.DEVNULL)
+    shutil.copy(ledger, tmp / "rss.db")
+    return [sys.executable, "-c", "import sys; from aidledger.store import open_ledger; "
+            "open_ledger(sys.argv[1]).reconcile()", f"sqlite:///{tmp}/rss.db"]
+
+
+def _measure(cmd: list[str]) -> tuple[float, int, list[dict]]:
+    """Wall time, peak RSS (kB, from wait4's rusage of that child alone) and /proc memory samples (kB)."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     timeline = []
@@ -207,22 +231,25 @@ def _measure(cmd: list[str]) -> tuple[float, int, list[int]]:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
-        timeline.append(_vmrss(child.pid))
+        timeline.append(_memory(child.pid))
         time.sleep(0.5)
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {child.returncode}")
-    return time.perf_counter() - start, usage.ru_maxrss, [t for t in timeline if t] or [0]
+    return time.perf_counter() - start, usage.ru_maxrss, [t for t in timeline if t["VmRSS"]] or [_memory(0)]
 
 
-def _vmrss(pid: int) -> int:
+def _memory(pid: int) -> dict[str, int]:
+    """VmRSS, RssAnon and RssFile of a process, kB (zeros once it is gone)."""
+    out = dict.fromkeys(("VmRSS", "RssAnon", "RssFile"), 0)
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+            name, _, value = line.partition(":")
+            if name in out:
+                out[name] = int(value.split()[0])
     except OSError:
         pass
-    return 0
+    return out
 
 
 def main() -> None:
@@ -230,6 +257,8 @@ def main() -> None:
     parser.add_argument("what", choices=["html", "dask", "scale", "rss", "run-one", "run-dask"])
     parser.add_argument("input", type=Path, nargs="?", help="(run-one, run-dask: the side a `dask` run times)")
     parser.add_argument("out", type=Path, nargs="?")
+    parser.add_argument("--command", choices=["ingest", "load", "rebuild"], default="ingest",
+                        help="(rss: what to measure)")
     parser.add_argument("--half", type=int, choices=[0, 1], help="(run-one: only every other partition)")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])

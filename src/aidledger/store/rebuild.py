@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import case, collate, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -41,7 +42,7 @@ def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
 
     One transaction, so readers see the old or the new ledger.
     """
-    with engine.begin() as conn:
+    with engine.connect() as conn, _unmapped(conn), conn.begin():
         _take_turns(conn)
         _delete_donors(conn, donors)
         if donors is None:
@@ -49,6 +50,27 @@ def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
         found = _decision_rows(conn)
         named = {c for d in found for c in d["commitment_ids"]}
         return sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
+
+
+@contextmanager
+def _unmapped(conn: Connection) -> Iterator[None]:
+    """SQLite reads through its small page cache, not a memory map, for the rebuild's connection.
+
+    A rebuild reads every commitment once; mapped (PRAGMA mmap_size, set for searches), each page read
+    stays in the process's RSS: 760 MB of a 100k-article ledger, against 81 MB of the rebuild's own memory.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    mapped = conn.exec_driver_sql("PRAGMA mmap_size").scalar()
+    conn.exec_driver_sql("PRAGMA mmap_size=0")
+    conn.commit()  # the pragmas began a transaction of their own
+    try:
+        yield
+    finally:
+        conn.rollback()  # nothing to undo unless the rebuild failed, which its own transaction handled
+        conn.exec_driver_sql(f"PRAGMA mmap_size={int(mapped or 0)}")
+        conn.commit()
 
 
 def _take_turns(conn: Connection) -> None:
