@@ -845,8 +845,19 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
         pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
         return any(x == (b.amount, b.currency) or (b.alt_amount, b.alt_currency) == x for x in pairs if x[0])
     if a.kind is Kind.IN_KIND:
+        if _another_batch(text, a.evidence) != _another_batch(text, b.evidence):
+            return False  # "would donate two more launchers ... has already sent two launchers"
         return a.quantity == b.quantity and (a.item or "").split()[-1:] == (b.item or "").split()[-1:]
     return a.evidence.start == b.evidence.start and a.item == b.item
+
+
+_ANOTHER = re.compile(r"\b(?:more|additional|further|another|extra|new)\b", re.I)
+
+
+def _another_batch(text: str, evidence: Evidence) -> bool:
+    """Does the goods mention say it adds to earlier ones ('two more', 'an additional 50')?"""
+    return bool(_ANOTHER.search(text, evidence.amount_start, evidence.amount_end)) or bool(
+        _ANOTHER.search(text, max(0, evidence.amount_start - 14), evidence.amount_start))
 
 
 def _one_sentence(text: str, a: Evidence, b: Evidence) -> bool:
