@@ -276,6 +276,9 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
             increment = m.amount - prev.amount
         prev_to = i > 0 and _joined_by(sentence, money[i - 1], m, "from")
+        if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
+            ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
+            continue
         if _multi_country_bill(ctx.text, m):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
@@ -292,6 +295,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     return out
 
 
+_EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece)\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
                          r"(?:package|bill|law|request|legislation|measure)\b(?!\s+(?:for|to)\s+(?:Ukraine|Kyiv))",
