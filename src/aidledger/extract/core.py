@@ -263,6 +263,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     out = []
     explicit = {attrs.explicit_recipient(sentence, actors, None, m.alt_end or m.end) for m in money} - {None}
     several = len(explicit) >= 2  # "$95bn, including $61bn for Ukraine and $26bn for Israel"
+    blocked_prev = False
     for i, m in enumerate(money):
         if m.amount < MIN_AMOUNT:
             ctx.note(m.start, m.end, "dropped", "too small to be state aid")
@@ -282,7 +283,12 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _multi_country_bill(ctx.text, m):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
+        if prev is not None and blocked_prev and _COMPARED.fullmatch(
+                ctx.text[(prev.alt_end or prev.end):m.start]):
+            ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')")
+            continue
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
+        blocked_prev = record is None
         if record is not None and several and attrs.explicit_recipient(
                 sentence, actors, None, m.alt_end or m.end) is None:
             ctx.note(m.start, m.end, "dropped", "a total for several recipients")
@@ -295,6 +301,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     return out
 
 
+_COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
+                       r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 _EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece)\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
