@@ -111,15 +111,15 @@ def bench_dask(args) -> None:
             runs[label].append((seconds, cpu, load))
     t1, t0, t2 = (statistics.median(t for t, _, _ in runs[k]) for k in ("one", "two", "dask"))
     cores = statistics.median(c / t for t, c, _ in runs["one"])
-    c1, c2 = (statistics.median(c for _, c, _ in runs[k]) for k in ("one", "dask"))
+    c1, c0, c2 = (statistics.median(c for _, c, _ in runs[k]) for k in ("one", "two", "dask"))
     print(f"articles: {args.articles} in one WARC.gz, {args.per} per partition, repeats: {args.repeats}")
     print(f"one process (same partitions, no Dask):  {args.articles / t1:7.1f} articles/s ({t1:.1f} s, "
           f"{cores:.2f} cores busy)")
     print(f"two plain processes, half each, no Dask: {args.articles / t0:7.1f} articles/s ({t0:.1f} s): "
           f"the machine's own ceiling {t1 / t0:.2f}x")
     print(f"Dask LocalCluster, 2 worker processes:   {args.articles / t2:7.1f} articles/s ({t2:.1f} s)")
-    print(f"CPU seconds (user + system, children included): one process {c1:.1f}, Dask {c2:.1f} "
-          f"(Dask's own cost {c2 - c1:+.1f} s)")
+    print(f"CPU seconds (user + system, children included): one process {c1:.1f}, two plain processes {c0:.1f}, "
+          f"Dask {c2:.1f} (Dask's own cost against the two plain processes {c2 - c0:+.1f} s)")
     print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores "
           "(fresh process each run: start-up, imports, cluster start and close included)")
     for label, name in (("one", "one process"), ("two", "two plain processes"), ("dask", "Dask")):
