@@ -53,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="aidledger", version="1", docs_url=None, redoc_url=None,
                   description="A source-linked, reconciled ledger of aid commitments extracted from news.")
-    app.state.ledger = Ledger(settings.url)
+    app.state.ledger = Ledger(settings.url, mapped=True)  # reads dominate: search maps the file
     app.state.settings = settings
     app.state.secret = settings.secret or _secret()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

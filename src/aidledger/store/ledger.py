@@ -55,9 +55,11 @@ def open_ledger(url: str | None = None) -> "Ledger":
 
 
 class Ledger:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, mapped: bool = False) -> None:
+        """`mapped=True` (the service) memory-maps a SQLite file for fast random reads; batch writers
+        leave it off, so their resident memory does not grow with the size of the ledger file."""
         try:
-            self.engine = _engine(url)
+            self.engine = _engine(url, mapped)
             migrate(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database {url}: {exc.__class__.__name__}: {exc}") from exc
@@ -196,7 +198,7 @@ def _notify(progress, source: str, outcome: str) -> None:
         progress(source, outcome)
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, mapped: bool = False) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -207,7 +209,8 @@ def _engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             # Reads map the file instead of copying each page through read() into a 2 MB page cache: on a
             # large ledger a full-text search's thousands of random lookups take half the time
-            cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+            if mapped:
+                cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.close()
             # pysqlite commits DDL on its own; we issue BEGIN ourselves so a migration killed half-way
