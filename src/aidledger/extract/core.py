@@ -852,6 +852,8 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
             return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
         if a.date and b.date and a.date[:7] != b.date[:7]:
             return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
+        if (a.amount_min is None) != (b.amount_min is None):
+            return False  # "a further US$ 15-20 million next year" is not "US$ 20 million through WFP"
         if a.instrument and b.instrument and a.instrument != b.instrument:
             return False  # "$100m in grant aid ... in addition to a $100m loan" are two
         pairs = [(a.amount, a.currency), (a.alt_amount, a.alt_currency)]
