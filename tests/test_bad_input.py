@@ -1,6 +1,5 @@
 """Hostile and broken inputs: each gets a one-line error naming it; the rest of the batch goes on."""
 
-import json
 import os
 import random
 

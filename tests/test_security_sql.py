@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from pathlib import Path
 from urllib.parse import quote
 

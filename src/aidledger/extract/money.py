@@ -41,7 +41,6 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     numbers = {k.lower(): float(v) for k, v in data["numbers"].items()}
     quals = {k.lower(): v for k, v in data["qualifiers"].items()}
     long_scales = [s for s in scales if len(s) > 1 and s not in ("bn", "mn", "tn", "k")]
-    short_scales = [s for s in scales if s not in long_scales]
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
     spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
