@@ -183,3 +183,13 @@ def test_a_figure_compared_with_a_blocked_one_is_blocked_too():
     text = ("An assessment put the cost of reconstruction and recovery in Ukraine at $486 billion over the next "
             "decade, up from $411 billion a year earlier.")
     assert records(text) == []
+
+
+@pytest.mark.parametrize("text, item", [
+    ("Japan will provide training for the crews of Ukrainian air defence units.", "training"),
+    ("Ukrainian tank crews are being trained by Spanish instructors near Zaragoza.",
+     "training of Ukrainian tank crews"),
+])
+def test_service_items_read_as_phrases(text, item):
+    got = [r[5] for r in records(text) if r[0] == "service"]
+    assert got and got[0].startswith(item) and " of for " not in got[0]

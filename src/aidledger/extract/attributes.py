@@ -158,12 +158,15 @@ def thank_donor(sentence: Sentence, actors: list[Actor], target: int) -> Actor |
     return after[0] if after else None
 
 
+_PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|granted|donated|sent|supplied|financed|"
+                         r"funded|offered|disbursed|delivered|approved|committed|contributed|announced|guaranteed|"
+                         r"backed|underwritten|covered|agreed|signed|made available|paid|promised|transferred|"
+                         r"extended|earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
+
+
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
     tail = sentence.text[target_end - sentence.start:]
-    m = re.match(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|granted|donated|sent|supplied|financed|"
-                 r"funded|offered|disbursed|delivered|approved|committed|contributed|announced|guaranteed|backed|"
-                 r"underwritten|covered|agreed|signed|made available|paid|promised|transferred|extended|"
-                 r"earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?", tail)
+    m = re.match(r"\s+by\s+(?:the\s+)?", tail) or _PASSIVE_BY.match(tail)  # "trained by Spanish instructors"
     if not m:
         return None
     pos = target_end + m.end()

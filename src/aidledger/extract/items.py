@@ -289,8 +289,10 @@ def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, le
     if entry is None:
         return None
     rel = verb_end - offset
-    if re.match(r"\s+of\b", text[rel:]):
-        return None  # "Training of Ukrainian crews will begin": a noun, left to the service nouns
+    if re.match(r"\s+by\b", text[rel:]):  # "crews are being trained by Spanish instructors"
+        return _passive_service(text, offset, verb_start, verb_end, entry)
+    if re.match(r"\s+(?:of|for|to|in|on|at|with|from|under)\b", text[rel:]):
+        return None  # "Training of Ukrainian crews", "provide training for the crews": a noun, left to the nouns
     # a quantifier opens the object: "train up to 10,000 soldiers" (its "to" must not end the object)
     obj = re.match(r"\s+((?:(?:up to|more than|over|about|around|nearly|almost|at least|as many as|some)\s+)?"
                    r"(?:[\w'’,.-]+\s+){0,6}?[\w'’-]+)(?=\s+(?:to|in|at|on|for|from|under|with|by|over|every|"
@@ -304,6 +306,24 @@ def service_from_verb(text: str, offset: int, verb_start: int, verb_end: int, le
     item = entry["item"] + (f" of {obj_text}" if obj else "")
     return ItemMention("service", verb_start, end, item, entry["item"], None, entry.get("aid_type"),
                        entry.get("sector"), from_verb=True)
+
+
+_PASSIVE_SUBJECT = re.compile(r"(?P<subject>(?:[\w'’-]+\s+){0,6}?[\w'’-]+)\s+(?:are|is|were|was|will be|have been|"
+                              r"has been|had been|would be)(?:\s+(?:already|also|now|currently|being))*\s+$")
+
+
+def _passive_service(text: str, offset: int, verb_start: int, verb_end: int, entry: dict) -> ItemMention | None:
+    """'Ukrainian tank crews are being trained by Spanish instructors': the subject is who is served."""
+    rel = verb_start - offset
+    m = _PASSIVE_SUBJECT.search(text, max(0, rel - 80), rel)
+    if m is None or not verb_end - verb_start or not text[verb_start - offset:verb_end - offset].endswith("ed"):
+        return None
+    subject = re.sub(r"^(?:the|The|a|A|an|An|some|Some)\s+", "", m.group("subject").split(",")[-1].strip())
+    requires = entry.get("requires")
+    if requires and not any(w in subject.lower() for w in requires):
+        return None
+    return ItemMention("service", verb_start, verb_end, f"{entry['item']} of {subject}", entry["item"], None,
+                       entry.get("aid_type"), entry.get("sector"), from_verb=True)
 
 
 def _before_next_verb(obj: str) -> str:
