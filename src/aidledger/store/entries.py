@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from aidledger.errors import AidledgerError
 from aidledger.records import Status
-from aidledger.store.rebuild import rebuild  # noqa: F401  (the writing side: Ledger.reconcile)
 from aidledger.store.cache import cached
+from aidledger.store.rebuild import rebuild  # noqa: F401  (the writing side: Ledger.reconcile)
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     filtered, reported_totals
 
