@@ -258,8 +258,6 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     return len({a.code for a in listed}) >= 3
 
 
-_SALE = re.compile(r"\b(?:order|orders|ordered|buy|buys|bought|buying|purchase|purchased|purchases|contract|deal|"
-                   r"sold|sells|import|imports|imported)\b", re.I)
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
@@ -282,7 +280,7 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
     m = (_SOURCE_TIGHT if tight else _SOURCE_LOOSE).match(tail)
-    if m and _SALE.search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
+    if m and _sale().search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
         return None  # "an order worth EUR 60 million for transformers from Siemens": the seller, not a giver
     if m:
         pos = target_end + m.end()
@@ -300,17 +298,22 @@ def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
                           r"(?:(?:[A-Z][\w'’-]*|of|the|for|and)\s+){0,10}$", before))
 
 
+@lru_cache(maxsize=1)
+def _sale() -> re.Pattern:
+    """Words that make a "from X" after a sum name a seller: "an order worth EUR 60m ... from Siemens"."""
+    data = load("triggers")
+    return re.compile(r"\b" + alternation(data["purchase_verbs"] + data["sale_words"], fold=True) + r"\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _other_beneficiaries() -> re.Pattern:
+    """Places and groups aid goes to that are plainly not Ukraine (data/actors.yaml)."""
+    return re.compile(r"\b(?:the\s+)?" + alternation(load("actors")["other_beneficiaries"]) + r"\b")
+
+
 # ---------------------------------------------------------------- recipient and channel
 
 
-# Beneficiaries that are not countries in the gazetteer but are plainly not Ukraine.
-OTHER_BENEFICIARIES = re.compile(r"\b(?:the\s+)?(?:Indo-Pacific|Gaza|West Bank|border security|the border|"
-                                 r"Sudan|Sahel|Afghanistan|refugees in (?:Poland|Moldova)|neighbou?ring countries|"
-                                 r"host countries|third countries|countries in Africa|Africa|the Middle East|"
-                                 r"Lebanon|Syria|Yemen|Chad|Moldova|Taiwan|Israel|European defence|European defense|"
-                                 r"member states|(?:its|their) own (?:armed forces|military|army|stocks)|Western Europe|"
-                                 r"developing (?:countries|nations|economies)|Global South|"
-                                 r"low-income countries|poorer countries)\b")
 # "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
 _DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
 
@@ -335,7 +338,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
             for a in actors:
                 if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:
                     return a.code
-            if OTHER_BENEFICIARIES.match(tail, m.end() + words.end()):
+            if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return None
 

@@ -134,7 +134,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         is_item = _is_list_item(sentence)
         titleish = sentence.titleish and not (is_item and list_open)
         if not is_item:
-            list_open = sentence.text.rstrip().endswith(":") and not _CHROME_HEADER.match(sentence.text)
+            list_open = sentence.text.rstrip().endswith(":") and not _chrome_header().match(sentence.text)
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
@@ -195,10 +195,12 @@ _STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|The (?:government|country|ministry
                             r"defence ministry|defense ministry|foreign ministry|finance ministry))\b")
 
 
-# Headers of page-chrome blocks whose lines are other articles' headlines ("Related:", "Most read").
-_CHROME_HEADER = re.compile(r"\s*(?:related|read more|read also|see also|more on|more from|most read|most popular|"
-                            r"recommended|trending|top stories|latest news|latest|popular|you may also like|"
-                            r"further reading|also read|more news|in other news)\b", re.I)
+@lru_cache(maxsize=1)
+def _chrome_header() -> re.Pattern:
+    """Headers of page-chrome blocks whose lines are other articles' headlines ("Related:", "Most read")."""
+    return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
+
+
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
@@ -628,6 +630,8 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
         if item.kind == "in_kind" and item.quantity is None and _BACK_REFERENCE.match(ctx.text, item.start):
             ctx.note(item.start, item.end, "dropped", "points back to goods named before")
             continue
+        # resolved again: the names this sentence registered so far ("MiG-29 jets ... 14 aircraft of this type")
+        # are known now, not when the counted goods were resolved for their delivery schedules above
         item = resolve_anaphor(item, ctx.text, ctx.named_items)
         if item.kind == "in_kind" and is_named(item.item):
             ctx.named_items.append(item.item)
@@ -693,17 +697,21 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
 
 
 _BACK_REFERENCE = re.compile(r"(?:these|those|such|the same|both)\b", re.I)  # "supplying these tanks"
-_BUY_BEFORE = re.compile(r"\b(?:buy|buys|buying|bought|purchase|purchases|purchasing|purchased|order|orders|"
-                         r"ordering|ordered|acquire|acquiring|acquired)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _PAID_FOR = re.compile(r"\b(?:financ\w*|fund\w*|paid|pays?|paying|grant\w*|loan\w*)", re.I)
 _FOR_UKRAINE = re.compile(r"\b(?:for|to)\s+(?:Ukraine|Kyiv|the Ukrainian)|on (?:Ukraine's|Kyiv's) behalf|"
                           r"\b(?:donate|donated|give|gift|hand over|transfer)\b", re.I)
 
 
+@lru_cache(maxsize=1)
+def _buy_before() -> re.Pattern:
+    return re.compile(r"\b" + alternation(load("triggers")["purchase_verbs"], fold=True) + r"\s+(?:[\w-]+\s+){0,2}$",
+                      re.I)
+
+
 def _bought(text: str, sentence: Sentence, item: ItemMention) -> bool:
     """'a deal to buy 250 Abrams tanks from the United States': a purchase for the buyer's own forces,
     unless the sentence says the goods are for Ukraine ('bought on Ukraine's behalf', 'to donate')."""
-    buy = _BUY_BEFORE.search(text, max(sentence.start, item.start - 40), item.start)
+    buy = _buy_before().search(text, max(sentence.start, item.start - 40), item.start)
     if not buy:
         return False
     # "financed the purchase of 50 transformers", "£1.6bn of export finance to buy": someone pays for Ukraine

@@ -1,6 +1,9 @@
-"""Check corpus/fresh2/gold.json against its documents: evidence substrings, field values, overlaps."""
+"""Check a corpus's gold.json against its documents: evidence substrings, field values, overlaps.
+
+    python3 corpus/verify_gold.py corpus/fresh      (or corpus/fresh2)
+"""
 import json, os, re, sys, collections
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'fresh'))
 g = json.load(open(os.path.join(HERE, 'gold.json'), encoding='utf-8'))
 docs = {n: open(os.path.join(HERE, 'docs', n), encoding='utf-8').read() for n in g['documents']}
 errs = []
