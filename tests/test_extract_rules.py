@@ -193,3 +193,20 @@ def test_a_figure_compared_with_a_blocked_one_is_blocked_too():
 def test_service_items_read_as_phrases(text, item):
     got = [r[5] for r in records(text) if r[0] == "service"]
     assert got and got[0].startswith(item) and " of for " not in got[0]
+
+
+def test_currency_code_glued_to_the_number():
+    assert ("money", "DEU", 1.2e9, "EUR", None, None) in records(
+        "Germany pledged EUR1.2bn in military aid for Ukraine on Tuesday.")
+
+
+def test_aid_arriving_in_the_recipients_budget_is_not_a_budget_figure():
+    got = records("A tranche of $1.5 billion from the EU arrived in Ukraine's budget on Wednesday.")
+    assert ("money", "EU", 1.5e9, "USD", None, None) in got
+
+
+@pytest.mark.parametrize("text", ["Ukraine has asked Japan for $2 billion to rebuild its power grid.",
+                                  "Kyiv called on Tokyo to provide $2 billion in aid."])
+def test_a_request_names_the_asked_as_donor(text):
+    got = extract(text, DATE)
+    assert [(r.donor, r.amount, r.status.value) for r in got] == [("JPN", 2e9, "requested")]

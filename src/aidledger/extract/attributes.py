@@ -139,8 +139,9 @@ def _giver_after(sentence: Sentence, givers: list[Actor], start: int, end: int) 
 
 
 def _thank_object(frame: Frame, givers: list[Actor], tokens: list[Token], target: int) -> Actor | None:
+    """The recipient thanks or asks; the giver is the object: 'thanked Japan for', 'asked Tokyo for'."""
     for trig in (frame.outer, frame.inner):
-        if trig is None or trig.lemma not in ("thank", "grateful", "gratitude", "thanks"):
+        if trig is None or trig.lemma not in ("thank", "grateful", "gratitude", "thanks") and trig.role != "request":
             continue
         after = [a for a in givers if tokens[trig.index].end <= a.start < target]
         if after:

@@ -72,6 +72,7 @@ class _CandidateFilter:
     def __init__(self) -> None:
         items, money = load("items"), load("money")
         self.codes = set(money["codes"])
+        self.glued = re.compile(r"\b(?:" + "|".join(sorted(self.codes)) + r")\d")  # "EUR1.2bn" is one word
         self.currency = {w.split()[-1].lower() for w in money["words"] if w.isascii()} - {"won"}
         goods = set(items["measure_words"])
         for noun, entry in items["goods"].items():
@@ -87,7 +88,8 @@ class _CandidateFilter:
         """(may hold money, may hold counted goods, may hold a service) for one sentence."""
         raw = self._WORDS.findall(text)
         words = {w.lower() for w in raw}
-        money = bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw) or not self.currency.isdisjoint(words)
+        money = (bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw)
+                 or not self.currency.isdisjoint(words) or bool(self.glued.search(text)))
         goods = not self.goods.isdisjoint(words)
         services = not self.services.isdisjoint(words)
         return money, goods, services  # uncounted goods ("will send SCALP missiles") need no number
@@ -390,7 +392,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     )
 
 
-_IN_BUDGET = re.compile(r"\b(?:in|from|under|within) (?:the |its |this year's |next year's )?(?:\d{4} )?"
+# "€2bn in the 2023 budget", "$1.5bn arrived in Ukraine's budget": the budget holds the aid, it is not the figure
+_IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within) (?:the |its |this year's |next year's |[A-Z][\w-]*'s )?"
+                        r"(?:\d{4} )?(?:Ukrainian |Ukraine's )?"
                         r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b", re.I)
 
 
