@@ -210,3 +210,16 @@ def test_aid_arriving_in_the_recipients_budget_is_not_a_budget_figure():
 def test_a_request_names_the_asked_as_donor(text):
     got = extract(text, DATE)
     assert [(r.donor, r.amount, r.status.value) for r in got] == [("JPN", 2e9, "requested")]
+
+
+def test_list_items_under_a_lead_in_keep_their_own_line_as_evidence():
+    text = ("Germany will provide Ukraine with military aid worth 2.7 billion euros, the minister said.\n"
+            "The package contains:\n- 30 Leopard 1 tanks,\n- 200 reconnaissance drones.")
+    got = {r.item: r.evidence.sentence for r in extract(text, DATE) if r.kind.value == "in_kind"}
+    assert got == {"Leopard 1 tank": "- 30 Leopard 1 tanks,", "reconnaissance drone": "- 200 reconnaissance drones."}
+
+
+def test_an_anaphor_points_back_to_an_actor_named_in_a_sentence_without_figures():
+    text = ("NATO leaders met in Washington on Tuesday.\n"
+            "Allies have pledged more than 35 billion euros in military aid for Ukraine so far this year.")
+    assert [r.donor for r in extract(text, DATE)] == ["NATO"]

@@ -80,7 +80,11 @@ class _CandidateFilter:
         self.goods = {g.lower() for g in goods}
         self.numbers = {w for w in money["numbers"] if " " not in w and w not in ("a", "an")} | {
             "dozens", "hundreds", "thousands", "second", "third", "fourth", "fifth", "sixth", "further"}
-        services = {w.split()[-1].lower() for w in items["services"]}
+        # a multi-word service ("technical cooperation") counts only whole: its last word alone is common
+        self.phrases: dict[str, list[str]] = {}
+        for phrase in (w.lower() for w in items["services"] if " " in w):
+            self.phrases.setdefault(phrase.split()[-1], []).append(phrase)
+        services = {w.lower() for w in items["services"] if " " not in w}
         verbs = {w + x for w in items["service_verbs"] for x in ("", "s", "ed", "d", "ing", "es")}
         self.services = services | verbs | {v[:-1] + "ing" for v in items["service_verbs"] if v.endswith("e")}
 
@@ -91,7 +95,8 @@ class _CandidateFilter:
         money = (bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw)
                  or not self.currency.isdisjoint(words) or bool(self.glued.search(text)))
         goods = not self.goods.isdisjoint(words)
-        services = not self.services.isdisjoint(words)
+        services = not self.services.isdisjoint(words) or any(
+            phrase in text.lower() for w in words.intersection(self.phrases) for phrase in self.phrases[w])
         return money, goods, services  # uncounted goods ("will send SCALP missiles") need no number
 
 
@@ -142,9 +147,9 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
             ctx.split_parent, ctx.split_line = ctx.last_money, sentence.line
         if not any(kinds):
+            actors = _sentence_actors(ctx, sentence)
             if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
-                actors = [a for a in doc_actors if sentence.start <= a.start < sentence.end]
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
@@ -210,12 +215,19 @@ def _is_list_item(sentence: Sentence) -> bool:
     return bool(_LIST_ITEM.match(sentence.text))
 
 
-def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
-    tokens = sentence.tokens()
+def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
+    """The sentence's actors, 'the bank' resolved to the bank named last; every sentence's actors are
+    remembered, candidate or not, so what an anaphor points back to never depends on the candidate filter."""
     lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
     hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
     actors = resolve_anaphora(ctx.actors[lo:hi], ctx.seen)
     ctx.seen.extend(a.code for a in actors)
+    return actors
+
+
+def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
+    tokens = sentence.tokens()
+    actors = _sentence_actors(ctx, sentence)
     triggers = find_triggers(tokens)
     if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
@@ -573,6 +585,8 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
     status, lead_donor, part = ctx.lead_in
     scope = "part_of" if part else "new"
+    money, goods = find_money(sentence.text, sentence.start), find_goods(sentence.text, sentence.start)
+    ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     givers = [a for a in actors if a.code not in attrs.NON_DONORS]
     label = _label(sentence, actors)
     if label is not None and label.code not in (lead_donor.code, "UKR") and label.kind in ("country", "capital"):
@@ -580,7 +594,7 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
         return []  # "Emergency Grant Aid approved this year: - Türkiye: 8.5 million dollars"
     out = []
     line_donor = None  # a giver named for one figure of the line holds for its later figures
-    for m in find_money(sentence.text, sentence.start):
+    for m in money:
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
         line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
             sentence, givers, m.alt_end or m.end) or line_donor
@@ -590,7 +604,7 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
             out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
                                    m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
                                    currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
-    for g in find_goods(sentence.text, sentence.start) if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():
+    for g in goods if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():
         out.append(_commitment(ctx, sentence, Kind.IN_KIND, lead_donor, actors, None, status, scope, sentence.text,
                                g.start, g.end, quantity=g.quantity, item=g.item, aid_type=g.aid_type,
                                sector_hint=g.sector))

@@ -106,11 +106,15 @@ def _line_sentence_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
+
+
 def _is_abbreviation(line: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", line[:dot])
+    # a bounded look back: abbreviations are short, and scanning the whole line prefix per dot is quadratic
+    word = _WORD_BEFORE.search(line, max(0, dot - 20), dot)
     if not word:
         return False
-    w = word.group(1).lower().rstrip(".")
+    w = word.group().lower().rstrip(".")
     if w in _ABBREV:
         return True
     # Single capital initials ("Joe R. Biden") never end a sentence.
