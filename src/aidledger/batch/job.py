@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from aidledger.batch.output import PartitionResult, PartitionWriter, rows_of
+from aidledger.batch.output import PartitionResult, PartitionWriter
 from aidledger.batch.plan import Partition
 from aidledger.errors import InputError
 from aidledger.extract import extract
 from aidledger.ingest.fetch import Fetcher, FetchPolicy
 from aidledger.ingest.raw import RawRecord, to_document
 from aidledger.records import Commitment, Document
+from aidledger.store.write import rows_of
 
 FETCHING = ("urls", "feeds", "feed")  # partition kinds whose records may need the network
 WARM_TEXT = "Japan pledged $37 million in military aid to Ukraine through a NATO fund, the minister said."

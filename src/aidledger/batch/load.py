@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from aidledger.batch.output import completed
 from aidledger.errors import StoreError
 from aidledger.store.entries import stale_donors
+from aidledger.store.write import existing_ids
 
 BATCH_ROWS = 500
 
@@ -54,7 +55,7 @@ def _load_partition(conn, out: str, partition: str, report: LoadReport, touched:
     now = datetime.now(timezone.utc).isoformat()
     new: set[str] = set()
     for rows in _batches(out, "documents", partition):
-        known = _existing_ids(conn, [r["id"] for r in rows])
+        known = existing_ids(conn, [r["id"] for r in rows])
         fresh = [dict(r, ingested_at=now) for r in rows if r["id"] not in known and r["id"] not in new]
         report.known += len(rows) - len(fresh)
         new.update(r["id"] for r in fresh)
@@ -82,10 +83,3 @@ def _batches(out: str, table: str, partition: str):
         for batch in pq.ParquetFile(f).iter_batches(batch_size=BATCH_ROWS):
             yield batch.to_pylist()
 
-
-def _existing_ids(conn, ids: list[str]) -> set[str]:
-    from sqlalchemy import select
-
-    from aidledger.store.schema import documents
-
-    return {row[0] for row in conn.execute(select(documents.c.id).where(documents.c.id.in_(ids)))}

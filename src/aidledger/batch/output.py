@@ -16,7 +16,6 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from aidledger.records import Commitment, Document
 
 TABLES = ("documents", "commitments", "evidence")
 DONE = "_done"
@@ -79,21 +78,6 @@ def arrow_schemas() -> dict:
 
     return {"documents": of(documents, {"ingested_at"}), "commitments": of(commitments, set()),
             "evidence": of(evidence, {"id"})}
-
-
-def rows_of(doc: Document, records: list[Commitment]) -> dict[str, list[dict]]:
-    """The rows one document adds to each table."""
-    out = {"documents": [{"id": doc.id, "source": doc.source, "url": doc.url, "title": doc.title,
-                          "published": doc.published, "author": doc.author, "text": doc.text}],
-           "commitments": [], "evidence": []}
-    for record in records:
-        row = record.to_json()
-        out["commitments"].append({**row, "id": record.id, "document_id": record.evidence.document_id})
-        for primary, ev in [(True, record.evidence)] + [(False, e) for e in record.extra_evidence]:
-            out["evidence"].append({"commitment_id": record.id, "document_id": ev.document_id, "start": ev.start,
-                                    "end": ev.end, "sentence": ev.sentence, "amount_start": ev.amount_start,
-                                    "amount_end": ev.amount_end, "is_primary": primary})
-    return out
 
 
 class PartitionWriter:
