@@ -68,3 +68,52 @@ def test_review_decisions_survive_reconciliation(tmp_path):
     ledger.reconcile()
     assert ledger.entries()[0]["rejected"] is True
     assert ledger.totals() == []
+
+
+def _docs(tmp_path, n):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(n):
+        article(folder, f"a{i:03d}.txt", f"Headline {i}\nMarch {1 + i % 27}, 2024\nJapan will provide ${i + 1} million "
+                                         f"to Ukraine, Tokyo said on Monday. Canada will send {i + 2} generators.\n")
+    return folder
+
+
+def test_a_bad_document_in_a_batch_fails_alone_and_whole(tmp_path):
+    folder = _docs(tmp_path, 30)
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'a.db'}")
+    with ledger.engine.begin() as conn:  # sabotage one document's evidence, after its commitments went in
+        conn.execute(text("CREATE TRIGGER no_evidence BEFORE INSERT ON evidence WHEN NEW.sentence LIKE '%$17 million%' "
+                          "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+    report = ledger.ingest([folder])
+    assert (report.read, report.known) == (29, 0)
+    assert [source for source, _ in report.failed] == [str(folder / "a016.txt")]
+    with ledger.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 29
+        assert conn.execute(text("SELECT count(*) FROM documents WHERE source LIKE '%a016.txt'")).scalar() == 0
+        per_doc = {r[0] for r in conn.execute(text("SELECT count(*) FROM commitments GROUP BY document_id"))}
+        assert per_doc == {2}  # every stored document has all of its commitments
+        orphans = text("SELECT count(*) FROM commitments c LEFT JOIN documents d ON d.id = c.document_id "
+                       "WHERE d.id IS NULL")
+        assert conn.execute(orphans).scalar() == 0
+    assert ledger.entries()  # the batch was reconciled
+
+
+def test_ingest_writes_many_documents_per_transaction_and_repeats_are_known(tmp_path, monkeypatch):
+    from sqlalchemy import event
+
+    from aidledger.store import ledger as store
+
+    monkeypatch.setattr(store, "BATCH_DOCUMENTS", 10)
+    folder = _docs(tmp_path, 25)
+    article(folder, "a003b.txt", (folder / "a003.txt").read_text("utf-8"))  # same content, same batch
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'a.db'}")
+    inserts = []
+    event.listen(ledger.engine, "before_execute",
+                 lambda conn, clause, *args: inserts.append(clause) if getattr(clause, "table", None) is not None
+                 and clause.table.name == "documents" and clause.is_insert else None)
+    report = ledger.ingest([folder])
+    assert (report.read, report.known, report.failed) == (25, 1, [])
+    assert len(inserts) == 3  # 26 documents, 10 a transaction
+    again = ledger.ingest([folder])
+    assert (again.read, again.known) == (0, 26)
