@@ -11,6 +11,7 @@ load measures the cached reads.
 
     python benchmarks/bench_api.py [--commitments 1000000] [--backends sqlite postgresql]
                                    [--requests 400] [--seconds 60] [--concurrency 4] [--runs 3]
+                                   [--workers 2] [--sqlite-file F] [--pg-url URL]
 """
 
 from __future__ import annotations
@@ -102,9 +103,11 @@ def _insert_batch(ledger: Ledger, rng: random.Random, lo: int, hi: int, n: int) 
 # ---------------------------------------------------------------- load
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int | None = None) -> subprocess.Popen:
+    # --workers only when asked for, so the same script measures an older `aidledger serve` without the option
+    extra = ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen([str(Path(sys.executable).parent / "aidledger"), "serve", "--db", url, "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -197,7 +200,8 @@ def first_requests(url: str, port: int, paths: list[str]) -> list[float]:
 
 def measure(url: str, args) -> list[tuple[str, int, float, float]]:
     port = free_port()
-    proc = serve(url, port)
+    print(f"run: load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    proc = serve(url, port, args.workers)
     try:
         plan = scenarios()
         plan["ledger page 2 (cursor)"] = second_pages(port, plan["ledger page, filtered"])
@@ -232,13 +236,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None, help="aidledger serve --workers N (default: "
+                                                                   "the command's own, one process)")
     parser.add_argument("--runs", type=int, default=1, help="measure this many times (a new server each time)")
     parser.add_argument("--sqlite-file", default=None, help="reuse this SQLite file if it is already filled")
     parser.add_argument("--pg-url", default=None, help="use this PostgreSQL database (filled if empty) "
                                                        "instead of a throwaway cluster")
     args = parser.parse_args()
     print(f"{args.commitments:,} synthetic commitments; {args.requests} requests per scenario, "
-          f"{args.concurrency} connections, cap {args.seconds:.0f} s, {args.runs} run(s); 127.0.0.1 only")
+          f"{args.concurrency} connections, cap {args.seconds:.0f} s, {args.runs} run(s), "
+          f"{args.workers or 1} server process(es); 127.0.0.1 only; load average {os.getloadavg()[0]:.1f}")
     pg = None
     try:
         for backend in args.backends:

@@ -9,6 +9,7 @@ dashboard assets are served from the package: nothing is fetched at run time.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -30,6 +31,7 @@ HERE = resources.files("aidledger.serve")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "body_too_large", 422: "invalid_parameters", 500: "internal_error",
          503: "unavailable"}
+SETTINGS_ENV = "AIDLEDGER_SERVE_SETTINGS"  # how `aidledger serve --workers N` hands its settings to the workers
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,26 @@ def create_app(settings: Settings) -> FastAPI:
                               redoc_favicon_url="/api-assets/favicon.png", with_google_fonts=False)
 
     return app
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """What the worker processes of `aidledger serve --workers N` read their settings from (app_from_environment).
+
+    Every worker signs and checks sessions and CSRF values with one key, so a sign-in answered by one worker is
+    valid in the others: the configured key, or one drawn here for the server's lifetime.
+    """
+    return {SETTINGS_ENV: json.dumps({"url": settings.url, "public_reads": settings.public_reads}),
+            "AIDLEDGER_SECRET": os.environ.get("AIDLEDGER_SECRET") or secrets.token_hex(32)}
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `aidledger serve --workers N` (an app factory for uvicorn)."""
+    try:
+        values = json.loads(os.environ[SETTINGS_ENV])
+    except (KeyError, ValueError) as exc:
+        raise ConfigurationError(f"{SETTINGS_ENV} is not set: start workers with `aidledger serve --workers N`") \
+            from exc
+    return create_app(Settings(url=values["url"], public_reads=values["public_reads"]))
 
 
 def _secret() -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 DB_HELP = "Database URL (sqlite:///file.db or postgresql+psycopg://user@host/db); default $AIDLEDGER_DB."
@@ -15,21 +17,33 @@ def _fail(exc: Exception) -> typer.Exit:
 def serve(db: str = typer.Option(None, "--db", help=DB_HELP),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
           port: int = typer.Option(8000, "--port", help="Port to listen on."),
-          private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads).")
+          private: bool = typer.Option(False, "--private", help="Reads need a token too (default: public reads)."),
+          workers: int = typer.Option(1, "--workers", min=1, help=(
+              "Server processes sharing the port. One process runs Python on one core at a time; "
+              "give as many as the cores it may use (2 on a 2-core machine)."))
           ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the dashboard (/) over the ledger."""
     import uvicorn
 
     from aidledger.errors import AidledgerError
-    from aidledger.serve.app import Settings, create_app
-    from aidledger.store.ledger import default_url
+    from aidledger.serve.app import Settings, create_app, worker_environment
+    from aidledger.store.ledger import Ledger, default_url
 
+    settings = Settings(url=db or default_url(), public_reads=not private)
     try:
-        app = create_app(Settings(url=db or default_url(), public_reads=not private))
+        if workers == 1:
+            app = create_app(settings)
+        else:  # opened (and migrated) here once, so a bad URL fails before any worker starts
+            Ledger(settings.url).engine.dispose()
     except AidledgerError as exc:
         raise _fail(exc) from exc
     typer.echo(f"aidledger: dashboard http://{host}:{port}/  API docs http://{host}:{port}/docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    os.environ.update(worker_environment(settings))  # the workers are new processes: they read it from there
+    uvicorn.run("aidledger.serve.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 token_app = typer.Typer(help="Write tokens for reviewers (stored as hashes; shown once).", no_args_is_help=True)

@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
+import orjson
 from sqlalchemy import Select, Table, false, func, literal_column, select, text, tuple_
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 
 from aidledger.errors import ConfigurationError
 from aidledger.serve.limits import MAX_PAGE_SIZE
-from aidledger.store.entries import _decode
 from aidledger.store.schema import commitments, documents, entries, entry_members, evidence
 
+JSON_COLUMNS = ("conflicts", "stage_history")  # stored as JSON text, served as lists
 SEARCH_IDS = 5000  # up to this many full-text matches are resolved to ids before a page is read
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -87,11 +88,37 @@ def page(engine: Engine, resource: str, filters: Filters, cursor: str | None = N
         q = q.where(tuple_(*key) < tuple_(day, row_id), key[0] <= day)
     q = q.order_by(key[0].desc(), key[1].desc()).limit(limit + 1)
     with engine.connect() as conn:
-        rows = [_decode(dict(r._mapping)) for r in conn.execute(q)]
+        rows = as_dicts(conn.execute(q))
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if rows and more else None
     return Page(rows, _encode_cursor(last.get(res.date_column) or "", last["id"]) if last else None)
+
+
+def as_dicts(result: CursorResult) -> list[dict]:
+    """Every row of `result` as a plain dictionary, its JSON list columns (an entry's conflicts and stage
+    history) decoded.
+
+    Keys are looked up once per result rather than once per row, and orjson decodes a page's lists in a
+    fraction of json's time: on a page of 50 entries these two were most of the Python time of a request.
+    """
+    keys = [str(k) for k in result.keys()]  # plain str: orjson writes no str subclass as a key
+    decode = [i for i, k in enumerate(keys) if k in JSON_COLUMNS]
+    out = []
+    for row in result:
+        values = list(row)
+        for i in decode:
+            if isinstance(values[i], str):
+                values[i] = _loads(values[i])
+        out.append(dict(zip(keys, values)))
+    return out
+
+
+def _loads(text: str):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # what json accepts beyond the standard (NaN, huge integers)
+        return json.loads(text)
 
 
 def check_filters(resource: str, filters: Filters) -> Resource:
@@ -188,11 +215,16 @@ def check_period(value: str | None, name: str) -> str | None:
 def _search(engine: Engine, res: Resource, query: str):
     """A condition keeping rows whose evidence sentences (documents: title and text) contain every word.
 
-    Rare words are resolved to ids first through the full-text index, so a page sorts a few rows; when more
-    than SEARCH_IDS rows match, the condition stays a subquery and the planner walks the page index instead
-    (left to itself, PostgreSQL walks the page index even for rare words, testing every row's text).
+    Rare words are resolved to ids first through the full-text index, so a page sorts a few rows. On
+    PostgreSQL the ids are fetched first: when more than SEARCH_IDS rows match, the condition stays a subquery
+    and the planner walks the page index instead (left to itself, PostgreSQL walks the page index even for rare
+    words, testing every row's text).
     """
     hits = _hits(engine, res, WORD.findall(query))
+    if engine.dialect.name == "sqlite":
+        # SQLite turns the subquery into a list once and reads the listed rows by id, whatever their number:
+        # the plan the ids fetched first give, without their round trip through Python (half a search's time).
+        return res.table.c.id.in_(hits)
     with engine.connect() as conn:
         found = list(conn.execute(hits.limit(SEARCH_IDS + 1)).scalars())
     if len(found) <= SEARCH_IDS:
@@ -265,8 +297,7 @@ def entry_ids_of(engine: Engine, commitment_ids: list[str]) -> list[str]:
 def entry_rows(engine: Engine, entry_ids: list[str]) -> list[dict]:
     """Entry rows (without members) by id, in id order."""
     with engine.connect() as conn:
-        return [_decode(dict(r._mapping)) for r in conn.execute(
-            select(entries).where(entries.c.id.in_(entry_ids)).order_by(entries.c.id))]
+        return as_dicts(conn.execute(select(entries).where(entries.c.id.in_(entry_ids)).order_by(entries.c.id)))
 
 
 def member_ids(engine: Engine, entry_id: str) -> list[str]:
