@@ -223,3 +223,43 @@ def test_an_anaphor_points_back_to_an_actor_named_in_a_sentence_without_figures(
     text = ("NATO leaders met in Washington on Tuesday.\n"
             "Allies have pledged more than 35 billion euros in military aid for Ukraine so far this year.")
     assert [r.donor for r in extract(text, DATE)] == ["NATO"]
+
+
+CONTEXT = "Aid for Ukraine\n\nThe war in Ukraine goes on.\n"
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("Germany makes available a further 170 Mio. Euro for Ukraine's cities.", 170e6),
+    ("EU leaders agreed a 50-billion-euro support package for Ukraine.", 50e9),
+])
+def test_abbreviated_and_hyphenated_scales(text, amount):
+    assert [r.amount for r in extract(text, DATE)] == [amount]
+
+
+@pytest.mark.parametrize("text", [
+    "President Biden signed a $95 billion aid measure that includes assistance for Ukraine, Israel and Taiwan.",
+    "Japan will give $100 million to Ukraine and Moldova.",
+    "The U.K. and Norway will jointly fund a new 450 million pound package of military aid for Ukraine.",
+    "The EU, its Member States and European financial institutions have made available €113 billion to Ukraine.",
+    "European allies and Canada had committed more than $35bn in military aid to Ukraine so far this year.",
+])
+def test_sums_shared_by_several_recipients_or_givers_are_no_single_commitment(text):
+    assert extract(text, DATE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Polish Aid supported the Republic of Moldova with PLN 50 million for energy efficiency.",
+    "Japan will extend Emergency Grant Aid of 3 million US dollars through UNHCR to support Ukrainian "
+    "refugees and host communities in Moldova.",
+    "Japan will extend Emergency Grant Aid of 8.5 million dollars for the victims of the earthquake in Türkiye.",
+])
+def test_aid_for_people_in_another_country_is_not_ukraines(text):
+    assert extract(CONTEXT + text, DATE) == []
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("The loan is backed by a guarantee of EUR 325 million from the Government of the Netherlands.", "NLD"),
+    ("Of the total, US$23.4 billion came from the United States.", "USA"),
+])
+def test_giver_named_after_the_sum(text, donor):
+    assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]

@@ -215,10 +215,12 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         left[:last.start()])
 
 
-_SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?")
+# "from the Government of the Netherlands", "from the people of Japan": the state behind the words
+_STATE_OF = r"(?:(?:[Gg]overnment|[Pp]eople)\s+of\s+(?:the\s+)?)?"  # "Kingdom of ..." are names
+_SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?" + _STATE_OF)
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
 _SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
-_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?"
+_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF +
                            # "US$ 300 mln — concessional loan of the Republic of Korea"
                            r"|\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){0,3}?(?:loan|grant|credit|"
                            r"guarantee|contribution|assistance|aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
@@ -248,7 +250,12 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     """'Denmark, Norway and Sweden will together finance ...': three or more donors coordinated as the
     subject make a joint or summed figure, not one donor's commitment."""
     before = [a for a in givers if a.end <= anchor and a.kind != "official"]
-    if not before or len(sentence.text[before[-1].end - sentence.start:anchor - sentence.start]) > 45:
+    if not before:
+        return False
+    tail = sentence.text[before[-1].end - sentence.start:anchor - sentence.start]
+    if _WITH_MANY.match(tail) and len(tail) < 90:
+        return True  # "the EU, its member states and European financial institutions have made available"
+    if len(tail) > 45:
         return False
     listed = [before[-1]]
     for a in reversed(before[:-1]):
@@ -256,7 +263,18 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
         if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
             break
         listed.append(a)
+    if _MANY_WITH.search(sentence.text[:listed[-1].start - sentence.start]):
+        return True  # "European allies and Canada have committed"
+    if len(listed) == 2 and _JOINTLY.search(tail):
+        return True  # "The U.K. and Norway will jointly fund": one sum for two givers
     return len({a.code for a in listed}) >= 3
+
+
+_MANY_NOUNS = (r"(?:(?:its|their|the|other|European|western|Western|Nordic|international|financial|NATO|EU)\s+)*"
+               r"(?:member states|Member States|allies|partners|donors|countries|institutions|nations)\b")
+_WITH_MANY = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+" + _MANY_NOUNS)
+_MANY_WITH = re.compile(_MANY_NOUNS + r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?$")
+_JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
@@ -329,6 +347,9 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
         for a in actors:
             if a.kind in ("country", "capital") and 0 <= a.start - pos < 2 and a.code != "UKR":
                 return a.code
+    hosted = _hosted_in(sentence, actors, target_end, tail[:160])
+    if hosted:
+        return hosted
     for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
@@ -341,7 +362,67 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
                     return a.code
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
+    return _supported_with(sentence, actors, target_end)
+
+
+# people helped where they are: "refugees and host communities in Moldova", "victims of the earthquake in Türkiye"
+_WHERE_HELPED = re.compile(r"\b(?:refugees|evacuees|displaced|host communit\w*|victims|earthquake|floods?|cyclone|"
+                           r"hurricane|typhoon|drought|famine|disaster)\b[^.;]{0,60}?\bin\s+(?:the\s+)?$")
+
+
+def _hosted_in(sentence: Sentence, actors: list[Actor], target_end: int, tail: str) -> str | None:
+    """A figure for people in another country ('to support Ukrainian refugees in Moldova') is that country's."""
+    end = target_end + len(tail)
+    for a in actors:
+        if a.kind in ("country", "capital") and a.code != "UKR" and target_end <= a.start < end \
+                and _WHERE_HELPED.search(sentence.text, target_end - sentence.start, a.start - sentence.start):
+            return a.code
     return None
+
+
+_SUPPORTED = re.compile(r"\b(?:support|help|assist|aid)(?:s|ed|ing)?\s+(?:the\s+)?$")
+
+
+def _supported_with(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
+    """'supported the Republic of Moldova with PLN 50 million': the object of 'support ... with' is the recipient."""
+    for a in actors:
+        if a.kind not in ("country", "capital") or a.end >= target_end:
+            continue
+        with_gap = sentence.text[a.end - sentence.start:target_end - sentence.start]
+        if re.match(r"\s+with\s+[^.;,]{0,45}$", with_gap) and _SUPPORTED.search(
+                sentence.text[max(0, a.start - sentence.start - 30):a.start - sentence.start]):
+            return a.code
+    return None
+
+
+_JOINED = re.compile(r",?\s+(?:and|as well as)\s+(?:the\s+)?|,\s*(?:the\s+)?")
+_FOR_BEFORE = re.compile(r"\b(?:for|to|including|includes|include|covering|covers|between|among)\s+(?:the\s+)?$")
+
+
+def shared_recipients(sentence: Sentence, actors: list[Actor], target_end: int) -> bool:
+    """Is the figure for several countries at once ('assistance for Ukraine, Israel and Taiwan')?
+
+    Looks after the figure, up to the next one, for a list of two or more countries opened by
+    'for', 'to' or 'including' that holds Ukraine and another country: Ukraine gets only a part.
+    """
+    tail = sentence.text[target_end - sentence.start:]
+    cut = re.search(r"[$€£¥₩]|\d", tail)
+    limit = target_end + min(cut.start() if cut else len(tail), 160)
+    places = [a for a in actors if a.kind in ("country", "capital") and target_end <= a.start < limit]
+    for i, first in enumerate(places):
+        if not _FOR_BEFORE.search(sentence.text[:first.start - sentence.start]):
+            continue
+        chain, closed = [first], 0  # a list is closed by 'and': "to Ukraine, France said" is no list
+        for a in places[i + 1:]:
+            gap = sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]
+            if not _JOINED.fullmatch(gap):
+                break
+            chain.append(a)
+            closed = len(chain) if "and" in gap or "as well" in gap else closed
+        codes = {a.code for a in chain[:closed]}
+        if "UKR" in codes and len(codes) >= 2:
+            return True
+    return False
 
 
 def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int,

@@ -92,6 +92,7 @@ class _CandidateFilter:
         """(may hold money, may hold counted goods, may hold a service) for one sentence."""
         raw = self._WORDS.findall(text)
         words = {w.lower() for w in raw}
+        words.update(p for w in [w for w in words if "-" in w] for p in w.split("-"))  # "50-billion-euro"
         money = (bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw)
                  or not self.currency.isdisjoint(words) or bool(self.glued.search(text)))
         goods = not self.goods.isdisjoint(words)
@@ -296,7 +297,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
-        if _multi_country_bill(ctx.text, m):
+        if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
         if prev is not None and blocked_prev and _COMPARED.fullmatch(

@@ -40,12 +40,13 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     scales = {k.lower(): float(v) for k, v in data["scales"].items()}
     numbers = {k.lower(): float(v) for k, v in data["numbers"].items()}
     quals = {k.lower(): v for k, v in data["qualifiers"].items()}
-    long_scales = [s for s in scales if len(s) > 1 and s not in ("bn", "mn", "tn", "k")]
+    short = ("bn", "mn", "tn", "k", "mio", "mrd")
+    long_scales = [s for s in scales if len(s) > 1 and s not in short]
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
     spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
     # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
-    scale = rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn)|(?:[mMbBkK]))(?![A-Za-z])"
+    scale = rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn|mio\.?|mrd\.?)|(?:[mMbBkK]))(?![A-Za-z])"
     pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
     post = rf"(?:{alternation(codes)}|(?i:{alternation(words, fold=True)}))"
     qual = rf"(?i:{alternation(quals, fold=True)})"
@@ -160,7 +161,7 @@ def _spelled(raw: str, numbers: dict) -> float | None:
 def _scale(raw: str | None, scales: dict) -> float:
     if not raw:
         return 1.0
-    return scales.get(raw.strip(" -").lower(), 1.0)
+    return scales.get(raw.strip(" -.").lower(), 1.0)
 
 
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",

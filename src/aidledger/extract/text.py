@@ -16,7 +16,7 @@ _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
     "sen", "rep", "st", "no", "vs", "etc", "approx", "est", "inc", "ltd", "co", "corp", "dept",
     "min", "pres", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fr", "jr", "sr", "mt", "h.e", "hon", "rt",
-    "amb", "excl", "incl", "cf", "fig", "ca",
+    "amb", "excl", "incl", "cf", "fig", "ca", "mio", "mrd",  # "170 Mio. Euro" (German, kept by translation)
 }
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|[.!?]+[\"'”’)\]]*$")
 _TOKEN = re.compile(
