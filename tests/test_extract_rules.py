@@ -263,3 +263,35 @@ def test_aid_for_people_in_another_country_is_not_ukraines(text):
 ])
 def test_giver_named_after_the_sum(text, donor):
     assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
+
+
+def test_a_breakdown_list_shares_the_sum_it_breaks_down():
+    text = ("Japan decided to extend Emergency Grant Aid of 27 million US dollars to Ukraine.\n"
+            "The breakdown of this assistance is as follows:\n(1) UNHCR: 9 million US dollars\n"
+            "(2) IOM: 6 million US dollars")
+    got = [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)]
+    assert ("JPN", 9e6, "part_of") in got and ("JPN", 6e6, "part_of") in got
+
+
+def test_a_list_line_opened_by_from_names_its_giver():
+    text = (CONTEXT + "The largest receipts were:\n"
+            "- from Great Britain within the ERA initiative - GBP 752 mln, the first loan tranche;\n"
+            "- from the IMF within the program of the Extended Fund Facility - US$ 400 mln after the review;")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("GBR", 752e6), ("IMF", 400e6)]
+
+
+@pytest.mark.parametrize("text", [
+    "Donald Trump has repeatedly claimed the United States gave Ukraine $350bn.",
+    "Reports that Ireland would announce an additional €38 million for Ukraine were not confirmed by Dublin.",
+    "Lithuania has spent €1bn on its own air defence since 2022, the ministry said.",
+    "The review found the value of weapons given to Ukraine was overestimated by $6.2 billion.",
+])
+def test_claims_denials_and_own_spending_are_not_commitments(text):
+    assert extract(CONTEXT + text, DATE) == []
+
+
+def test_a_clause_after_an_earlier_figure_keeps_the_sentences_date():
+    text = (CONTEXT + "Japan will extend an additional $300 million to Ukraine, officials said on Friday.\n"
+            "In December, Tokyo raised that support from $100 million to $300 million.")
+    dates = sorted(r.date for r in extract(text, "2024-03-01") if r.amount == 300e6)
+    assert dates == ["2023-12", "2024-03-01"]

@@ -76,7 +76,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return agent
     if _many_sources(sentence, target_end, frame, tokens):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
-    source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start)
+    source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start) \
+        or source_opening(sentence, givers)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
@@ -279,6 +280,17 @@ _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them
 
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
+
+
+_FROM_OPENER = re.compile(r"\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+from\s+(?:the\s+)?")
+
+
+def source_opening(sentence: Sentence, givers: list[Actor]) -> Actor | None:
+    """'- from the IMF within the EFF programme - US$ 400 mln': a list line opened by 'from X' is X's."""
+    m = _FROM_OPENER.match(sentence.text)
+    if m is None:
+        return None
+    return next((a for a in givers if abs(a.start - sentence.start - m.end()) <= 4), None)
 
 
 def source_before(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:

@@ -18,7 +18,8 @@ from functools import lru_cache
 from aidledger.extract import attributes as attrs
 from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
-from aidledger.extract.frames import FUTURE_WORDS, Frame, find_triggers, frame_for, is_discussion, is_negated
+from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_for, is_denied, is_discussion,
+                                      is_negated)
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
@@ -516,7 +517,14 @@ def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
 def _cancelled(tokens: list[Token], frame: Frame | None, index: int) -> bool:
     start = frame.outer.index - 4 if frame and frame.outer else index - 6
     end = max(index, frame.inner.index if frame and frame.inner else index)
-    return is_negated(tokens, start, end + 1) or is_discussion(tokens, 0, index)
+    return is_negated(tokens, start, end + 1) or is_discussion(tokens, 0, index) or is_denied(
+        tokens, index, _clause_end(tokens, index))
+
+
+def _clause_end(tokens: list[Token], index: int) -> int:
+    """The token index where the figure's clause ends (the next ';' or the sentence end), at most 20 on."""
+    return next((k for k in range(index, min(len(tokens), index + 20)) if tokens[k].text in (";", "•")),
+                min(len(tokens), index + 20))
 
 
 def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = True) -> Actor | None:
@@ -557,16 +565,22 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return max(0, len(tokens) - 1)
 
 
+_BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|distributed as|split as)\b", re.I)
+
+
 def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     """(status, donor, part?) of a sentence that introduces a list ("The package includes:")."""
-    if not sentence.text.rstrip().endswith(":") or not triggers:
+    if not sentence.text.rstrip().endswith(":"):
         return None
-    frame = frame_for(tokens, triggers, len(tokens) - 1, False)
+    if not triggers and not (_BREAKDOWN.search(sentence.text) and _aid_nouns().search(sentence.text)):
+        return None  # "The breakdown of this assistance is as follows:" continues the aid just described
+    frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end) or ctx.last_donor \
         or ctx.main_donor
     if donor is None:
         return None
-    part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
+    part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower() or bool(
+        _BREAKDOWN.search(sentence.text))
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part)
 
 
@@ -598,7 +612,7 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
     for m in money:
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
         line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
-            sentence, givers, m.alt_end or m.end) or line_donor
+            sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, givers)
         donor = line_donor or lead_donor
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
@@ -835,8 +849,12 @@ def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
     lo, hi = clause or (sentence.start, sentence.end)
     if ctx.dates_of[0] != sentence.start:  # one pass of the date grammar per sentence, shared by its figures
         ctx.dates_of = (sentence.start, find_dates(sentence.text, ctx.published, sentence.start))
-    mentions = [d for d in ctx.dates_of[1] if lo <= d.start and d.end <= hi
-                and not _SINCE.search(ctx.text[max(lo, d.start - 45):d.start])]
+    dated = [d for d in ctx.dates_of[1] if not _SINCE.search(ctx.text[max(sentence.start, d.start - 45):d.start])]
+    mentions = [d for d in dated if lo <= d.start and d.end <= hi]
+    if not mentions and lo > sentence.start:
+        # a clause cut off by an earlier figure keeps the sentence's opening date: "In April, Tokyo raised
+        # that support from $100 million to $300 million"
+        mentions = [d for d in dated if d.end <= lo][-1:]
     if mentions:
         value = min(mentions, key=lambda d: abs(d.start - target)).value
         # "this year", "in March" of the publication month: the article's own date is the finer one

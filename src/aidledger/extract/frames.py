@@ -105,6 +105,9 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
     if nxt in _NOUN_HEADS and not tokens[i].lower.endswith(("ed", "ing")):
         return False  # a compound noun: "grant aid", "Support Fund", "transfer agreement"
     prev = tokens[i - 1].lower if i else ""
+    if i and tokens[i].text[0].isupper() and tokens[i + 1:i + 2] and tokens[i + 1].text[0].isupper() and (
+            prev in ("the", "'s", "s") or tokens[i - 1].text.isupper() and len(tokens[i - 1].text) > 1):
+        return False  # a programme's name: "the Extended Fund Facility", "IMF Extended Fund Facility"
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
@@ -202,22 +205,28 @@ def _tense(tokens: list[Token], trig: Trigger) -> str:
 
 
 @lru_cache(maxsize=1)
-def _cancel_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _cancel_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     data = load("triggers")
 
     def words(phrases) -> re.Pattern:
         return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
                           + r")(?!\S)")
 
-    return words(data["negation"]), words(data["negation_exceptions"]), words(data["discussion"])
+    return (words(data["negation"]), words(data["negation_exceptions"]), words(data["discussion"]),
+            words(data["denials"]))
 
 
 def is_negated(tokens: list[Token], start: int, end: int) -> bool:
     """A negation, refusal or hedge between `start` and `end` (token indexes), exceptions excepted."""
-    negation, exceptions, _ = _cancel_patterns()
+    negation, exceptions, _, _ = _cancel_patterns()
     text = " ".join(t.lower for t in tokens[max(0, start):end]).replace(" n't", " not").replace("n't", " not")
     return bool(negation.search(exceptions.sub(" ", text)))
 
 
 def is_discussion(tokens: list[Token], start: int, end: int) -> bool:
     return bool(_cancel_patterns()[2].search(" ".join(t.lower for t in tokens[max(0, start):end])))
+
+
+def is_denied(tokens: list[Token], start: int, end: int) -> bool:
+    """A denial after the figure: '... €38 million were not confirmed by Dublin'."""
+    return bool(_cancel_patterns()[3].search(" ".join(t.lower for t in tokens[max(0, start):end])))
