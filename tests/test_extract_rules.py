@@ -295,3 +295,8 @@ def test_a_clause_after_an_earlier_figure_keeps_the_sentences_date():
             "In December, Tokyo raised that support from $100 million to $300 million.")
     dates = sorted(r.date for r in extract(text, "2024-03-01") if r.amount == 300e6)
     assert dates == ["2023-12", "2024-03-01"]
+
+
+def test_proceeds_of_frozen_assets_handed_over_are_aid():
+    text = CONTEXT + "Denmark has transferred DKK 3.6 billion from the EU's windfall profits on Russian assets to the Danish model."
+    assert [r.amount for r in extract(text, DATE)] == [3.6e9]

@@ -349,6 +349,11 @@ def _other_beneficiaries() -> re.Pattern:
 _DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
 
 
+# "to the Danish model", "for the British-led coalition": a programme named after a country, not the country
+_SCHEME_AFTER = re.compile(r"(?:-led)?\s+(?:model|scheme|initiative|mechanism|programme|program|fund|facility|format|"
+                           r"coalition|platform|approach)\b")
+
+
 def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     tail = sentence.text[target_end - sentence.start:]
@@ -370,7 +375,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
                 break
             pos = target_end + m.end() + words.end()
             for a in actors:
-                if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2:
+                if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2 \
+                        and not _SCHEME_AFTER.match(sentence.text, a.end - sentence.start):
                     return a.code
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
