@@ -300,3 +300,21 @@ def test_a_clause_after_an_earlier_figure_keeps_the_sentences_date():
 def test_proceeds_of_frozen_assets_handed_over_are_aid():
     text = CONTEXT + "Denmark has transferred DKK 3.6 billion from the EU's windfall profits on Russian assets to the Danish model."
     assert [r.amount for r in extract(text, DATE)] == [3.6e9]
+
+
+def test_the_people_of_a_body_speak_for_it():
+    text = CONTEXT + "The deal comes weeks after EU leaders agreed a 50-billion-euro support package for Ukraine."
+    assert [r.donor for r in extract(text, DATE)] == ["EU"]
+
+
+def test_mobilised_totals_have_many_givers_but_their_named_parts_count():
+    text = CONTEXT + ("Total financing mobilized through the fund reaches US$36.2 billion, of which US$23.4 billion "
+                      "came from the United States.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("USA", 23.4e9)]
+
+
+def test_the_government_points_back_to_a_state_named_as_subject():
+    text = ("Dutch jets for Ukraine\n\nThe Netherlands has delivered the last F-16s to Ukraine.\n"
+            "Eighteen other jets have been sold to Romania for one euro.\n"
+            "The cabinet has set aside 3.5 billion euros for military support to Ukraine this year.")
+    assert [r.donor for r in extract(text, DATE) if r.amount] == ["NLD"]

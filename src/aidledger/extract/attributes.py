@@ -30,7 +30,9 @@ _PP_BEFORE = re.compile(
 _CLAUSE_HEAD = re.compile(r"\s*(?:,|\()\s*(?:which|who|with|that)\b|\s*[:(]\s*[$€£¥A-Z]")
 # "before Washington was expected to ...", "after Japan had pledged": a conjunction opens a clause
 _SUBORDINATORS = re.compile(r"\b(?:after|before|since|as|while|when|until|once)\s+(?:the\s+)?$", re.I)
-_FINITE_AFTER = re.compile(r"\s+(?:was|were|is|are|has|had|have|will|would|could|should|can|may|might|did|does|"
+# "after EU leaders agreed": the people of a body or state speak for it
+_FINITE_AFTER = re.compile(r"(?:\s+(?:leaders|officials|ministers|lawmakers|legislators|governments|negotiators))?"
+                           r"\s+(?:was|were|is|are|has|had|have|will|would|could|should|can|may|might|did|does|"
                            r"also|then|itself|said|announced|pledged|agreed|decided|promised)\b")
 _CHANNEL = re.compile(
     r"\b(?P<prep>through|via|to|into|under|within|from|channell?ed through|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
@@ -80,6 +82,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         or source_opening(sentence, givers)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
+    if _MOBILIZED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start):
+        return MANY_DONORS  # "the World Bank has mobilized $46 billion": raised from many givers, none named
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
@@ -182,7 +186,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     """The closest donor-capable actor left of `anchor` that is not inside a prepositional phrase."""
     for a in sorted((a for a in givers if a.end <= anchor), key=lambda a: a.start, reverse=True):
         before = sentence.text[max(0, a.start - sentence.start - 25):a.start - sentence.start]
-        after = sentence.text[a.end - sentence.start:a.end - sentence.start + 12]
+        after = sentence.text[a.end - sentence.start:a.end - sentence.start + 30]
         heads_clause = bool(_CLAUSE_HEAD.match(after)) or bool(  # "Canada, which will provide", "the UK, with £2bn"
             _SUBORDINATORS.search(before) and _FINITE_AFTER.match(after))
         if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")) and not heads_clause:
@@ -195,6 +199,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
+_MOBILIZED = re.compile(r"\bmobili[sz](?:ed|es|ing)\b", re.I)
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"

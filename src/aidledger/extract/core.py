@@ -193,11 +193,14 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
         return
     lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
     hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
-    named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS]
+    named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS
+             and not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)]
     if named:
         ctx.last_named = named[-1]
 
 
+# "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
+_OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of)\s+(?:the\s+)?$")
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
 _STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|The (?:government|country|ministry|cabinet|state|"
