@@ -318,3 +318,15 @@ def test_the_government_points_back_to_a_state_named_as_subject():
             "Eighteen other jets have been sold to Romania for one euro.\n"
             "The cabinet has set aside 3.5 billion euros for military support to Ukraine this year.")
     assert [r.donor for r in extract(text, DATE) if r.amount] == ["NLD"]
+
+
+def test_a_sum_restated_at_the_exchange_rate_is_one_commitment():
+    text = CONTEXT + ("Japan will provide financial support of 5.5 billion dollars to Ukraine, approximately "
+                      "740 billion yen at the current exchange rate.")
+    assert [(r.amount, r.currency, r.alt_amount) for r in extract(text, DATE)] == [(5.5e9, "USD", 740e9)]
+
+
+def test_allies_standing_for_an_alliance_coordinated_with_a_state_are_many_givers():
+    text = ("NATO summit\n\nNATO leaders met in The Hague on Ukraine.\n"
+            "Rutte said European allies and Canada had committed more than $35bn in military aid to Ukraine.")
+    assert extract(text, DATE) == []

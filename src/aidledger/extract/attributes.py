@@ -269,8 +269,9 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
         if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
             break
         listed.append(a)
-    if _MANY_WITH.search(sentence.text[:listed[-1].start - sentence.start]):
-        return True  # "European allies and Canada have committed"
+    if _MANY_WITH.search(sentence.text[:listed[-1].start - sentence.start]) or len(listed) >= 2 and any(
+            _COLLECTIVE.fullmatch(sentence.text[a.start - sentence.start:a.end - sentence.start]) for a in listed):
+        return True  # "European allies and Canada have committed" ("allies" may stand for NATO named before)
     if len(listed) == 2 and _JOINTLY.search(tail):
         return True  # "The U.K. and Norway will jointly fund": one sum for two givers
     return len({a.code for a in listed}) >= 3

@@ -188,10 +188,17 @@ def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]
     return out
 
 
+# "..., approximately 740 billion yen at the current exchange rate": the second sum restates the first
+_AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:current|present|prevailing|latest|"
+                      r"today's|market|official)?\s*(?:exchange\s+)?rates?\b", re.I)
+
+
 def _is_conversion(first: Money, second: Money, text: str, offset: int) -> bool:
     if first.currency == second.currency:
         return False
     gap = text[first.end - offset:second.start - offset]
+    if len(gap) <= 60 and not re.search(r"[.;:]", gap) and _AT_RATE.match(text, second.end - offset):
+        return True
     if len(gap) > 30 or not _CONVERSION_GAP.fullmatch(gap):
         return False
     if "(" in gap or "[" in gap or "or" in gap.lower() or "—" in gap or "equivalent" in gap.lower():
