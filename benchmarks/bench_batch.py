@@ -137,7 +137,7 @@ def one_process(path: Path, out: Path, per: int, half: int | None = None) -> flo
 
     start = time.perf_counter()
     job = BatchJob()
-    partitions = plan_split(str(path), "warc", per)
+    partitions = plan_split(str(path), "warc", per, workers=2)  # the partitions a 2-worker batch runs
     for partition in partitions if half is None else partitions[half::2]:
         job.run_partition(partition, str(out))
     return time.perf_counter() - start

@@ -10,6 +10,8 @@ import gzip
 import importlib.util
 import io
 import json
+import random
+import re
 import sqlite3
 import threading
 import time
@@ -25,6 +27,7 @@ from aidledger.batch.plan import expand, plan, plan_split
 from aidledger.errors import InputError
 from aidledger.extract import extract
 from aidledger.ingest.fetch import Fetcher, FetchPolicy, _is_public
+from aidledger.ingest.warc import iter_warc
 from aidledger.ingest.raw import RawRecord, to_document
 from aidledger.ingest.readers import read_document
 from aidledger.store import open_ledger
@@ -134,13 +137,52 @@ def test_corrupt_gzip_is_reported_not_fatal(tmp_path):
     assert report.read >= 1 and any("corrupt" in reason for _, reason in report.failed)
 
 
+def test_damage_in_a_range_cut_warc_costs_its_partition_only(tmp_path, monkeypatch):
+    from aidledger.batch import plan as planning
+
+    monkeypatch.setattr(planning, "SAMPLE_ARTICLES", 2)  # the damage lies beyond what planning reads
+    pages = [_ok(f"https://a.example/{i}", ARTICLE.replace("Bushmaster", f"Bushmaster{i}")) for i in range(12)]
+    warc = _warc(tmp_path / "crawl.warc.gz", pages)
+    data = bytearray(warc.read_bytes())
+    middle = len(data) * 2 // 3
+    data[middle:middle + 64] = bytes(64)
+    warc.write_bytes(bytes(data))
+    parts = plan_split(str(warc), "warc", 2)
+    assert not any(p.aligned for p in parts)
+    results = [BatchJob().run_partition(p, str(tmp_path / "out")) for p in parts]
+    assert [reason for r in results for _, reason in r.samples if "corrupt WARC data" in reason]
+    documents = sum(r.documents for r in results)
+    assert 12 - 3 <= documents < 12  # the damaged record and at most its partition's others are lost
+
+
 def test_warc_is_split_into_byte_ranges_that_cover_every_article(tmp_path):
     pages = [_ok(f"https://a.example/{i}", ARTICLE.replace("40", str(100 + i))) for i in range(7)]
     warc = _warc(tmp_path / "crawl.warc.gz", pages)
-    parts = plan_split(str(warc), "warc", 3)
-    assert [p.records for p in parts] == [3, 3, 1]
-    sources = [r.source for p in parts for r in iter_records(p)]
-    assert len(sources) == 7 and len(set(sources)) == 7
+    whole = [r.source for r in iter_warc(open(warc, "rb"), str(warc))]
+    for workers in (1, 2, 3):  # cut by size, never read whole; the last round in smaller pieces
+        parts = plan_split(str(warc), "warc", 3, workers)
+        assert len(parts) > 2 and not any(p.aligned for p in parts)
+        assert [r.source for p in parts for r in iter_records(p)] == whole  # each article once, in order
+    plain = _warc(tmp_path / "crawl.warc", pages)  # not gzipped per record: scanned for its boundaries
+    assert [p.records for p in plan_split(str(plain), "warc", 3)] == [3, 3, 1]
+
+
+def test_any_byte_offset_resolves_to_the_next_record_start(tmp_path):
+    from aidledger.ingest.warc import next_record_start, record_offsets
+
+    noise = random.Random(5).randbytes(40_000)  # incompressible: deflate stores what follows as it is
+    stored = [gzip.compress(b"hello " * 20), b"\x1f\x8b\x08\x00", gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n")]
+    pages = [_ok(f"https://a.example/{i}", ARTICLE.replace("40", str(100 + i))) for i in range(3)]
+    pages.insert(1, ("https://a.example/x.gz", noise.join([b"", *stored, b""]), "200 OK", "application/gzip"))
+    warc = _warc(tmp_path / "crawl.warc.gz", pages)
+    data = warc.read_bytes()
+    with open(warc, "rb") as f:
+        starts = [offset for offset, _ in record_offsets(f)]
+        inside = [m.start() for m in re.finditer(b"\x1f\x8b\x08", data) if m.start() not in starts]
+        assert len(inside) >= 2  # gzip headers inside a record, stored as they are
+        offsets = {o + d for o in starts + inside for d in (-1, 0, 1)} | set(range(0, starts[-1], 251))
+        for offset in sorted(o for o in offsets if 0 <= o <= starts[-1]):
+            assert next_record_start(f, offset) == min(s for s in starts if s >= offset)
 
 
 def test_jsonl_ranges_keep_line_numbers(tmp_path):
@@ -320,14 +362,15 @@ def test_batch_on_a_local_cluster_then_load(cluster, tmp_path):
     seen = []
     report = run_batch([str(warc)], str(out), scheduler=cluster.scheduler_address, records_per_partition=60,
                        progress=lambda r: seen.append(r.records))
-    assert report.partitions == 4 and report.done == 4 and report.failed == 0
+    parts = len(plan_split(str(warc), "warc", 60, 2))  # 4 partitions' worth, each worker's last cut smaller
+    assert parts > 4 and report.partitions == report.done == parts and report.failed == 0
     assert report.records == n and report.errors == 0 and report.documents == n
-    assert seen[-1] == n and len(seen) == 5  # once before the first partition, once after each
+    assert seen[-1] == n and len(seen) == parts + 1  # once before the first partition, once after each
     assert json.loads((out / "_report.json").read_text())["documents"] == n
 
     ledger = open_ledger(f"sqlite:///{tmp_path / 'batch.db'}")
     loaded = load(str(out), ledger)
-    assert (loaded.partitions, loaded.documents, loaded.known) == (4, n, 0)
+    assert (loaded.partitions, loaded.documents, loaded.known) == (parts, n, 0)
     assert loaded.commitments == report.commitments > 0
     assert ledger.entries() and ledger.totals()
     again = load(str(out), ledger)  # idempotent
@@ -346,16 +389,18 @@ def test_rerun_skips_finished_partitions(cluster, tmp_path):
     _generator().write_warc(warc, _generator().articles(40, seed=9))
     out = tmp_path / "out"
     first = run_batch([str(warc)], str(out), scheduler=cluster.scheduler_address, records_per_partition=10)
-    assert first.done == 4 and first.documents == 40
+    parts = first.partitions
+    assert first.done == parts and first.documents == 40
     victim = sorted((out / "_done").glob("*.json"))[1]
+    lost = json.loads(victim.read_text())["documents"]
     victim.unlink()  # as if the run had died before that partition finished
     stale = out / "documents" / f"{victim.stem}.parquet.tmp-deadbeef"
     stale.write_bytes(b"half written")
     second = run_batch([str(warc)], str(out), scheduler=cluster.scheduler_address, records_per_partition=10)
-    assert (second.resumed, second.done, second.records, second.documents) == (3, 1, 10, 10)
-    assert len(completed(str(out))) == 4
+    assert lost and (second.resumed, second.done, second.records, second.documents) == (parts - 1, 1, lost, lost)
+    assert len(completed(str(out))) == parts
     third = run_batch([str(warc)], str(out), scheduler=cluster.scheduler_address, records_per_partition=10)
-    assert (third.resumed, third.done, third.records) == (4, 0, 0)
+    assert (third.resumed, third.done, third.records) == (parts, 0, 0)
 
 
 def test_cli_batch_and_load(tmp_path):

@@ -111,8 +111,9 @@ def iter_records(partition: Partition, fetcher: Fetcher | None = None) -> Iterat
         try:
             with fsspec.open(p.input, "rb", compression="gzip" if p.kind == "jsonl.gz" else None) as stream:
                 if p.kind == "warc":
-                    stream.seek(p.start)
-                    yield from iter_warc(stream, p.input, p.start, p.length)
+                    start, length = _record_range(stream, p)
+                    stream.seek(start)
+                    yield from iter_warc(stream, p.input, start, length)
                 elif p.kind in ("jsonl", "jsonl.gz"):
                     stream.seek(p.start)
                     yield from iter_jsonl(stream, p.input, p.first_line, p.length)
@@ -127,6 +128,18 @@ def iter_records(partition: Partition, fetcher: Fetcher | None = None) -> Iterat
             yield exc
     else:
         yield InputError(p.input, "unsupported file type", "pass WARC, JSONL(.gz), feeds, URL lists or folders")
+
+
+def _record_range(stream, p: Partition) -> tuple[int, int | None]:
+    """A WARC partition's byte range, its ends moved to record starts if it was cut by size (the first
+    stays at 0, so damage at the very start of the file is reported, not skipped)."""
+    if p.aligned:
+        return p.start, p.length
+    from aidledger.ingest.warc import next_record_start
+
+    start = next_record_start(stream, p.start) if p.start else 0
+    end = next_record_start(stream, p.start + p.length)
+    return start, max(end - start, 0)
 
 
 def _file_records(paths: tuple[str, ...]) -> Iterator[RawRecord | InputError]:

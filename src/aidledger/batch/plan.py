@@ -1,7 +1,9 @@
 """Batch planning: inputs -> partitions, the units of work a worker takes and resume skips.
 
-A large WARC or JSONL file is split by byte ranges at record boundaries (found by one scan), so one big
-crawl still spreads over every worker; gzipped JSONL and feeds cannot be split and are one partition
+A large WARC or JSONL file is split by byte ranges, so one big crawl still spreads over every worker: a
+per-record gzipped WARC (the usual WARC.gz) by size alone, its workers finding the record boundaries, so
+no worker reads the whole file before the others can start; other WARC and JSONL files at record
+boundaries found by one scan; gzipped JSONL and feeds cannot be split and are one partition
 each. Single-article files (.txt, .html) are grouped. A URL list is grouped by host, never splitting a
 host, so the per-host rate limit of one task is the rate limit for the whole cluster.
 """
@@ -9,6 +11,8 @@ host, so the per-host rate limit of one task is the rate limit for the whole clu
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -20,6 +24,9 @@ from aidledger.ingest.containers import container_suffix
 KINDS = {".warc": "warc", ".warc.gz": "warc", ".jsonl": "jsonl", ".jsonl.gz": "jsonl.gz", ".rss": "feed",
          ".atom": "feed", ".urls": "urls", ".feeds": "feeds", ".txt": "files", ".html": "files", ".htm": "files"}
 SPLITTABLE = ("warc", "jsonl")
+SAMPLE_ARTICLES = 100  # read from the start of a WARC.gz for its bytes per article
+SAMPLE_BYTES = 4 << 20
+TAIL_PIECES = 4  # the last partition of each worker is cut in this many, so workers finish together
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,7 @@ class Partition:
     kind: str  # warc | jsonl | jsonl.gz | feed | urls | feeds | files
     start: int = 0  # byte range, for warc and jsonl
     length: int | None = None  # None: to the end of the file
+    aligned: bool = True  # False: the range was cut by size; its worker moves both ends to record starts
     first_line: int = 1
     items: tuple = ()  # files of a "files" partition; (line, text) of a "urls" partition
     records: int = 0  # articles expected, for progress (0: unknown)
@@ -70,15 +78,75 @@ def plan(files: list[tuple[str, str]], per: int) -> list[Partition]:
     return out
 
 
-def plan_split(path: str, kind: str, per: int) -> list[Partition]:
-    """Byte-range partitions of a WARC or JSONL file of `per` articles each (runs on a worker: it reads
-    the whole file once)."""
+def plan_split(path: str, kind: str, per: int, workers: int = 1) -> list[Partition]:
+    """Byte-range partitions of a WARC or JSONL file of about `per` articles each (runs on a worker).
+
+    A per-record gzipped WARC is cut by size after reading its first articles for their mean size; the
+    ranges left for the last round (`workers` partitions' worth) are cut in `TAIL_PIECES`, so no worker
+    waits on another's last full partition. Other files are read once for their record boundaries.
+    """
     import fsspec
 
     with fsspec.open(path, "rb") as stream:
+        ranges = _warc_ranges(stream, per, workers) if kind == "warc" else None
+        if ranges is not None:
+            return [_partition(path, kind, n, start=start, length=end - start, aligned=False, records=count)
+                    for n, (start, end, count) in enumerate(ranges)]
+        stream.seek(0)
         bounds = _warc_bounds(stream, per) if kind == "warc" else _jsonl_bounds(stream, per)
     return [_partition(path, kind, n, start=start, length=length, first_line=line, records=count)
             for n, (start, length, line, count) in enumerate(bounds)]
+
+
+def _warc_ranges(stream, per: int, workers: int) -> list[tuple[int, int, int]] | None:
+    """(start, end, articles expected) of size-cut ranges of a per-record gzipped WARC; None for any other
+    file (uncompressed, or gzipped whole), or when its first records cannot be read."""
+    from aidledger.ingest.warc import next_record_start
+
+    size = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    if stream.read(2) != b"\x1f\x8b":
+        return None
+    try:
+        sampled, articles, records = _sample(stream)
+    except Exception:  # bad data at the start: the scan reports it as before
+        return None
+    if records > 1 and next_record_start(stream, 1) >= size:
+        return None  # one gzip stream for the whole file: it cannot be cut
+    per_bytes = max(per * sampled / max(articles, 1), 1.0)
+    cuts = _cuts(size, per_bytes, max(workers, 1))
+    return [(a, b, round((b - a) * articles / sampled)) for a, b in itertools.pairwise(cuts)]
+
+
+def _sample(stream) -> tuple[int, int, int]:
+    """Bytes, articles and records read from the start until SAMPLE_ARTICLES articles or SAMPLE_BYTES."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from aidledger.ingest.warc import article_kind
+
+    stream.seek(0)
+    iterator = ArchiveIterator(stream)
+    end = articles = records = 0
+    for record in iterator:
+        articles += article_kind(record) is not None
+        records += 1
+        iterator.read_to_end(record)
+        end = iterator.get_record_offset() + iterator.get_record_length()
+        if articles >= SAMPLE_ARTICLES or end >= SAMPLE_BYTES:
+            break
+    return max(end, 1), articles, records
+
+
+def _cuts(size: int, piece: float, workers: int) -> list[int]:
+    """Offsets cutting `size` bytes into pieces of about `piece`, the last `workers` pieces' worth in
+    TAIL_PIECES each."""
+    n = max(1, math.ceil(size / piece))
+    if n <= workers:
+        return [round(size * i / n) for i in range(n + 1)]
+    tail = round(size * workers / n)
+    bulk = [round((size - tail) * i / (n - workers)) for i in range(n - workers)]
+    pieces = workers * TAIL_PIECES
+    return bulk + [size - tail + round(tail * i / pieces) for i in range(pieces + 1)]
 
 
 def plan_url_list(path: str, per: int) -> list[Partition]:

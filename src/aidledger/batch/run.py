@@ -96,12 +96,13 @@ def _run(client, job, todo, out, report, left, progress) -> None:
 
 
 def _plan(client, files: list[tuple[str, str]], per: int) -> list[Partition]:
-    """Cheap partitions on the driver; WARC and JSONL scans for record boundaries on the workers."""
+    """Cheap partitions on the driver; WARC and JSONL files are cut on the workers (reading files there)."""
     partitions = plan(files, per)
     split = [(f, k) for f, k in files if k in SPLITTABLE and per]
     if split:
+        workers = sum(client.nthreads().values())
         futures = client.map(plan_split, [f for f, _ in split], [k for _, k in split], [per] * len(split),
-                             pure=False)
+                             [workers] * len(split), pure=False)
         for chunk in client.gather(futures):
             partitions.extend(chunk)
     return partitions

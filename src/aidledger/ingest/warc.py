@@ -3,13 +3,15 @@
 Only successful HTML ``response`` records (and HTML or plain-text ``resource`` records) are articles;
 requests, metadata, images, robots.txt and redirects are skipped silently. A record that cannot be read
 is yielded as an `InputError` and the next one is read; corrupt compression ends the file with one
-error naming the byte offset, because nothing after it can be trusted. Record offsets let a batch split
-one large WARC.gz into independent byte ranges (each gzip member is one record).
+error naming the byte offset, because nothing after it can be trusted. A batch splits one large WARC.gz
+into independent byte ranges without reading it first: each gzip member is one record, and a worker finds
+the first record at or after any byte offset by itself (`next_record_start`).
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +22,8 @@ from aidledger.ingest.raw import PAGE_KINDS, RawRecord, documents
 from aidledger.ingest.readers import MAX_BYTES
 from aidledger.records import Document
 
-
+GZIP_MEMBER = b"\x1f\x8b\x08"  # the magic and method (deflate) every gzip member starts with
+SCAN_BLOCK = 1 << 16
 
 def read_warc(path: Path) -> Iterator[Document | InputError]:
     """Every article of a local WARC file as a `Document` (single-machine ingest)."""
@@ -60,6 +63,63 @@ def record_offsets(stream: BinaryIO) -> Iterator[tuple[int, bool]]:
         records.read_to_end(record)
         end = records.get_record_offset() + records.get_record_length()
     yield end, False
+
+
+def next_record_start(stream: BinaryIO, offset: int) -> int:
+    """The offset of the first record of a per-record gzipped WARC at or after `offset` (the file's end if
+    none). The same offset always gives the same answer, so byte ranges cut anywhere are resolved by
+    neighbours to the same record boundary, and every record falls in exactly one range.
+
+    A record start is a gzip member that inflates to a WARC header and is followed by another or by the
+    end of the file. Bytes that merely look like a gzip header, and a gzip file or a one-record WARC.gz
+    stored inside a record, fail that test; a WARC.gz of several records stored inside a record would not.
+    """
+    pos = offset
+    while True:
+        stream.seek(pos)
+        block = stream.read(SCAN_BLOCK)
+        found = block.find(GZIP_MEMBER)
+        while found != -1:
+            if _opens_record(stream, pos + found):
+                return pos + found
+            found = block.find(GZIP_MEMBER, found + 1)
+        if len(block) < SCAN_BLOCK:
+            return pos + len(block)
+        pos += len(block) - len(GZIP_MEMBER) + 1  # a magic cut by the block's end is found in the next
+
+
+def _opens_record(stream: BinaryIO, offset: int) -> bool:
+    end = _record_member_end(stream, offset)
+    if end is None:
+        return False
+    stream.seek(end)
+    return not stream.read(1) or _record_member_end(stream, end, whole=False) is not None
+
+
+def _record_member_end(stream: BinaryIO, offset: int, whole: bool = True) -> int | None:
+    """Where the gzip member at `offset` ends if it inflates to a WARC header, else None (with
+    `whole=False`, `offset` once the header is seen, without inflating the rest)."""
+    stream.seek(offset)
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    head, pending, read = b"", b"", 0
+    try:
+        while not inflater.eof:
+            if not pending:
+                pending = stream.read(SCAN_BLOCK)
+                if not pending:
+                    return None  # cut short: not a whole member
+                read += len(pending)
+            out = inflater.decompress(pending, SCAN_BLOCK)
+            pending = inflater.unconsumed_tail
+            if len(head) < 5:
+                head += out[:5]
+                if len(head) >= 5 and not head.startswith(b"WARC/"):
+                    return None
+                if len(head) >= 5 and not whole:
+                    return offset
+    except zlib.error:
+        return None
+    return offset + read - len(inflater.unused_data) if head.startswith(b"WARC/") else None
 
 
 def article_kind(record) -> str | None:
