@@ -330,3 +330,24 @@ def test_allies_standing_for_an_alliance_coordinated_with_a_state_are_many_giver
     text = ("NATO summit\n\nNATO leaders met in The Hague on Ukraine.\n"
             "Rutte said European allies and Canada had committed more than $35bn in military aid to Ukraine.")
     assert extract(text, DATE) == []
+
+
+@pytest.mark.parametrize("text, item", [
+    ("Copenhagen will donate 19 F-16s to Ukraine.", "F-16"),
+    ("Germany will send Ukraine 20 infantry fighting vehicles Marder.", "Marder infantry fighting vehicle"),
+    ("Berlin will deliver three more IRIS-T SLM systems to Ukraine.", "IRIS-T SLM system"),
+    ("Washington will send 18 155mm howitzers to Ukraine.", "155mm howitzer"),
+])
+def test_model_names_are_kept_as_written(text, item):
+    assert [r.item for r in extract(text, DATE)] == [item]
+
+
+def test_a_lead_in_that_lists_opens_a_list():
+    text = (CONTEXT + "The United States approved a new package for Ukraine on Friday. It lists:\n\n"
+            "- 200 M113 armored personnel carriers\n- 500 Javelin anti-armor missiles")
+    assert {r.item for r in extract(text, DATE)} == {"M113 armored personnel carrier", "Javelin anti-armor missile"}
+
+
+def test_where_goods_were_once_meant_to_go_is_no_recipient():
+    text = CONTEXT + "Washington will send Ukraine 11 Mi-17 helicopters originally intended for Afghanistan."
+    assert [(r.quantity, r.recipient) for r in extract(text, DATE)] == [(11, "UKR")]

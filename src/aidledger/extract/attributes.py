@@ -360,6 +360,9 @@ _SCHEME_AFTER = re.compile(r"(?:-led)?\s+(?:model|scheme|initiative|mechanism|pr
                            r"coalition|platform|approach)\b")
 
 
+_ONCE_MEANT = re.compile(r"\b(?:originally|initially|previously|once|first)\s+(?:\w+\s+)?$")
+
+
 def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     tail = sentence.text[target_end - sentence.start:]
@@ -374,6 +377,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
     if hosted:
         return hosted
     for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
+        if _ONCE_MEANT.search(tail, 0, m.start()):
+            continue  # "helicopters originally intended for Afghanistan": where they were meant to go before
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
             words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?[\"“]?" % k, tail[m.end():])

@@ -61,7 +61,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
     # Greedy, so "gas turbine generators" wins over "gas turbine"; never across a conjunction or a number.
     # Model names may carry digits after the first word ("Challenger 2", "Leopard 2A4", "155mm").
     word = r"(?!(?:and|or|of|to|for|with|in|on|from|by|as|plus|per|each)\b)"
-    modifiers = (rf"(?P<mods>(?:{word}(?![\d$€£¥])[\w'’./-]+\s+(?:{word}(?![$€£¥])[\w'’./-]+\s+){{0,4}})?)")
+    # a calibre may open the phrase: "18 155mm howitzers"
+    modifiers = (rf"(?P<mods>(?:(?:{word}(?![\d$€£¥])[\w'’./-]+|\d{{2,3}}-?mm)\s+"
+                 rf"(?:{word}(?![$€£¥])[\w'’./-]+\s+){{0,4}})?)")
     goods = re.compile(
         rf"(?<![\w$€£¥.,/-])(?:(?:more than|over|about|around|nearly|almost|up to|some|at least)\s+)?{number}\s+{modifiers}"
         rf"(?:(?P<measure>{alternation(measures, fold=True)})\s+of\s+(?:the\s+)?"
@@ -104,9 +106,18 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             head_raw = m.group("head")
             entry = heads.get(head_raw.lower(), {})
             head = _singular(head_raw.lower(), heads)
-            item = " ".join(mods + [_canonical_head(head_raw, head, entry)])
+            model = _canonical_head(head_raw, head, entry)
+            if entry.get("is") and mods and mods[-1].lower() in heads:
+                # "20 infantry fighting vehicles Marder": the model names the vehicles -> "Marder infantry fighting vehicle"
+                item = " ".join([model] + mods[:-1] + [_singular(mods[-1].lower(), heads)])
+            else:
+                item = " ".join(mods + [model])
             head = item.split()[-1].lower()
         end = m.end()
+        kind_after = _KIND_AFTER.match(text, end) if entry.get("is") and not m.group("measure") else None
+        if kind_after:  # "three IRIS-T SLM systems": the model and its variant, then what they are
+            item = f"{item}{kind_after.group('variant')} {_singular(kind_after.group('kind').lower(), heads)}"
+            head, end = item.split()[-1].lower(), kind_after.end()
         classifier = _CLASSIFIER_AFTER.match(text, end)
         if classifier and not m.group("measure"):  # "30 mobile boiler units": the unit is the counted thing
             item, head, end = f"{item} {classifier.group(1)}", classifier.group(1), classifier.end()
@@ -120,6 +131,9 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     return out
 
 
+_KIND_AFTER = re.compile(r"(?P<variant>(?:\s+[A-Z][\w/-]*){0,2}(?:\s+(?!and\b|or\b|to\b|for\b)[a-z][\w-]*){0,3})\s+"
+                         r"(?P<kind>systems?|launchers?|batter(?:y|ies)|"
+                         r"jets?|tanks?|vehicles?|missiles?|interceptors?|howitzers?|guns?|aircraft|helicopters?)\b")
 _CLASSIFIER_AFTER = re.compile(r"\s+(unit|set)s?\b(?!\s+of\b)")
 # A model name after the counted head: a word with a capital and a digit or hyphen, or in capitals
 # ("K9", "M777", "CV90"), possibly two; or an acronym in brackets that names the item ("(HIMARS)").
@@ -155,12 +169,13 @@ def _measured(m: re.Match, mods: list[str], heads: dict) -> tuple[str, str, dict
 
 
 def _canonical_head(raw: str, head: str, entry: dict) -> str:
-    """A model name as head gets its kind of item: 'F-16s' -> 'F-16 fighter jet', 'Bushmasters' -> '...vehicle'."""
-    kind = entry.get("is")
-    if kind:
+    """A model name as head keeps its name, singular: 'F-16s' -> 'F-16', 'Bushmasters' -> 'Bushmaster'.
+
+    The item is named as the article names it (what an analyst would write); its kind ('fighter jet')
+    is known from items.yaml and gives the aid type and sector."""
+    if entry.get("is"):
         name = raw if raw[:1].isupper() or any(c.isdigit() for c in raw) else head
-        name = re.sub(r"(?<=\d)s$|(?<=[A-Z])s$", "", name)
-        return f"{_singular_model(name)} {kind}"
+        return _singular_model(re.sub(r"(?<=\d)s$|(?<=[A-Z])s$", "", name))
     return head
 
 
@@ -412,9 +427,15 @@ def resolve_anaphor(mention: ItemMention, text: str, named: list[str]) -> ItemMe
     cue = bool(_ANAPHOR_BEFORE.search(text[max(0, mention.start - 30):mention.end]) or
                _ANAPHOR_AFTER.match(text, mention.end))
     classes = _item_class()
+    goods = load("items")["goods"]
     for earlier in reversed(named):
         earlier_head = earlier.split()[-1].lower()
-        if earlier_head == head or cue and classes.get(head) and classes.get(head) == classes.get(earlier_head):
+        # a model name ("MiG-29") is of the class of the kind it stands for ("fighter jet")
+        kind = (goods.get(earlier_head) or {}).get("is") if isinstance(goods.get(earlier_head), dict) else None
+        earlier_class = classes.get(kind.split()[-1]) if kind else classes.get(earlier_head)
+        if earlier_head == head or cue and classes.get(head) and classes.get(head) == earlier_class:
+            if kind and earlier_head != head:  # "its first two jets" after "F-16s": "F-16 jet", the noun as written
+                earlier, earlier_head = f"{earlier} {mention.item.split()[-1]}", head
             return ItemMention(mention.kind, mention.start, mention.end, earlier, earlier_head, mention.quantity,
                                mention.aid_type, mention.sector, mention.from_verb)
     return mention
