@@ -351,3 +351,22 @@ def test_a_lead_in_that_lists_opens_a_list():
 def test_where_goods_were_once_meant_to_go_is_no_recipient():
     text = CONTEXT + "Washington will send Ukraine 11 Mi-17 helicopters originally intended for Afghanistan."
     assert [(r.quantity, r.recipient) for r in extract(text, DATE)] == [(11, "UKR")]
+
+
+@pytest.mark.parametrize("text", [
+    "Tokyo plans to spend 43 trillion yen ($290 billion) on defense over the five years through fiscal 2027.",
+    "Australia has committed to lifting spending by $50 billion over the next decade.",
+    "An earlier version of this story gave the figure for Ukraine as €120m.",
+    "The new fund for Ukraine is expected to mobilise up to €40 billion in public and private investment.",
+])
+def test_own_defence_spending_corrections_and_leverage_are_not_commitments(text):
+    assert extract(CONTEXT + text, DATE) == []
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("Japan will provide about 1 bln US$ as humanitarian assistance.", 1e9, "USD"),
+    ("Poland approved its 47th aid package for Ukraine.\nIts value is about 325 mln zł, the ministry said.", 325e6,
+     "PLN"),
+])
+def test_currency_after_the_number_in_translated_copy(text, amount, currency):
+    assert [(r.amount, r.currency) for r in extract(CONTEXT + text, DATE)] == [(amount, currency)]

@@ -199,7 +199,9 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
-_MOBILIZED = re.compile(r"\bmobili[sz](?:ed|es|ing)\b", re.I)
+# money raised from many, or investment a fund hopes to draw in: no single giver
+_MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
+                        r"crowd(?:s|ed|ing)? in)\b", re.I)
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"

@@ -67,7 +67,7 @@ class _CandidateFilter:
     services need a service noun or verb. Everything else is skipped before any parsing.
     """
 
-    _SIGNS = re.compile(r"[$€£¥₩₴]")
+    _SIGNS = re.compile(r"[$€£¥₩₴]|zł")
     _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d")
 
     def __init__(self) -> None:
