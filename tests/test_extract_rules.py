@@ -370,3 +370,15 @@ def test_own_defence_spending_corrections_and_leverage_are_not_commitments(text)
 ])
 def test_currency_after_the_number_in_translated_copy(text, amount, currency):
     assert [(r.amount, r.currency) for r in extract(CONTEXT + text, DATE)] == [(amount, currency)]
+
+
+def test_a_roundup_heading_names_the_giver_of_its_paragraph():
+    text = ("Aid roundup for Ukraine\n\nCANADA: new drones\nOttawa will send drones.\n\n"
+            "SWITZERLAND: CHF 93m for first projects\n"
+            "The Federal Council approved CHF 93 million for reconstruction projects in Ukraine.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE) if r.amount] == [("CHE", 93e6)]
+
+
+def test_a_gift_measured_against_the_givers_economy_still_counts():
+    text = CONTEXT + "Estonia has provided military aid to Ukraine worth more than €500 million, over 1.4 percent of its GDP."
+    assert [r.amount for r in extract(text, DATE)] == [500e6]

@@ -189,16 +189,23 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
     if sentence.line != ctx.last_line:
         ctx.last_donor = None if sentence.titleish else ctx.last_donor
     ctx.last_line = sentence.line
-    if sentence.titleish:
-        return
     lo = bisect.bisect_left(ctx.actor_starts, sentence.start)
     hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
+    if sentence.titleish:
+        # a roundup's section heading ("SWITZERLAND: CHF 93m for ...", "Japan — new grants") names the
+        # giver of the paragraph below it
+        first = ctx.actors[lo] if lo < hi else None
+        if first is not None and first.start == sentence.start and first.kind in _STATE_KINDS \
+                and first.code not in attrs.NON_DONORS and _HEADING_MARK.match(ctx.text, first.end):
+            ctx.last_donor = ctx.last_named = first
+        return
     named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS
              and not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)]
     if named:
         ctx.last_named = named[-1]
 
 
+_HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
 # "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of)\s+(?:the\s+)?$")
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
