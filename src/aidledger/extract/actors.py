@@ -113,13 +113,18 @@ class _FormIndex:
         self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|" + alternation(lower) + r"\b)")
 
     def finditer(self, text: str):
-        pos = 0
+        pos, titled = 0, None
         for word in self._WORD.finditer(text):
             start = word.start()
             if start < pos:
                 continue
-            pattern = self._pattern(word.group())
-            m = pattern.match(text, start) if pattern is not None else None
+            pattern, target = self._pattern(word.group()), text
+            if pattern is None and len(word.group()) > 3 and word.group().isupper():
+                # headings in capitals ("SWITZERLAND: CHF 93m ..."): match the name as it is usually written
+                titled = titled if titled is not None else text.title()
+                pattern = self._pattern(word.group().title()) if len(titled) == len(text) else None
+                target = titled
+            m = pattern.match(target, start) if pattern is not None else None
             if m:
                 yield m
                 pos = m.end()
