@@ -382,3 +382,16 @@ def test_a_roundup_heading_names_the_giver_of_its_paragraph():
 def test_a_gift_measured_against_the_givers_economy_still_counts():
     text = CONTEXT + "Estonia has provided military aid to Ukraine worth more than €500 million, over 1.4 percent of its GDP."
     assert [r.amount for r in extract(text, DATE)] == [500e6]
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("The loan surpasses the ¥740bn ($5.5bn) package Tokyo pledged in February 2023.", "JPN"),
+    ("The NATO fund contribution adds to New Zealand's earlier contribution of $4 million made in 2023.", "NZL"),
+])
+def test_giver_of_a_possessed_or_relative_sum(text, donor):
+    assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
+
+
+def test_a_fund_filled_by_a_number_of_countries_has_many_givers():
+    text = CONTEXT + "The UK-led fund for Ukraine has now received over £1.3 billion in contributions from ten countries."
+    assert extract(text, DATE) == []

@@ -73,7 +73,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    agent = _passive_agent(sentence, givers, target_end)
+    agent = _passive_agent(sentence, givers, target_end) or _owner_of_sum(sentence, givers, target_start) \
+        or _relative_giver(sentence, givers, tokens, target_end)
     if agent is not None:
         return agent
     if _many_sources(sentence, target_end, frame, tokens):
@@ -170,6 +171,39 @@ _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|gra
                          r"extended|earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
 
 
+_OWNED_SUM = re.compile(r"'s?\s+(?:[a-z-]+\s+){0,3}?(?:contribution|pledge|grant|loan|donation|package|guarantee|"
+                        r"commitment|allocation|tranche|support|aid|assistance)s?\s+(?:of|worth|totalling|totaling)\s+"
+                        r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$")
+
+
+def _owner_of_sum(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+    """'New Zealand's earlier contribution of $4 million': the owner of the sum's noun gives it."""
+    for a in givers:
+        if a.end < target_start and _OWNED_SUM.fullmatch(sentence.text, a.end - sentence.start,
+                                                         target_start - sentence.start):
+            return a
+    return None
+
+
+_RELATIVE_AFTER = re.compile(r"\)?\s+(?:[a-z-]+\s+){0,2}?(?:package|pledge|aid|loan|grant|contribution|tranche|"
+                             r"support|assistance)s?\s+(?:that\s+|which\s+)?(?:the\s+)?$")
+
+
+def _relative_giver(sentence: Sentence, givers: list[Actor], tokens: list[Token], target_end: int) -> Actor | None:
+    """'the ¥740bn ($5.5bn) package Tokyo pledged in 2023': the subject of the relative clause gives it."""
+    for a in givers:
+        if a.start <= target_end or not _RELATIVE_AFTER.fullmatch(sentence.text, target_end - sentence.start,
+                                                                  a.start - sentence.start):
+            continue
+        nxt = re.match(r"\s+(?:had\s+|has\s+|have\s+)?(\w+)", sentence.text[a.end - sentence.start:])
+        return a if nxt and nxt.group(1).lower() in _GIVE_FORMS else None
+    return None
+
+
+_GIVE_FORMS = {"pledged", "promised", "provided", "gave", "given", "sent", "announced", "committed", "offered",
+               "approved", "extended", "donated", "delivered", "contributed", "allocated", "granted", "unveiled"}
+
+
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
     tail = sentence.text[target_end - sentence.start:]
     m = re.match(r"\s+by\s+(?:the\s+)?", tail) or _PASSIVE_BY.match(tail)  # "trained by Spanish instructors"
@@ -234,7 +268,9 @@ _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF +
                            r"guarantee|contribution|assistance|aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
 
 
-_FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:(?:international|western|foreign|other|external|"
+_FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
+              r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
+              r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
               r"governments|sponsors|participants|sources)\b")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
