@@ -395,3 +395,11 @@ def test_giver_of_a_possessed_or_relative_sum(text, donor):
 def test_a_fund_filled_by_a_number_of_countries_has_many_givers():
     text = CONTEXT + "The UK-led fund for Ukraine has now received over £1.3 billion in contributions from ten countries."
     assert extract(text, DATE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "After the announcement, the administration still has about $5.6 billion left in drawdown authority for Ukraine.",
+    "The Flagship Fund for Ukraine starts with 220 million euros from the Commission, Italy, Germany and France.",
+])
+def test_unspent_authority_and_sums_from_a_list_of_givers(text):
+    assert extract(CONTEXT + text, DATE) == []

@@ -361,8 +361,18 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
         pos = target_end + m.end()
         for a in givers:
             if -4 <= a.start - pos < 3:  # the gazetteer's form may take the article: "the United States"
-                return a
+                return MANY_DONORS if _listed_after(sentence, givers, a) else a
     return None
+
+
+def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool:
+    """'from the Commission, Italy, Germany, France and Poland': three or more givers share the sum."""
+    chain = [first]
+    for a in givers:
+        if a.start > chain[-1].start and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?",
+                                                      sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]):
+            chain.append(a)
+    return len({a.code for a in chain}) >= 3
 
 
 def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
