@@ -403,3 +403,16 @@ def test_a_fund_filled_by_a_number_of_countries_has_many_givers():
 ])
 def test_unspent_authority_and_sums_from_a_list_of_givers(text):
     assert extract(CONTEXT + text, DATE) == []
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("The bank will provide €100 million in EU grants to repair water systems in Ukraine.", "EU"),
+    ("Japan agreed to guarantee a further $500 million World Bank loan for Ukraine's social spending.", "JPN"),
+])
+def test_a_giver_named_as_the_kind_of_money_but_not_the_lending_bank(text, donor):
+    assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
+
+
+def test_money_for_the_needs_of_an_army_is_aid():
+    text = CONTEXT + "Next year we will allocate at least EUR 35 million for the needs of the Armed Forces of Ukraine."
+    assert [r.amount for r in extract(text, DATE)] == [35e6]

@@ -74,7 +74,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         if thank is not None:
             return thank
     agent = _passive_agent(sentence, givers, target_end) or _owner_of_sum(sentence, givers, target_start) \
-        or _relative_giver(sentence, givers, tokens, target_end)
+        or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
         return agent
     if _many_sources(sentence, target_end, frame, tokens):
@@ -202,6 +202,24 @@ def _relative_giver(sentence: Sentence, givers: list[Actor], tokens: list[Token]
 
 _GIVE_FORMS = {"pledged", "promised", "provided", "gave", "given", "sent", "announced", "committed", "offered",
                "approved", "extended", "donated", "delivered", "contributed", "allocated", "granted", "unveiled"}
+
+
+_LENDERS = {"WB", "IMF", "EIB", "EBRD"}
+_MODIFIER_BEFORE = re.compile(r"\)?\s+(?:(?:in|of)\s+(?:new\s+|additional\s+|further\s+)?)?$")
+_MODIFIED_AID = re.compile(r"\s+(?:[a-z-]+\s+)?(?:grants?|loans?|aid|funding|financing|guarantees?|support|"
+                           r"assistance|credits?)\b")
+
+
+def _giver_as_modifier(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
+    """'€100 million in EU grants', 'a €250 million EU guarantee': the giver names the kind of money.
+
+    Not the lending banks: in 'guarantee a $500 million World Bank loan' the bank lends what the subject backs."""
+    for a in givers:
+        if a.code not in _LENDERS and a.start >= target_end and a.start - target_end < 25 and a.kind in ("org", "country", "demonym") \
+                and _MODIFIER_BEFORE.fullmatch(sentence.text, target_end - sentence.start, a.start - sentence.start) \
+                and _MODIFIED_AID.match(sentence.text, a.end - sentence.start):
+            return a
+    return None
 
 
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
