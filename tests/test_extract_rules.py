@@ -416,3 +416,28 @@ def test_a_giver_named_as_the_kind_of_money_but_not_the_lending_bank(text, donor
 def test_money_for_the_needs_of_an_army_is_aid():
     text = CONTEXT + "Next year we will allocate EUR 35 million for the needs of the Armed Forces of Ukraine, Lithuania said."
     assert [r.amount for r in extract(text, DATE)] == [35e6]
+
+
+@pytest.mark.parametrize("text", [
+    "The IMF program is part of a broader $122 billion international support package for Ukraine.",
+    "He said Australia could afford to give \"at least $500 million a year\" in aid to Ukraine.",
+])
+def test_shared_packages_and_affordability_talk_are_not_commitments(text):
+    assert extract(CONTEXT + text, DATE) == []
+
+
+def test_a_named_international_fund_is_a_channel_not_a_shared_package():
+    text = CONTEXT + "Finland decided to allocate additional 20 mln EUR to the International Fund for Ukraine."
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("FIN", 20e6)]
+
+
+def test_a_breakdown_by_organisation_follows_the_sum_before_it():
+    text = ("Japan decided to extend Emergency Grant Aid of 100 million US dollars to Ukraine.\n"
+            "The breakdown by organization is as follows:\n(1) UNHCR: 28 million dollars\n(2) WFP: 18 million dollars")
+    got = [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)]
+    assert ("JPN", 28e6, "part_of") in got and ("JPN", 18e6, "part_of") in got
+
+
+def test_a_purpose_before_a_channel_names_no_recipient():
+    text = CONTEXT + "Seoul plans to offer $2.3 billion in loans for reconstruction through the EDCF, Kim said."
+    assert [(r.donor, r.recipient) for r in extract(text, DATE)] == [("KOR", "UKR")]

@@ -77,7 +77,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
         return agent
-    if _many_sources(sentence, target_end, frame, tokens):
+    if _many_sources(sentence, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
+                                                                                    target_end - sentence.start):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
     source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start) \
         or source_opening(sentence, givers)
@@ -252,12 +253,16 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
 
 
 # money raised from many, or investment a fund hopes to draw in: no single giver
+# "a broader $122 billion international support package": put together by many
+_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:international|multilateral|multi-donor|joint|collective|"
+                             r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
+                             r"assistance|aid)\b")  # lower case: "the International Fund for Ukraine" is a name
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
-                         r"the international community|the coalition|participants|the conference)\b", re.I)
+                         r"the international community|the coalition|participants|(?-i:conference|organi[sz]ers))\b", re.I)
 
 
 def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
@@ -271,7 +276,7 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
     subject = _nearest_subject(sentence, givers, anchor)
     return (subject is None or subject.start < pos) and not re.search(
-        r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:\w+\s+){0,2}$",
+        r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
         left[:last.start()])
 
 
@@ -447,7 +452,9 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | Non
             continue  # "helicopters originally intended for Afghanistan": where they were meant to go before
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
-            words = re.match(r"(?:[a-z]+\s+){%d}(?:the\s+)?[\"“]?" % k, tail[m.end():])
+            # never across another preposition: "for reconstruction through the EDCF" is not for the EDCF
+            words = re.match(r"(?:(?!(?:through|via|by|under|with|from|within)\s)[a-z]+\s+){%d}(?:the\s+)?[\"“]?" % k,
+                             tail[m.end():])
             if not words:
                 break
             pos = target_end + m.end() + words.end()

@@ -582,7 +582,8 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     """(status, donor, part?) of a sentence that introduces a list ("The package includes:")."""
     if not sentence.text.rstrip().endswith(":"):
         return None
-    if not triggers and not (_BREAKDOWN.search(sentence.text) and _aid_nouns().search(sentence.text)):
+    if not triggers and not (_BREAKDOWN.search(sentence.text) and (
+            _aid_nouns().search(sentence.text) or ctx.last_money is not None)):
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end) or ctx.last_donor \
