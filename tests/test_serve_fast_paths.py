@@ -78,6 +78,17 @@ def test_full_text_search_finds_exactly_the_entries_whose_evidence_holds_every_w
     assert _matching(sentences, "million") and _matching(sentences, "military aid")  # the check checks something
 
 
+def test_search_answers_the_same_when_too_many_rows_match_to_list_their_ids(service, monkeypatch):
+    """Past SEARCH_IDS matches PostgreSQL keeps the search a subquery and walks the page index instead."""
+    from aidledger.serve import queries
+
+    client, ledger = service
+    listed = everything(client, "/api/entries", limit=4, q="million")
+    monkeypatch.setattr(queries, "SEARCH_IDS", 1)
+    assert everything(client, "/api/entries", limit=4, q="million") == listed
+    assert {e["id"] for e in listed} == _matching(_sentences(ledger), "million")
+
+
 def test_search_combines_with_filters_and_pages_through_the_cursor(service):
     client, ledger = service
     hits = _matching(_sentences(ledger), "million")
