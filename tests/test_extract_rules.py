@@ -441,3 +441,15 @@ def test_a_breakdown_by_organisation_follows_the_sum_before_it():
 def test_a_purpose_before_a_channel_names_no_recipient():
     text = CONTEXT + "Seoul plans to offer $2.3 billion in loans for reconstruction through the EDCF, Kim said."
     assert [(r.donor, r.recipient) for r in extract(text, DATE)] == [("KOR", "UKR")]
+
+
+@pytest.mark.parametrize("text, items", [
+    ("Japan in April began sending gas masks, hazmat suits and helmets to Ukraine.",
+     {"gas mask", "hazmat suit", "helmet"}),
+    ("Japan said the package includes the supply of large transformers for Ukraine's substations.",
+     {"large transformer"}),
+    ("Canada's new aid package for Ukraine includes Bushmaster vehicles and generators.",
+     {"Bushmaster vehicle", "generator"}),
+])
+def test_uncounted_goods_after_sending_supply_of_and_a_finite_includes(text, items):
+    assert {r.item for r in extract(CONTEXT + text, DATE) if r.kind.value == "in_kind"} == items

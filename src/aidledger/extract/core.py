@@ -643,6 +643,10 @@ _HOSTILE = re.compile(r"\b(?:launched|fired|shot down|destroyed|killed|lost|capt
                       r"intercepted|seized|damaged|deployed by russia|russian)\b", re.I)
 
 
+_SUPPLY_OF = re.compile(r"\b(?:supply|supplies|delivery|deliveries|provision|shipment|shipments|donation|transfer)"
+                        r"\s+of(?=\s)", re.I)
+
+
 def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services) -> list[Commitment]:
     if not any(t.role != "report" for t in triggers):
         return []
@@ -654,6 +658,12 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
         mentions += [e for e in elliptical_counts(sentence.text, sentence.start, g, stop) if not _overlaps(e, taken)]
     verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
                  if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
+    # "the aid included helmets, body armour and ...", "the supply of large transformers": lists of goods
+    # a finite "includes" after an aid noun lists goods; "including ..." after a sum often says what it buys
+    verb_ends += [tokens[t.index + t.width - 1].end for t in triggers if t.role == "part" and not
+                  tokens[t.index].lower.endswith("ing") and _aid_nouns().search(ctx.text, sentence.start,
+                                                                                tokens[t.index].start)]
+    verb_ends += [m.end() + sentence.start for m in _SUPPLY_OF.finditer(sentence.text)]
     mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
                  if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
     services = find_services(sentence.text, sentence.start) if has_services else []
