@@ -453,3 +453,17 @@ def test_a_purpose_before_a_channel_names_no_recipient():
 ])
 def test_uncounted_goods_after_sending_supply_of_and_a_finite_includes(text, items):
     assert {r.item for r in extract(CONTEXT + text, DATE) if r.kind.value == "in_kind"} == items
+
+
+def test_the_price_of_a_gift_counts_but_not_the_cost_of_an_import():
+    gift = CONTEXT + "Canada will donate 800 SkyRanger drones to Ukraine, at a cost of $95 million."
+    own = CONTEXT + "Naftogaz needs to import 4.5 billion cubic meters of gas this winter at a cost of roughly 2 billion euros."
+    assert [r.amount for r in extract(gift, DATE) if r.amount] == [95e6]
+    assert extract(own, DATE) == []
+
+
+def test_a_named_fund_with_its_acronym_is_no_verb():
+    text = ("Japan decided to extend Emergency Grant Aid of 100 million US dollars to Ukraine.\n"
+            "The breakdown by organization is as follows:\n(1) UNHCR: 28 million dollars\n"
+            "(2) United Nations Children's Fund (UNICEF): 17 million dollars")
+    assert [(r.donor, r.amount) for r in extract(text, DATE) if r.amount == 17e6] == [("JPN", 17e6)]

@@ -443,7 +443,7 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
         return True
     before = ctx.text[lo:start]
     hits = list(blockers.finditer(before))
-    if not hits:
+    if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start):
         return False
     last = hits[-1]
     between = before[last.end():]
@@ -452,6 +452,11 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     # "the cost of humanitarian demining at $34.6bn": an aid word inside the blocker's own of-phrase rescues nothing
     aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
+
+
+# the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
+_GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand)\w*\b[^.;]{0,120}?"
+                         r"\bat a (?:total )?cost of\s+(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$", re.I)
 
 
 class _NameSkipping:

@@ -105,9 +105,12 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
     if nxt in _NOUN_HEADS and not tokens[i].lower.endswith(("ed", "ing")):
         return False  # a compound noun: "grant aid", "Support Fund", "transfer agreement"
     prev = tokens[i - 1].lower if i else ""
-    if i and tokens[i].text[0].isupper() and tokens[i + 1:i + 2] and tokens[i + 1].text[0].isupper() and (
-            prev in ("the", "'s", "s") or tokens[i - 1].text.isupper() and len(tokens[i - 1].text) > 1):
-        return False  # a programme's name: "the Extended Fund Facility", "IMF Extended Fund Facility"
+    if i and tokens[i].text[0].isupper() and tokens[i + 1:i + 2] and (
+            tokens[i + 1].text[0].isupper() and (prev in ("the", "'s", "s") or tokens[i - 1].text.isupper()
+                                                 and len(tokens[i - 1].text) > 1)
+            or tokens[i + 1].text == "(" and tokens[i - 1].text[0].isupper()):
+        # a programme's name: "the Extended Fund Facility", "IMF Extended Fund Facility", "Children's Fund (UNICEF)"
+        return False
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
