@@ -467,3 +467,16 @@ def test_a_named_fund_with_its_acronym_is_no_verb():
             "The breakdown by organization is as follows:\n(1) UNHCR: 28 million dollars\n"
             "(2) United Nations Children's Fund (UNICEF): 17 million dollars")
     assert [(r.donor, r.amount) for r in extract(text, DATE) if r.amount == 17e6] == [("JPN", 17e6)]
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("The Nansen programme now stands at NOK 135 billion through 2030.", "NOR"),
+    ("Japan will contribute $37 million to the NATO Comprehensive Assistance Package trust fund, "
+     "bringing its contribution to $67 million.", "JPN"),
+])
+def test_a_states_own_programme_names_it_and_a_channel_is_no_giver(text, donor):
+    assert {r.donor for r in extract(CONTEXT + text, DATE)} == {donor}
+
+
+def test_a_sum_from_two_named_givers_is_no_single_commitment():
+    assert extract(CONTEXT + "Ukraine received $139 million in guarantees from the Netherlands and Sweden.", DATE) == []

@@ -74,6 +74,8 @@ def _gazetteer() -> tuple[re.Pattern, dict[str, list[_Entry]]]:
             add(form, _Entry(c["code"], "capital", c["name"]))
         for form in c.get("bodies", []):
             add(form, _Entry(c["code"], "body", form))
+        for form in c.get("channels", []):  # "the Nansen programme now stands at ...": the state's own programme
+            add(form, _Entry(c["code"], "channel", form))
     for o in data.get("organisations", []):
         for form in o.get("names", []) + [o.get("name", "")]:
             add(form, _Entry(o["code"], "org", o["name"]))

@@ -230,7 +230,8 @@ def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> 
         return None
     pos = target_end + m.end()
     for a in givers:
-        if 0 <= a.start - pos < 25:  # "signed by Chancellor Rachel Reeves": a title may stand between
+        # "signed by Chancellor Rachel Reeves": a title may stand between; a programme is no agent
+        if a.kind != "channel" and 0 <= a.start - pos < 25:
             return a
     return None
 
@@ -244,7 +245,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             _SUBORDINATORS.search(before) and _FINITE_AFTER.match(after))
         if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")) and not heads_clause:
             continue
-        if a.kind == "org" and _is_channel_mention(sentence, a):
+        if a.kind in ("org", "channel") and _is_channel_mention(sentence, a):
             continue
         if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
             continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
@@ -389,13 +390,13 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
 
 
 def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool:
-    """'from the Commission, Italy, Germany, France and Poland': three or more givers share the sum."""
+    """'from the Netherlands and Sweden', 'from the Commission, Italy, Germany and France': givers share the sum."""
     chain = [first]
     for a in givers:
-        if a.start > chain[-1].start and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?",
-                                                      sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]):
+        gap = sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]
+        if a.start > chain[-1].start and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
             chain.append(a)
-    return len({a.code for a in chain}) >= 3
+    return len({a.code for a in chain}) >= 2
 
 
 def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
