@@ -153,18 +153,21 @@ def on_cluster(path: Path, out: Path, per: int, workers: int) -> tuple[float, ob
 
 def bench_dask(args) -> None:
     """Each run is a fresh process (interpreter, imports, cluster start-up and close all counted), one
-    process and Dask alternating, so both pay the same cold start and see the same machine."""
+    process, two plain processes and Dask alternating, so all pay the same cold start and see the same
+    machine. The machine is shared: each run also measures the CPU other processes used meanwhile (from
+    /proc/stat, less the run's own), and a round counts as quiet when no side lost more than QUIET_CORES
+    of a core to them; with --wait-quiet each side first waits (up to that many seconds) for such a moment."""
     path = corpus(args.work, args.articles)
     runs: dict[str, list[tuple[float, float, float]]] = {"one": [], "two": [], "dask": []}
     for _ in range(args.repeats):
         for label in ("one", "two", "dask"):
             out = args.work / f"out-dask-{label}"
             shutil.rmtree(out, ignore_errors=True)
-            load = os.getloadavg()[0]
+            _wait_quiet(args.wait_quiet)
             sides = [["--half", "0"], ["--half", "1"]] if label == "two" else [[]]
-            seconds, cpu = _timed_children([[sys.executable, __file__, "run-one" if label == "two" else f"run-{label}",
-                                             str(path), str(out), "--per", str(args.per), *side] for side in sides])
-            runs[label].append((seconds, cpu, load))
+            runs[label].append(_timed_children([[sys.executable, __file__, "run-one" if label == "two" else
+                                                 f"run-{label}", str(path), str(out), "--per", str(args.per), *side]
+                                                for side in sides]))
     t1, t0, t2 = (statistics.median(t for t, _, _ in runs[k]) for k in ("one", "two", "dask"))
     cores = statistics.median(c / t for t, c, _ in runs["one"])
     c1, c0, c2 = (statistics.median(c for _, c, _ in runs[k]) for k in ("one", "two", "dask"))
@@ -178,14 +181,24 @@ def bench_dask(args) -> None:
           f"Dask {c2:.1f} (Dask's own cost against the two plain processes {c2 - c0:+.1f} s)")
     print(f"speed-up 2 workers / one process: {t1 / t2:.2f}x on {os.cpu_count()} cores "
           "(fresh process each run: start-up, imports, cluster start and close included)")
+    rounds = list(zip(runs["one"], runs["two"], runs["dask"]))
+    quiet = [r for r in rounds if max(others for _, _, others in r) <= QUIET_CORES]
+    if quiet:
+        print(f"quiet rounds ({len(quiet)} of {len(rounds)}, others <= {QUIET_CORES} cores): speed-up "
+              f"{statistics.median(one[0] / dask[0] for one, _, dask in quiet):.2f}x, ceiling "
+              f"{statistics.median(one[0] / two[0] for one, two, _ in quiet):.2f}x (medians of the rounds' ratios)")
     for label, name in (("one", "one process"), ("two", "two plain processes"), ("dask", "Dask")):
-        print(f"runs {name} (s, load average at start): "
-              + ", ".join(f"{t:.1f} ({load:.1f})" for t, _, load in runs[label]))
+        print(f"runs {name} (s, cores other processes used meanwhile): "
+              + ", ".join(f"{t:.1f} ({others:.2f})" for t, _, others in runs[label]))
 
 
-def _timed_children(cmds: list[list[str]]) -> tuple[float, float]:
-    """Wall seconds until the last of `cmds` (started together) ends, and their CPU seconds (user + system,
-    their own children included)."""
+QUIET_CORES = 0.1
+
+
+def _timed_children(cmds: list[list[str]]) -> tuple[float, float, float]:
+    """Wall seconds until the last of `cmds` (started together) ends, their CPU seconds (user + system,
+    their own children included), and the cores other processes kept busy meanwhile."""
+    busy = _busy_seconds()
     start = time.perf_counter()
     children = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL) for cmd in cmds]
     cpu = 0.0
@@ -194,7 +207,25 @@ def _timed_children(cmds: list[list[str]]) -> tuple[float, float]:
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{' '.join(cmd)} failed")
         cpu += usage.ru_utime + usage.ru_stime
-    return time.perf_counter() - start, cpu
+    seconds = time.perf_counter() - start
+    return seconds, cpu, max(_busy_seconds() - busy - cpu, 0.0) / seconds
+
+
+def _busy_seconds() -> float:
+    """CPU seconds every process on the machine has used since boot (all of /proc/stat's cpu line but
+    idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_quiet(limit: float) -> None:
+    """Wait up to `limit` seconds for a 2 s window in which other processes use at most QUIET_CORES."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        busy = _busy_seconds()
+        time.sleep(2)
+        if (_busy_seconds() - busy) / 2 <= QUIET_CORES:
+            return
 
 
 def run_one(args) -> None:
@@ -321,6 +352,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--per", type=int, default=250, help="articles per partition")
     parser.add_argument("--load-max", type=int, default=10_000, help="also time `load` up to this size")
+    parser.add_argument("--wait-quiet", type=float, default=0,
+                        help="(dask: seconds each run may wait for other processes to leave the cores alone)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/aidledger-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
