@@ -480,3 +480,9 @@ def test_a_states_own_programme_names_it_and_a_channel_is_no_giver(text, donor):
 
 def test_a_sum_from_two_named_givers_is_no_single_commitment():
     assert extract(CONTEXT + "Ukraine received $139 million in guarantees from the Netherlands and Sweden.", DATE) == []
+
+
+def test_goods_listed_as_parts_of_counted_goods_are_not_records_of_their_own():
+    text = CONTEXT + ("Japan has delivered more than 170 items of large power equipment, including transformers and "
+                      "generators, to Ukraine.")
+    assert [r.item for r in extract(text, DATE) if r.kind.value == "in_kind"] == ["large power equipment"]

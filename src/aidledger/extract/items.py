@@ -252,7 +252,7 @@ _LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\b|as well as\b|plus\b)?|\s(?:and|as w
 _UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:its|their|his|her|our|some|more|"
                         r"additional|further|new|the|remaining)\s+)*(?P<np>(?:(?!(?:to|for|and|or|from|in|of|as|on|at|"
                         r"into|with|by|once|if|when|that|which|is|are|was|were|be|been|has|have|had|will|would|"
-                        r"can|could|only)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
+                        r"can|could|only|including|such|like|notably|especially|mainly)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
 
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
