@@ -486,3 +486,9 @@ def test_goods_listed_as_parts_of_counted_goods_are_not_records_of_their_own():
     text = CONTEXT + ("Japan has delivered more than 170 items of large power equipment, including transformers and "
                       "generators, to Ukraine.")
     assert [r.item for r in extract(text, DATE) if r.kind.value == "in_kind"] == ["large power equipment"]
+
+
+def test_a_delivery_reported_by_the_givers_side_is_its_own():
+    text = ("Japan aid news\n\nJapan pledged more generators for Ukraine.\n"
+            "Germany's defence ministry said two more IRIS-T SLM systems had arrived in Ukraine over the weekend.")
+    assert [(r.donor, r.quantity) for r in extract(text, DATE) if r.item == "IRIS-T SLM system"] == [("DEU", 2)]

@@ -89,7 +89,8 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
-        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80)
+        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80) or _reporter(
+            sentence, givers, tokens, frame.inner.index)
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start
@@ -221,6 +222,18 @@ def _giver_as_modifier(sentence: Sentence, givers: list[Actor], target_end: int)
                 and _MODIFIED_AID.match(sentence.text, a.end - sentence.start):
             return a
     return None
+
+
+_REPORT_WORDS = {"said", "says", "announced", "confirmed", "reported", "stated", "added"}
+
+
+def _reporter(sentence: Sentence, givers: list[Actor], tokens: list[Token], verb: int) -> Actor | None:
+    """'Germany's defence ministry said two more systems had arrived': the giver's side reports the delivery."""
+    report = next((t for t in reversed(tokens[:verb]) if t.lower in _REPORT_WORDS), None)
+    if report is None:
+        return None
+    subject = _nearest_subject(sentence, givers, report.start)
+    return subject if subject is not None and subject.kind in ("body", "country", "capital", "official") else None
 
 
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
