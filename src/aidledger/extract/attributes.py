@@ -67,8 +67,22 @@ def _keyword_tables() -> tuple:
 
 def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, tokens: list[Token],
               target_start: int, target_end: int, figures: list | None = None) -> Actor | None:
-    """The actor who gives: thanked object, passive agent, or the subject of the governing verb."""
+    """The actor who gives: one named with the sum, else the subject of the governing verb."""
     givers = [a for a in actors if a.code not in NON_DONORS]
+    named = _giver_named_with_sum(sentence, givers, frame, tokens, target_start, target_end)
+    if named is not None:
+        return named
+    if frame is not None and frame.inner is not None and frame.inner.role == "receive":
+        # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
+        # the channel ("the World Food Programme will receive C$25 million"), never the donor
+        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80) or _reporter(
+            sentence, givers, tokens, frame.inner.index)
+    return _subject_giver(sentence, actors, givers, frame, tokens, target_start, target_end, figures)
+
+
+def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame | None, tokens: list[Token],
+                          target_start: int, target_end: int) -> Actor | None:
+    """A giver the sum itself names: thanked, agent, owner, source ('from Norway'), or many of them."""
     if frame is not None and frame.inner is not None:
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
@@ -86,11 +100,12 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
     if _MOBILIZED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start):
         return MANY_DONORS  # "the World Bank has mobilized $46 billion": raised from many givers, none named
-    if frame is not None and frame.inner is not None and frame.inner.role == "receive":
-        # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
-        # the channel ("the World Food Programme will receive C$25 million"), never the donor
-        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80) or _reporter(
-            sentence, givers, tokens, frame.inner.index)
+    return None
+
+
+def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor], frame: Frame | None,
+                   tokens: list[Token], target_start: int, target_end: int, figures: list | None) -> Actor | None:
+    """The subject of the verb that governs the sum, or many givers, or the recipient's own side."""
     anchor = target_start
     if frame is not None and frame.outer is not None:
         verb = tokens[frame.inner.index].start
@@ -110,8 +125,7 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
         return subject
-    source = source_after(sentence, givers, target_end, tight=False)
-    return source
+    return source_after(sentence, givers, target_end, tight=False)
 
 
 _AUXILIARIES = {"itself", "has", "have", "had", "will", "would", "is", "was", "also", "already", "now", "been",
