@@ -492,3 +492,16 @@ def test_a_delivery_reported_by_the_givers_side_is_its_own():
     text = ("Japan aid news\n\nJapan pledged more generators for Ukraine.\n"
             "Germany's defence ministry said two more IRIS-T SLM systems had arrived in Ukraine over the weekend.")
     assert [(r.donor, r.quantity) for r in extract(text, DATE) if r.item == "IRIS-T SLM system"] == [("DEU", 2)]
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("The framework is the investment pillar of the EU's €50 billion Ukraine Facility for 2024-2027.", "EU"),
+    ("The defense act signed in December authorizes $400 million a year for the Ukraine Security Assistance "
+     "Initiative.", "USA"),
+])
+def test_the_possessor_of_a_sum_and_a_states_programme_name_the_giver(text, donor):
+    assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
+
+
+def test_a_question_commits_nobody():
+    assert extract(CONTEXT + "Which countries pledged to the G7's $50 billion loan for Ukraine?", DATE) == []

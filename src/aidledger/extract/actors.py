@@ -127,9 +127,18 @@ class _FormIndex:
                 pattern = self._pattern(word.group().title()) if len(titled) == len(text) else None
                 target = titled
             m = pattern.match(target, start) if pattern is not None else None
+            if m and m.group()[:4].lower() == "the ":
+                m = self._longer_after_article(target, m)
             if m:
                 yield m
                 pos = m.end()
+
+    def _longer_after_article(self, text: str, m: re.Match) -> re.Match:
+        """'the Ukraine Security Assistance Initiative': a longer form after the article beats 'the Ukraine'."""
+        word = self._WORD.match(text, m.start() + 4)
+        pattern = self._pattern(word.group()) if word else None
+        longer = pattern.match(text, m.start() + 4) if pattern is not None else None
+        return longer if longer is not None and longer.end() > m.end() else m
 
 
     def _pattern(self, first: str) -> re.Pattern | None:

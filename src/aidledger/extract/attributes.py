@@ -88,7 +88,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         if thank is not None:
             return thank
     agent = _passive_agent(sentence, givers, target_end) or _owner_of_sum(sentence, givers, target_start) \
-        or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
+        or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end) \
+        or _possessor(sentence, givers, target_start)
     if agent is not None:
         return agent
     if _many_sources(sentence, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
@@ -201,6 +202,18 @@ def _owner_of_sum(sentence: Sentence, givers: list[Actor], target_start: int) ->
     return None
 
 
+_POSSESSED_SUM = re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$")
+
+
+def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+    """'the EU's €50 billion Ukraine Facility', 'the G7's $50 billion loans': the possessor gives the sum."""
+    for a in givers:
+        if a.end < target_start and _POSSESSED_SUM.fullmatch(sentence.text, a.end - sentence.start,
+                                                             target_start - sentence.start):
+            return a
+    return None
+
+
 _RELATIVE_AFTER = re.compile(r"\)?\s+(?:[a-z-]+\s+){0,2}?(?:package|pledge|aid|loan|grant|contribution|tranche|"
                              r"support|assistance)s?\s+(?:that\s+|which\s+)?(?:the\s+)?$")
 
@@ -272,7 +285,7 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             _SUBORDINATORS.search(before) and _FINITE_AFTER.match(after))
         if _PP_BEFORE.search(before) and not before.rstrip().lower().endswith(("of", "from")) and not heads_clause:
             continue
-        if a.kind in ("org", "channel") and _is_channel_mention(sentence, a):
+        if a.kind in ("org", "channel") and is_channel_mention(sentence, a):
             continue
         if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
             continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
@@ -426,12 +439,12 @@ def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool
     return len({a.code for a in chain}) >= 2
 
 
-def _is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
+def is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
     """'through the World Bank', 'via Office of the UN High Commissioner', 'to the NATO trust fund (CAP)'."""
     before = sentence.text[max(0, actor.start - sentence.start - 70):actor.start - sentence.start]
     before = re.sub(r"\s*\($", " ", before)  # an acronym in brackets after the full name
     return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
-                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and)\s+){0,10}$", before))
+                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and|so-called|new|joint)\s+){0,10}$", before))
 
 
 @lru_cache(maxsize=1)
@@ -596,7 +609,7 @@ def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, cl
         if best is None or dist < best[0]:
             best = (dist, name)
     for a in orgs:
-        if _is_channel_mention(sentence, a):
+        if is_channel_mention(sentence, a):
             dist = min(abs(a.start - target_end), abs(a.end - target_start))
             if best is None or dist < best[0]:
                 best = (dist, a.name)

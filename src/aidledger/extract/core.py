@@ -148,6 +148,8 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
             ctx.split_parent, ctx.split_line = ctx.last_money, sentence.line
+        if sentence.text.rstrip(" \"'”’)").endswith("?"):
+            kinds = (False, False, False)  # a question commits nobody: "Which countries pledged to the $50bn loan?"
         if not any(kinds):
             actors = _sentence_actors(ctx, sentence)
             if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
@@ -557,7 +559,9 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):
             return ctx.last_named
-        donor = ctx.last_donor or (ctx.main_donor if fallback else None)
+        # "authorizes $400 million a year for the Ukraine Security Assistance Initiative": a state's programme
+        programme = next((a for a in actors if a.kind == "channel" and not attrs.is_channel_mention(sentence, a)), None)
+        donor = programme or ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 
 
