@@ -87,9 +87,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    agent = _passive_agent(sentence, givers, target_end) or _owner_of_sum(sentence, givers, target_start) \
-        or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end) \
-        or _possessor(sentence, givers, target_start)
+    agent = _passive_agent(sentence, givers, target_end) or _possessor(sentence, givers, target_start) \
+        or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
         return agent
     if _many_sources(sentence, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
@@ -188,25 +187,15 @@ _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|gra
                          r"extended|earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
 
 
-_OWNED_SUM = re.compile(r"'s?\s+(?:[a-z-]+\s+){0,3}?(?:contribution|pledge|grant|loan|donation|package|guarantee|"
-                        r"commitment|allocation|tranche|support|aid|assistance)s?\s+(?:of|worth|totalling|totaling)\s+"
-                        r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$")
-
-
-def _owner_of_sum(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
-    """'New Zealand's earlier contribution of $4 million': the owner of the sum's noun gives it."""
-    for a in givers:
-        if a.end < target_start and _OWNED_SUM.fullmatch(sentence.text, a.end - sentence.start,
-                                                         target_start - sentence.start):
-            return a
-    return None
-
-
-_POSSESSED_SUM = re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$")
+# The possessor of the sum or of its noun gives it: "New Zealand's earlier contribution of $4 million",
+# "the EU's €50 billion Ukraine Facility", "the G7's $50 billion loans"
+_POSSESSED_SUM = re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$"
+                            r"|'s?\s+(?:[a-z-]+\s+){0,3}?(?:contribution|pledge|grant|loan|donation|package|guarantee|"
+                            r"commitment|allocation|tranche|support|aid|assistance)s?\s+(?:of|worth|totalling|totaling)\s+"
+                            r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$")
 
 
 def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
-    """'the EU's €50 billion Ukraine Facility', 'the G7's $50 billion loans': the possessor gives the sum."""
     for a in givers:
         if a.end < target_start and _POSSESSED_SUM.fullmatch(sentence.text, a.end - sentence.start,
                                                              target_start - sentence.start):
