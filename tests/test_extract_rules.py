@@ -505,3 +505,9 @@ def test_the_possessor_of_a_sum_and_a_states_programme_name_the_giver(text, dono
 
 def test_a_question_commits_nobody():
     assert extract(CONTEXT + "Which countries pledged to the G7's $50 billion loan for Ukraine?", DATE) == []
+
+
+def test_a_belligerents_own_figures_are_nobodys_aid():
+    text = ("Japan aid\n\nJapan will send more generators to Ukraine.\n"
+            "Russia's defense spending is set to rise by almost 70% next year to 10.8 trillion roubles.")
+    assert [r.amount for r in extract(text, DATE) if r.amount] == []

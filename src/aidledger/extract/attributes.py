@@ -125,7 +125,12 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
         return subject
+    if _nearest_subject(sentence, [a for a in actors if a.code in _BELLIGERENTS], anchor) is not None:
+        return RECIPIENT_SIDE  # "Russia's defense spending is set to rise to 10.8 trillion roubles": nobody's aid
     return source_after(sentence, givers, target_end, tight=False)
+
+
+_BELLIGERENTS = NON_DONORS - {"UKR"}
 
 
 _AUXILIARIES = {"itself", "has", "have", "had", "will", "would", "is", "was", "also", "already", "now", "been",
