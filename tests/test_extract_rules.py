@@ -511,3 +511,11 @@ def test_a_belligerents_own_figures_are_nobodys_aid():
     text = ("Japan aid\n\nJapan will send more generators to Ukraine.\n"
             "Russia's defense spending is set to rise by almost 70% next year to 10.8 trillion roubles.")
     assert [r.amount for r in extract(text, DATE) if r.amount] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Japan will contribute $10 million to the trust fund to finance the repair of hospitals in Ukraine.",
+    "Japan will continue support for Ukraine in fields such as energy, demining and agriculture.",
+])
+def test_what_money_is_for_is_no_service_of_its_own(text):
+    assert [r for r in extract(CONTEXT + text, DATE) if r.kind.value == "service"] == []

@@ -255,6 +255,12 @@ _UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:i
                         r"can|could|only|including|such|like|notably|especially|mainly)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
 
 
+# What a sum or programme is for, or the fields it covers, is no service of its own
+_PURPOSE_BEFORE = re.compile(r"\b(?:to (?:finance|fund|support|pay for|cover)|earmarked for|used (?:for|to provide)|"
+                             r"(?:fields?|areas?|sectors?) (?:of|such as|including)|such as)\s+(?:the\s+)?"
+                             r"(?:[\w-]+,?\s+(?:and\s+)?){0,4}$", re.I)
+
+
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
     _, service, _, services, _ = _patterns()
     modifier_of = set(load("items")["service_modifier_of"])
@@ -268,6 +274,8 @@ def find_services(text: str, offset: int = 0) -> list[ItemMention]:
             continue  # part of a name: "EU Civil Protection Mechanism", "Humanitarian Demining"
         if re.search(r"\bto\s+$", text[max(0, m.start() - 4):m.start()]):
             continue  # "to repair", "to shelter": a verb of purpose
+        if _PURPOSE_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue  # "to finance the repair of hospitals", "in fields such as energy, demining": what money is for
         start, end = _expand_np(text, m.start(), m.end())
         item = _clean(text[start:end])
         out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
