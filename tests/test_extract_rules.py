@@ -298,7 +298,8 @@ def test_a_clause_after_an_earlier_figure_keeps_the_sentences_date():
 
 
 def test_proceeds_of_frozen_assets_handed_over_are_aid():
-    text = CONTEXT + "Denmark has transferred DKK 3.6 billion from the EU's windfall profits on Russian assets to the Danish model."
+    text = CONTEXT + ("Denmark has transferred DKK 3.6 billion from the EU's windfall profits on Russian assets "
+                      "to the Danish model.")
     assert [r.amount for r in extract(text, DATE)] == [3.6e9]
 
 
@@ -380,7 +381,8 @@ def test_a_roundup_heading_names_the_giver_of_its_paragraph():
 
 
 def test_a_gift_measured_against_the_givers_economy_still_counts():
-    text = CONTEXT + "Estonia has provided military aid to Ukraine worth more than €500 million, over 1.4 percent of its GDP."
+    text = CONTEXT + ("Estonia has provided military aid to Ukraine worth more than €500 million, "
+                      "over 1.4 percent of its GDP.")
     assert [r.amount for r in extract(text, DATE)] == [500e6]
 
 
@@ -393,7 +395,8 @@ def test_giver_of_a_possessed_or_relative_sum(text, donor):
 
 
 def test_a_fund_filled_by_a_number_of_countries_has_many_givers():
-    text = CONTEXT + "The UK-led fund for Ukraine has now received over £1.3 billion in contributions from ten countries."
+    text = CONTEXT + ("The UK-led fund for Ukraine has now received over £1.3 billion in contributions "
+                      "from ten countries.")
     assert extract(text, DATE) == []
 
 
@@ -414,7 +417,8 @@ def test_a_giver_named_as_the_kind_of_money_but_not_the_lending_bank(text, donor
 
 
 def test_money_for_the_needs_of_an_army_is_aid():
-    text = CONTEXT + "Next year we will allocate EUR 35 million for the needs of the Armed Forces of Ukraine, Lithuania said."
+    text = CONTEXT + ("Next year we will allocate EUR 35 million for the needs of the Armed Forces of Ukraine, "
+                      "Lithuania said.")
     assert [r.amount for r in extract(text, DATE)] == [35e6]
 
 
@@ -457,7 +461,8 @@ def test_uncounted_goods_after_sending_supply_of_and_a_finite_includes(text, ite
 
 def test_the_price_of_a_gift_counts_but_not_the_cost_of_an_import():
     gift = CONTEXT + "Canada will donate 800 SkyRanger drones to Ukraine, at a cost of $95 million."
-    own = CONTEXT + "Naftogaz needs to import 4.5 billion cubic meters of gas this winter at a cost of roughly 2 billion euros."
+    own = CONTEXT + ("Naftogaz needs to import 4.5 billion cubic meters of gas this winter at a cost of "
+                     "roughly 2 billion euros.")
     assert [r.amount for r in extract(gift, DATE) if r.amount] == [95e6]
     assert extract(own, DATE) == []
 

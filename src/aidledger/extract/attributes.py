@@ -238,7 +238,7 @@ def _giver_as_modifier(sentence: Sentence, givers: list[Actor], target_end: int)
 
     Not the lending banks: in 'guarantee a $500 million World Bank loan' the bank lends what the subject backs."""
     for a in givers:
-        if a.code not in _LENDERS and a.start >= target_end and a.start - target_end < 25 and a.kind in ("org", "country", "demonym") \
+        if a.code not in _LENDERS and 0 <= a.start - target_end < 25 and a.kind in ("org", "country", "demonym") \
                 and _MODIFIER_BEFORE.fullmatch(sentence.text, target_end - sentence.start, a.start - sentence.start) \
                 and _MODIFIED_AID.match(sentence.text, a.end - sentence.start):
             return a
@@ -297,7 +297,8 @@ _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|lev
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
-                         r"the international community|the coalition|participants|(?-i:conference|organi[sz]ers))\b", re.I)
+                         r"the international community|the coalition|participants|"
+                         r"(?-i:conference|organi[sz]ers))\b", re.I)
 
 
 def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:

@@ -458,7 +458,8 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
 
 # the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
 _GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand)\w*\b[^.;]{0,120}?"
-                         r"\bat a (?:total )?cost of\s+(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$", re.I)
+                         r"\bat a (?:total )?cost of\s+(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$",
+                         re.I)
 
 
 class _NameSkipping:

@@ -108,7 +108,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             head = _singular(head_raw.lower(), heads)
             model = _canonical_head(head_raw, head, entry)
             if entry.get("is") and mods and mods[-1].lower() in heads:
-                # "20 infantry fighting vehicles Marder": the model names the vehicles -> "Marder infantry fighting vehicle"
+                # "20 infantry fighting vehicles Marder": the model names them, "Marder infantry fighting vehicle"
                 item = " ".join([model] + mods[:-1] + [_singular(mods[-1].lower(), heads)])
             else:
                 item = " ".join(mods + [model])

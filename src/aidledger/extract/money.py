@@ -46,7 +46,8 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
     # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
-    scale = rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn|mio\.?|mrd\.?)|(?:[mMbBkK]))(?![A-Za-z])"
+    scale = (rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn|mio\.?|mrd\.?)"
+             rf"|(?:[mMbBkK]))(?![A-Za-z])")
     pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
     post = rf"(?:{alternation(codes)}|(?i:{alternation(words, fold=True)}))"
     qual = rf"(?i:{alternation(quals, fold=True)})"
