@@ -1,5 +1,6 @@
 """The store on a real SQLite file: migrations, idempotent ingest, one transaction per document."""
 
+import pytest
 from sqlalchemy import inspect, text
 
 from aidledger import open_ledger
@@ -68,6 +69,30 @@ def test_review_decisions_survive_reconciliation(tmp_path):
     ledger.reconcile()
     assert ledger.entries()[0]["rejected"] is True
     assert ledger.totals() == []
+
+
+def test_a_review_whose_rebuild_fails_leaves_no_decision_behind(tmp_path, monkeypatch):
+    """A decision stands only with its rebuild: a failure leaves neither, so nothing escapes the audit trail."""
+    from aidledger.store import rebuild as rebuild_module
+
+    path = article(tmp_path, "a.txt", "Norway pledged NOK 500 million in humanitarian aid to Ukraine on Tuesday.\n")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'a.db'}")
+    ledger.ingest([path])
+    [c] = ledger.commitments()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(rebuild_module, "_rebuild_donor", broken)
+    with pytest.raises(RuntimeError):
+        ledger.review("reject", [c["id"]], reviewer="ana")
+    monkeypatch.undo()
+    with ledger.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM decisions")).scalar() == 0
+    ledger.reconcile()
+    assert ledger.entries()[0]["rejected"] is False
+    assert ledger.review("reject", [c["id"]], reviewer="ana") > 0
+    assert ledger.entries()[0]["rejected"] is True
 
 
 def _docs(tmp_path, n):

@@ -125,10 +125,16 @@ def _reported_series(conn: Connection) -> list[dict]:
 
 def add_decision(engine: Engine, action: str, commitment_ids: list[str], reviewer: str, values=None,
                  note=None) -> int:
+    with engine.begin() as conn:
+        return insert_decision(conn, action, commitment_ids, reviewer, values, note)
+
+
+def insert_decision(conn: Connection, action: str, commitment_ids: list[str], reviewer: str, values=None,
+                    note=None) -> int:
+    """Store a reviewer decision in the caller's transaction; returns its id."""
     if action not in ("accept", "reject", "edit", "merge", "split"):
         raise AidledgerError(f"unknown review action {action!r} (use accept, reject, edit, merge or split)")
-    with engine.begin() as conn:
-        result = conn.execute(insert(decisions).values(
-            action=action, commitment_ids=json.dumps(commitment_ids), values=json.dumps(values or {}),
-            reviewer=reviewer, note=note, created_at=datetime.now(timezone.utc).isoformat()))
-        return result.inserted_primary_key[0]
+    result = conn.execute(insert(decisions).values(
+        action=action, commitment_ids=json.dumps(commitment_ids), values=json.dumps(values or {}),
+        reviewer=reviewer, note=note, created_at=datetime.now(timezone.utc).isoformat()))
+    return result.inserted_primary_key[0]

@@ -208,13 +208,17 @@ class Ledger:
 
     def review(self, action: str, commitment_ids: list[str], reviewer: str, values: dict | None = None,
                note: str | None = None) -> int:
-        """Record a reviewer decision and re-reconcile the donors it touches; returns the decision id."""
-        decision = entries.add_decision(self.engine, action, commitment_ids, reviewer, values, note)
+        """Record a reviewer decision and re-reconcile the donors it touches; returns the decision id.
+
+        The decision is stored in the rebuild's own transaction: if the rebuild fails, no decision stands
+        without its entries (and without the audit event the caller writes after)."""
         with self.engine.connect() as conn:  # only the decision's commitments, never the whole table
             donors = set(conn.execute(select(commitments.c.donor).distinct().where(
                 commitments.c.id.in_(commitment_ids))).scalars())
-        self.reconcile(donors or None)
-        return decision
+        stored: list[int] = []
+        entries.rebuild(self.engine, donors or None, first=lambda conn: stored.append(
+            entries.insert_decision(conn, action, commitment_ids, reviewer, values, note)))
+        return stored[0]
 
     def documents(self) -> list[dict]:
         with self.engine.connect() as conn:

@@ -19,7 +19,7 @@ The result is the one `aidledger.reconcile.reconcile` gives for the same commitm
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import case, collate, delete, func, insert, select
@@ -37,13 +37,17 @@ MATCH_COLUMNS = ("id", "document_id", "kind", "donor", "recipient", "scope", "da
 TOTAL_COLUMNS = ("id", "document_id", "donor", "amount", "currency", "qualifier", "date", "scope")
 
 
-def rebuild(engine: Engine, donors: set[str | None] | None = None) -> int:
+def rebuild(engine: Engine, donors: set[str | None] | None = None,
+            first: Callable[[Connection], object] | None = None) -> int:
     """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count.
 
-    One transaction, so readers see the old or the new ledger.
+    One transaction, so readers see the old or the new ledger. `first` runs inside it before anything is
+    read (a reviewer's decision is stored there, so it stands only if its rebuild does).
     """
     with engine.connect() as conn, _unmapped(conn), conn.begin():
         _take_turns(conn)
+        if first is not None:
+            first(conn)
         _delete_donors(conn, donors)
         if donors is None:
             donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
