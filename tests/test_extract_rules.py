@@ -524,3 +524,9 @@ def test_a_belligerents_own_figures_are_nobodys_aid():
 ])
 def test_what_money_is_for_is_no_service_of_its_own(text):
     assert [r for r in extract(CONTEXT + text, DATE) if r.kind.value == "service"] == []
+
+
+def test_a_fact_box_line_naming_its_giver_is_a_figure_not_a_teaser():
+    text = ("NUMBERS OF THE WEEK\n• $12.6 billion — Japan's total assistance to Ukraine since February 2022\n"
+            "• €177bn – total European aid allocated to Ukraine since 2022")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("JPN", 12.6e9)]

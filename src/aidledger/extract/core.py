@@ -141,7 +141,8 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     for sentence in sentences:
         kinds = flt.search(sentence.text)
         is_item = _is_list_item(sentence)
-        titleish = sentence.titleish and not (is_item and list_open)
+        # a fact-box line ("• $12.6 billion — Japan's total assistance to Ukraine") states a figure, no teaser
+        titleish = sentence.titleish and not (is_item and list_open) and not _FACT_LINE.match(sentence.text)
         if not is_item:
             list_open = sentence.text.rstrip().endswith(":") and not _chrome_header().match(sentence.text)
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
@@ -222,6 +223,9 @@ def _chrome_header() -> re.Pattern:
     return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
 
 
+_FACT_LINE = re.compile(r"\s*(?:[-•*–—▪‣·>»›]\s*)?(?:(?:about|around|over|more than|nearly|almost)\s+)?"
+                        r"(?:[$€£¥₩]|[A-Z]{3}\s?|[A-Z]{1,2}\$)\d[\d.,]*\s*(?:[a-z]+\s*)?[—–:]\s+"
+                        r"(?:the\s+)?[A-Z][\w.-]*'s\s")  # ... whose giver is named: "Japan's total assistance"
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
