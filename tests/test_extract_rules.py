@@ -530,3 +530,22 @@ def test_a_fact_box_line_naming_its_giver_is_a_figure_not_a_teaser():
     text = ("NUMBERS OF THE WEEK\n• $12.6 billion — Japan's total assistance to Ukraine since February 2022\n"
             "• €177bn – total European aid allocated to Ukraine since 2022")
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("JPN", 12.6e9)]
+
+
+def test_no_break_and_thin_spaces_read_as_spaces_and_evidence_keeps_them():
+    text = CONTEXT + "Japan will provide $1.5\u00a0billion in military\u00a0aid and 200\u202fgenerators to Ukraine."
+    got = extract(text, DATE)
+    assert [(r.amount, r.quantity) for r in got] == [(1.5e9, None), (None, 200)]
+    assert all(r.evidence.sentence in text and "\u00a0" in r.evidence.sentence for r in got[:1])
+
+
+def test_seed_articles_give_the_same_records_with_no_break_spaces():
+    import re
+
+    from conftest import SEEDS
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8")
+        spaced = re.sub(r"(?<=\d) (?=(?:billion|million|yen|dollars)\b)|(?<=[$€£¥]) (?=\d)", "\u00a0", text)
+        assert [(r.kind, r.donor, r.amount, r.item) for r in extract(spaced)] == \
+               [(r.kind, r.donor, r.amount, r.item) for r in extract(text)], path.name

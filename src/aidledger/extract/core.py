@@ -28,6 +28,8 @@ from aidledger.extract.text import Sentence, Token, split_sentences
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
 
 FOCUS_RECIPIENTS = ("UKR",)
+# No-break, thin and other fixed-width spaces, common in scraped pages ("$1.5\u00a0billion"), read as plain spaces
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
 MIN_AMOUNT = 10_000  # smaller sums in news are prices, fees or donation asks, not state aid
 
 
@@ -52,6 +54,7 @@ class _Context:
     last_line: int = -1
     last_named: Actor | None = None  # the state named last, for "Its package", "The government"
     named_items: list = field(default_factory=list)  # "MiG-29 fighter jet", for "14 aircraft of this type"
+    original: str = ""  # the text as given; `text` has its no-break and thin spaces made plain for the grammars
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
@@ -127,11 +130,12 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
 
     Pass a list as `trace` to receive, for every figure considered, what was decided and why.
     """
+    original, text = text, text.translate(_SPACES)  # same length: every offset still points into the original
     published = published or publication_date(text)
     sentences = split_sentences(text)
     doc_actors = find_actors(text, 0, published)  # one pass over the article; sentences take slices
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
-                   trace=trace, seen=[])
+                   trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
     ctx.actors = doc_actors
     ctx.actor_starts = [a.start for a in doc_actors]
@@ -819,7 +823,7 @@ def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope,
     date = _commitment_date(ctx, sentence, start, scope, (ev_start, ev_end))
     if scope == "new" and _long_before(date, ctx.published):
         scope = "previous"  # "Germany pledged €500m in March 2022" in a 2024 article is a recap
-    evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.text[ev_start:ev_end], start, end)
+    evidence = Evidence(ctx.doc_id, ev_start, ev_end, ctx.original[ev_start:ev_end], start, end)
     status = _stage_for_kind(kind, status)
     return Commitment(
         kind=kind, donor=donor.code, recipient=recipient, status=Status(status), scope=Scope(scope),

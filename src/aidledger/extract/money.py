@@ -162,7 +162,7 @@ def _spelled(raw: str, numbers: dict) -> float | None:
 def _scale(raw: str | None, scales: dict) -> float:
     if not raw:
         return 1.0
-    return scales.get(raw.strip(" -.").lower(), 1.0)
+    return scales.get(raw.strip().strip("-.").lower(), 1.0)  # strip() with no argument: no-break spaces too
 
 
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
