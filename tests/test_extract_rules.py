@@ -549,3 +549,11 @@ def test_seed_articles_give_the_same_records_with_no_break_spaces():
         spaced = re.sub(r"(?<=\d) (?=(?:billion|million|yen|dollars)\b)|(?<=[$€£¥]) (?=\d)", "\u00a0", text)
         assert [(r.kind, r.donor, r.amount, r.item) for r in extract(spaced)] == \
                [(r.kind, r.donor, r.amount, r.item) for r in extract(text)], path.name
+
+
+@pytest.mark.parametrize("text, donor, currency", [
+    ("The fund contribution adds to New Zealand\u2019s earlier contribution of $4 million made in 2023.", "NZL", "NZD"),
+    ("Japan will provide \uffe515.8 billion to Ukraine.", "JPN", "JPY"),
+])
+def test_curly_apostrophes_and_full_width_signs(text, donor, currency):
+    assert [(r.donor, r.currency) for r in extract(CONTEXT + text, DATE)] == [(donor, currency)]

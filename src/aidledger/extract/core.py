@@ -28,8 +28,10 @@ from aidledger.extract.text import Sentence, Token, split_sentences
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
 
 FOCUS_RECIPIENTS = ("UKR",)
-# No-break, thin and other fixed-width spaces, common in scraped pages ("$1.5\u00a0billion"), read as plain spaces
-_SPACES = str.maketrans({c: " " for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+# Typography of scraped pages read as plain text, one character for one so every offset stays valid:
+# no-break and thin spaces ("$1.5\u00a0billion"), curly apostrophes and quotes ("Japan’s"), full-width signs
+_PLAIN = str.maketrans({**dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+                         "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\uffe5": "¥", "\uff04": "$"})
 MIN_AMOUNT = 10_000  # smaller sums in news are prices, fees or donation asks, not state aid
 
 
@@ -130,7 +132,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
 
     Pass a list as `trace` to receive, for every figure considered, what was decided and why.
     """
-    original, text = text, text.translate(_SPACES)  # same length: every offset still points into the original
+    original, text = text, text.translate(_PLAIN)  # same length: every offset still points into the original
     published = published or publication_date(text)
     sentences = split_sentences(text)
     doc_actors = find_actors(text, 0, published)  # one pass over the article; sentences take slices
