@@ -557,3 +557,9 @@ def test_seed_articles_give_the_same_records_with_no_break_spaces():
 ])
 def test_curly_apostrophes_and_full_width_signs(text, donor, currency):
     assert [(r.donor, r.currency) for r in extract(CONTEXT + text, DATE)] == [(donor, currency)]
+
+
+@pytest.mark.parametrize("text", ["Japan will provide 1.5 bln. USD to Ukraine.",
+                                  "Japan will provide 1.5 billion US-dollars to Ukraine."])
+def test_scale_abbreviations_with_a_dot_and_hyphenated_currency_words(text):
+    assert [(r.amount, r.currency) for r in extract(CONTEXT + text, DATE)] == [(1.5e9, "USD")]

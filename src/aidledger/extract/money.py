@@ -55,7 +55,7 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
         rf"(?<![\w$€£¥])(?:(?P<qual>{qual})\s+)?"
         rf"(?P<pre>{pre})?(?P<num>{number})(?P<scale>{scale})?"
         rf"(?:\s*(?P<sep>-|–|—|to|and)\s*(?P<pre2>{pre})?(?P<num2>{number})(?P<scale2>{scale})?)?"
-        rf"(?:(?:\s+|-)(?P<post>{post})(?![A-Za-z]))?"
+        rf"(?:\.?(?:\s+|-)(?P<post>{post})(?![A-Za-z]))?"  # "1.5 bln. USD": an abbreviation's dot before the code
     )
     return pattern, {**{s: v for s, v in symbols.items()}, **{c: c for c in codes}}, words, scales, (numbers, quals)
 

@@ -107,6 +107,8 @@ def _line_sentence_spans(line: str) -> list[tuple[int, int]]:
 
 
 _WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
+_SCALES = {"bln", "mln", "bn", "mn", "tn", "trn", "mld", "mlrd"}
+_CODE_AFTER = re.compile(r"\.\s+(?:[A-Z]{3}|US\$)(?![A-Za-z])")
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:
@@ -115,7 +117,7 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if not word:
         return False
     w = word.group().lower().rstrip(".")
-    if w in _ABBREV:
-        return True
+    if w in _ABBREV or w in _SCALES and _CODE_AFTER.match(line, dot):
+        return True  # "Mr. Kishida"; "1.5 bln. USD" (a scale's dot before the currency code)
     # Single capital initials ("Joe R. Biden") never end a sentence.
     return len(w) == 1 and line[dot - 1].isupper()
