@@ -563,3 +563,17 @@ def test_curly_apostrophes_and_full_width_signs(text, donor, currency):
                                   "Japan will provide 1.5 billion US-dollars to Ukraine."])
 def test_scale_abbreviations_with_a_dot_and_hyphenated_currency_words(text):
     assert [(r.amount, r.currency) for r in extract(CONTEXT + text, DATE)] == [(1.5e9, "USD")]
+
+
+def test_hard_wrapped_text_is_read_as_paragraphs():
+    import textwrap
+
+    from conftest import SEEDS
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8")
+        wrapped = "\n\n".join("\n".join(textwrap.wrap(p, 72)) if len(p) > 80 else p for p in text.split("\n"))
+        got = extract(wrapped)
+        assert all(r.evidence.sentence in wrapped for r in got)
+        assert [(r.kind, r.donor, r.amount, r.item) for r in got] == \
+               [(r.kind, r.donor, r.amount, r.item) for r in extract(text)], path.name

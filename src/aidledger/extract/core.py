@@ -132,7 +132,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
 
     Pass a list as `trace` to receive, for every figure considered, what was decided and why.
     """
-    original, text = text, text.translate(_PLAIN)  # same length: every offset still points into the original
+    original, text = text, _unwrapped(text.translate(_PLAIN))  # same length: offsets point into the original
     published = published or publication_date(text)
     sentences = split_sentences(text)
     doc_actors = find_actors(text, 0, published)  # one pass over the article; sentences take slices
@@ -176,6 +176,21 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
     return _merge_repeats(found, text)
+
+
+def _unwrapped(text: str) -> str:
+    """Hard-wrapped text (plain-text digests, e-mail, feeds cut at ~72 characters): a line break inside a
+    paragraph becomes a space, so sentences and figures ("$4.5\nbillion") are read whole. Same length."""
+    lines = text.split("\n")
+    full = [line.rstrip() for line in lines if line.strip()]
+    cut = sum(1 for line in full if 55 <= len(line) <= 100 and line[-1] not in '.!?:;")')
+    if len(full) < 6 or cut < 0.4 * len(full):
+        return text
+    out = []
+    for line, nxt in zip(lines, lines[1:] + [""]):
+        joined = len(line.rstrip()) >= 50 and nxt.strip() and not _LIST_ITEM.match(nxt)
+        out.append(line + (" " if joined else "\n"))
+    return "".join(out)[:len(text)]
 
 
 def _main_donor(actors: list[Actor], sentences: list[Sentence]) -> Actor | None:
