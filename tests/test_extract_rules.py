@@ -577,3 +577,7 @@ def test_hard_wrapped_text_is_read_as_paragraphs():
         assert all(r.evidence.sentence in wrapped for r in got)
         assert [(r.kind, r.donor, r.amount, r.item) for r in got] == \
                [(r.kind, r.donor, r.amount, r.item) for r in extract(text)], path.name
+
+
+def test_a_reference_mark_after_the_full_stop_keeps_the_line_a_sentence():
+    assert [r.amount for r in extract(CONTEXT + "Japan will provide $1.5 billion to Ukraine.[1]", DATE)] == [1.5e9]

@@ -64,9 +64,12 @@ def lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_FOOTNOTES = re.compile(r"(?:\[\d{1,3}\])+$")
+
+
 def is_titleish(line: str) -> bool:
     """A line with no closing punctuation and few words: a headline, menu item or stub."""
-    stripped = line.strip()
+    stripped = _FOOTNOTES.sub("", line.strip())  # "... to Ukraine.[1]": a reference mark after the full stop
     if not stripped:
         return True
     # a closing bracket ends a sentence only after its full stop: "... (January)" is a headline's date,
