@@ -581,3 +581,9 @@ def test_hard_wrapped_text_is_read_as_paragraphs():
 
 def test_a_reference_mark_after_the_full_stop_keeps_the_line_a_sentence():
     assert [r.amount for r in extract(CONTEXT + "Japan will provide $1.5 billion to Ukraine.[1]", DATE)] == [1.5e9]
+
+
+def test_an_iso_timestamp_dates_the_article():
+    from aidledger.extract.dates import publication_date
+
+    assert publication_date("Japan aid\n2024-02-20T10:32:00Z\nJapan will give Ukraine $1 billion.") == "2024-02-20"
