@@ -85,7 +85,8 @@ class Ledger:
                          progress: Callable[[str, str], None] | None = None) -> IngestReport:
         """Extract and store `items` (documents, or the errors of the inputs that gave none), then reconcile
         the donors they touched. Documents are stored in batches of up to `BATCH_DOCUMENTS`, one transaction
-        each, flushed at least every `BATCH_SECONDS` so a slow source (fetching) never holds many back."""
+        each; a batch whose first document waited `BATCH_SECONDS` is written when the next arrives, so a
+        slow source (fetching) does not hold many back."""
         report = IngestReport()
         touched: set[str | None] = set()
         batch: list[tuple[Document, list[Commitment]]] = []
