@@ -587,3 +587,16 @@ def test_an_iso_timestamp_dates_the_article():
     from aidledger.extract.dates import publication_date
 
     assert publication_date("Japan aid\n2024-02-20T10:32:00Z\nJapan will give Ukraine $1 billion.") == "2024-02-20"
+
+
+@pytest.mark.parametrize("text, scopes", [
+    ("Japan will provide an additional $4.5bn, taking its total to $12.1bn.", ["new", "cumulative"]),
+    ("Japan has provided $7bn so far, and will add $4.5bn.", ["cumulative", "new"]),
+])
+def test_a_total_cue_belongs_to_its_own_clause(text, scopes):
+    assert [r.scope.value for r in extract(CONTEXT + text, DATE)] == scopes
+
+
+def test_a_conversion_between_double_hyphens():
+    text = CONTEXT + "Japan will provide 15.8 billion yen -- about $106 million -- to Ukraine."
+    assert [(r.amount, r.alt_amount) for r in extract(text, DATE)] == [(15.8e9, 106e6)]

@@ -614,6 +614,11 @@ def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, cl
 # ---------------------------------------------------------------- scope
 
 
+_CLAUSE_JOIN = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
+_LEADS_TO_NEXT = re.compile(r"\b(?:bring|brings|bringing|brought|take|takes|taking|took|rais\w+|lift\w*|push\w*|"
+                            r"increas\w+)\b[^.;$€£¥]{0,40}\bto\s+(?:(?:about|around|over|more than|some|nearly)\s+)?$")
+
+
 def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, target_end: int,
               thanked: bool, over_perfect: bool) -> str:
     """The scope of the figure at [target_start, target_end) within `window` of its clause."""
@@ -628,6 +633,9 @@ def scope_for(sentence: Sentence, window: tuple[int, int], target_start: int, ta
         return "part_of"
     if re.match(r"\s*(?:of|from)\s+(?:the|this|that|its|a)\s+(?:total\s+)?[$€£¥\d]", after):
         return "part_of"  # "$300m of the $1bn package"
+    if _LEADS_TO_NEXT.search(after):
+        after = ""  # "$4.5bn, taking its total to $12.1bn": the total cue belongs to the next figure
+    before = _CLAUSE_JOIN.split(before)[-1]  # "$7bn so far, and will add $4.5bn": the cue is the other clause's
     if pats["cumulative"].search(after[:70]) or pats["cumulative"].search(before[-40:]):
         return "cumulative"
     if pats["previous"].search(before) or pats["previous"].search(after[:80]):

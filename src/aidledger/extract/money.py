@@ -168,7 +168,7 @@ def _scale(raw: str | None, scales: dict) -> float:
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
 _CONVERSION_GAP = re.compile(
-    r"\s*(?:[(\[]|,|—|–|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|"
+    r"\s*(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|"
     r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
@@ -202,7 +202,7 @@ def _is_conversion(first: Money, second: Money, text: str, offset: int) -> bool:
         return True
     if len(gap) > 30 or not _CONVERSION_GAP.fullmatch(gap):
         return False
-    if "(" in gap or "[" in gap or "or" in gap.lower() or "—" in gap or "equivalent" in gap.lower():
+    if "(" in gap or "[" in gap or "or" in gap.lower() or "—" in gap or "--" in gap or "equivalent" in gap.lower():
         return True
     return "about" in gap.lower() or "roughly" in gap.lower() or "around" in gap.lower()
 
