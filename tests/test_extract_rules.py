@@ -600,3 +600,10 @@ def test_a_total_cue_belongs_to_its_own_clause(text, scopes):
 def test_a_conversion_between_double_hyphens():
     text = CONTEXT + "Japan will provide 15.8 billion yen -- about $106 million -- to Ukraine."
     assert [(r.amount, r.alt_amount) for r in extract(text, DATE)] == [(15.8e9, 106e6)]
+
+
+def test_gapped_receivers_after_a_receive_verb_are_not_givers():
+    text = ("Canada will provide C$60 million in humanitarian assistance for Ukraine.\n"
+            "The money will be split among three agencies. The World Food Programme will receive C$25 million, "
+            "UNICEF C$20 million and UNHCR C$15 million.")
+    assert {r.donor for r in extract(text, DATE)} == {"CAN"}

@@ -396,13 +396,16 @@ def source_opening(sentence: Sentence, givers: list[Actor]) -> Actor | None:
     return next((a for a in givers if abs(a.start - sentence.start - m.end()) <= 4), None)
 
 
+_RECEIVING = re.compile(r"\b(?:receive|receives|received|receiving|get|gets|got|go to|goes to|went to)\b", re.I)
+
+
 def source_before(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
     """'from Norway - USD 100 million': a breakdown line labels the sum with its giver."""
     for a in givers:
         gap = sentence.text[a.end - sentence.start:target_start - sentence.start]
         lead = sentence.text[:a.start - sentence.start]
-        if a.end <= target_start and gap == " " and _ENUMERATION.search(lead):
-            return a  # "(Japan $4.5 billion, the United States $20 billion)"
+        if a.end <= target_start and gap == " " and _ENUMERATION.search(lead) and not _RECEIVING.search(lead):
+            return a  # "(Japan $4.5 billion, the United States $20 billion)"; not "WFP will receive $25m, UNICEF $20m"
         if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
             # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
             if re.search(r"\bfrom\s+(?:the\s+)?$", sentence.text[:a.start - sentence.start]):
