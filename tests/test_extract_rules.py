@@ -607,3 +607,8 @@ def test_gapped_receivers_after_a_receive_verb_are_not_givers():
             "The money will be split among three agencies. The World Food Programme will receive C$25 million, "
             "UNICEF C$20 million and UNHCR C$15 million.")
     assert {r.donor for r in extract(text, DATE)} == {"CAN"}
+
+
+def test_organisers_totals_have_many_givers():
+    text = CONTEXT + "- Organisers say agreements with a total value of around €16 billion were signed on the first day."
+    assert extract(text, DATE) == []

@@ -298,7 +298,7 @@ _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|"
-                         r"(?-i:conference|organi[sz]ers))\b", re.I)
+                         r"(?-i:conference|[Oo]rgani[sz]ers))\b", re.I)
 
 
 def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
