@@ -10,9 +10,9 @@ import re
 from functools import lru_cache
 
 from aidledger.extract.actors import Actor
-from aidledger.extract.frames import Frame
+from aidledger.extract.frames import Frame, verb_forms
 from aidledger.extract.lexicon import alternation, load
-from aidledger.extract.text import Sentence, Token
+from aidledger.extract.text import LIST_ITEM, Sentence, Token
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
 # Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
@@ -192,45 +192,46 @@ _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|gra
                          r"extended|earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
 
 
-# The possessor of the sum or of its noun gives it: "New Zealand's earlier contribution of $4 million",
-# "the EU's €50 billion Ukraine Facility", "the G7's $50 billion loans"
-_POSSESSED_SUM = re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$"
-                            r"|'s?\s+(?:[a-z-]+\s+){0,3}?(?:contribution|pledge|grant|loan|donation|package|guarantee|"
-                            r"commitment|allocation|tranche|support|aid|assistance)s?\s+(?:of|worth|totalling|totaling)\s+"
-                            r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$")
+@lru_cache(maxsize=1)
+def _sum_patterns() -> dict[str, re.Pattern]:
+    """The patterns that find a giver named with the sum, all built on one list of sum nouns (triggers.yaml)."""
+    noun = r"(?:" + "|".join(sorted(load("triggers")["sum_nouns"], key=len, reverse=True)) + r")s?"
+    return {
+        # the possessor of the sum or of its noun: "the EU's €50 billion Ukraine Facility",
+        # "New Zealand's earlier contribution of $4 million"
+        "possessed": re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$"
+                                rf"|'s?\s+(?:[a-z-]+\s+){{0,3}}?{noun}\s+(?:of|worth|totalling|totaling)\s+"
+                                r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$"),
+        # the subject of a reduced relative clause: "the ¥740bn ($5.5bn) package Tokyo pledged"
+        "relative": re.compile(rf"\)?\s+(?:[a-z-]+\s+){{0,2}}?{noun}\s+(?:that\s+|which\s+)?(?:the\s+)?$"),
+        # the giver as the kind of money: "€100 million in EU grants"
+        "modified": re.compile(rf"\s+(?:[a-z-]+\s+)?{noun}\b"),
+        # "US$ 300 mln — concessional loan of the Republic of Korea"
+        "of_giver": re.compile(rf"\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){{0,3}}?{noun}\s+(?:of|by)\s+"
+                               r"(?:the\s+)?"),
+    }
 
 
 def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
     for a in givers:
-        if a.end < target_start and _POSSESSED_SUM.fullmatch(sentence.text, a.end - sentence.start,
-                                                             target_start - sentence.start):
+        if a.end < target_start and _sum_patterns()["possessed"].fullmatch(sentence.text, a.end - sentence.start,
+                                                                           target_start - sentence.start):
             return a
     return None
-
-
-_RELATIVE_AFTER = re.compile(r"\)?\s+(?:[a-z-]+\s+){0,2}?(?:package|pledge|aid|loan|grant|contribution|tranche|"
-                             r"support|assistance)s?\s+(?:that\s+|which\s+)?(?:the\s+)?$")
 
 
 def _relative_giver(sentence: Sentence, givers: list[Actor], tokens: list[Token], target_end: int) -> Actor | None:
     """'the ¥740bn ($5.5bn) package Tokyo pledged in 2023': the subject of the relative clause gives it."""
     for a in givers:
-        if a.start <= target_end or not _RELATIVE_AFTER.fullmatch(sentence.text, target_end - sentence.start,
-                                                                  a.start - sentence.start):
+        if a.start <= target_end or not _sum_patterns()["relative"].fullmatch(
+                sentence.text, target_end - sentence.start, a.start - sentence.start):
             continue
         nxt = re.match(r"\s+(?:had\s+|has\s+|have\s+)?(\w+)", sentence.text[a.end - sentence.start:])
-        return a if nxt and nxt.group(1).lower() in _GIVE_FORMS else None
+        return a if nxt and nxt.group(1).lower() in verb_forms(roles=("provide", "control")) else None
     return None
 
 
-_GIVE_FORMS = {"pledged", "promised", "provided", "gave", "given", "sent", "announced", "committed", "offered",
-               "approved", "extended", "donated", "delivered", "contributed", "allocated", "granted", "unveiled"}
-
-
-_LENDERS = {"WB", "IMF", "EIB", "EBRD"}
 _MODIFIER_BEFORE = re.compile(r"\)?\s+(?:(?:in|of)\s+(?:new\s+|additional\s+|further\s+)?)?$")
-_MODIFIED_AID = re.compile(r"\s+(?:[a-z-]+\s+)?(?:grants?|loans?|aid|funding|financing|guarantees?|support|"
-                           r"assistance|credits?)\b")
 
 
 def _giver_as_modifier(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
@@ -238,19 +239,18 @@ def _giver_as_modifier(sentence: Sentence, givers: list[Actor], target_end: int)
 
     Not the lending banks: in 'guarantee a $500 million World Bank loan' the bank lends what the subject backs."""
     for a in givers:
-        if a.code not in _LENDERS and 0 <= a.start - target_end < 25 and a.kind in ("org", "country", "demonym") \
+        if a.code not in load("actors")["lending_banks"] and 0 <= a.start - target_end < 25 \
+                and a.kind in ("org", "country", "demonym") \
                 and _MODIFIER_BEFORE.fullmatch(sentence.text, target_end - sentence.start, a.start - sentence.start) \
-                and _MODIFIED_AID.match(sentence.text, a.end - sentence.start):
+                and _sum_patterns()["modified"].match(sentence.text, a.end - sentence.start):
             return a
     return None
 
 
-_REPORT_WORDS = {"said", "says", "announced", "confirmed", "reported", "stated", "added"}
-
-
 def _reporter(sentence: Sentence, givers: list[Actor], tokens: list[Token], verb: int) -> Actor | None:
     """'Germany's defence ministry said two more systems had arrived': the giver's side reports the delivery."""
-    report = next((t for t in reversed(tokens[:verb]) if t.lower in _REPORT_WORDS), None)
+    reporting = verb_forms(roles=("report",), lemmas=("announce", "confirm"))
+    report = next((t for t in reversed(tokens[:verb]) if t.lower in reporting), None)
     if report is None:
         return None
     subject = _nearest_subject(sentence, givers, report.start)
@@ -321,10 +321,7 @@ _STATE_OF = r"(?:(?:[Gg]overnment|[Pp]eople)\s+of\s+(?:the\s+)?)?"  # "Kingdom o
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?" + _STATE_OF)
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
 _SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
-_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF +
-                           # "US$ 300 mln — concessional loan of the Republic of Korea"
-                           r"|\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){0,3}?(?:loan|grant|credit|"
-                           r"guarantee|contribution|assistance|aid|support|funding|financing)s?\s+(?:of|by)\s+(?:the\s+)?")
+_SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
@@ -360,12 +357,7 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
         return True  # "the EU, its member states and European financial institutions have made available"
     if len(tail) > 45:
         return False
-    listed = [before[-1]]
-    for a in reversed(before[:-1]):
-        gap = sentence.text[a.end - sentence.start:listed[-1].start - sentence.start]
-        if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
-            break
-        listed.append(a)
+    listed = _coordinated(sentence, before[::-1])
     if _MANY_WITH.search(sentence.text[:listed[-1].start - sentence.start]) or len(listed) >= 2 and any(
             _COLLECTIVE.fullmatch(sentence.text[a.start - sentence.start:a.end - sentence.start]) for a in listed):
         return True  # "European allies and Canada have committed" ("allies" may stand for NATO named before)
@@ -374,10 +366,26 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     return len({a.code for a in listed}) >= 3
 
 
+# Between the members of a list of actors: "Denmark, Norway and Sweden", "the UK & Norway"
+_COORDINATION = r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?"
+_COORDINATED = re.compile(_COORDINATION)
+
+
+def _coordinated(sentence: Sentence, actors: list[Actor]) -> list[Actor]:
+    """The run of `actors` (in text order, or reversed to walk back from the last) joined by commas and 'and'."""
+    chain = actors[:1]
+    for a in actors[1:]:
+        left, right = sorted((a, chain[-1]), key=lambda x: x.start)
+        if not _COORDINATED.fullmatch(sentence.text, left.end - sentence.start, right.start - sentence.start):
+            break
+        chain.append(a)
+    return chain
+
+
 _MANY_NOUNS = (r"(?:(?:its|their|the|other|European|western|Western|Nordic|international|financial|NATO|EU)\s+)*"
                r"(?:member states|Member States|allies|partners|donors|countries|institutions|nations)\b")
-_WITH_MANY = re.compile(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+" + _MANY_NOUNS)
-_MANY_WITH = re.compile(_MANY_NOUNS + r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?$")
+_WITH_MANY = re.compile(_COORDINATION + _MANY_NOUNS)
+_MANY_WITH = re.compile(_MANY_NOUNS + _COORDINATION + "$")
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 
@@ -385,7 +393,7 @@ _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
 
-_FROM_OPENER = re.compile(r"\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+from\s+(?:the\s+)?")
+_FROM_OPENER = re.compile(LIST_ITEM.pattern + r"from\s+(?:the\s+)?")
 
 
 def source_opening(sentence: Sentence, givers: list[Actor]) -> Actor | None:
@@ -416,7 +424,10 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
 def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = True) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
-    m = (_SOURCE_TIGHT if tight else _SOURCE_LOOSE).match(tail)
+    if tight:
+        m = _SOURCE_TIGHT.match(tail) or _sum_patterns()["of_giver"].match(tail)
+    else:
+        m = _SOURCE_LOOSE.match(tail)
     if m and _sale().search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
         return None  # "an order worth EUR 60 million for transformers from Siemens": the seller, not a giver
     if m:
@@ -429,11 +440,7 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
 
 def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool:
     """'from the Netherlands and Sweden', 'from the Commission, Italy, Germany and France': givers share the sum."""
-    chain = [first]
-    for a in givers:
-        gap = sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]
-        if a.start > chain[-1].start and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?", gap):
-            chain.append(a)
+    chain = _coordinated(sentence, [first] + [a for a in givers if a.start > first.start])
     return len({a.code for a in chain}) >= 2
 
 
@@ -536,7 +543,6 @@ def _supported_with(sentence: Sentence, actors: list[Actor], target_end: int) ->
     return None
 
 
-_JOINED = re.compile(r",?\s+(?:and|as well as)\s+(?:the\s+)?|,\s*(?:the\s+)?")
 _FOR_BEFORE = re.compile(r"\b(?:for|to|including|includes|include|covering|covers|between|among)\s+(?:the\s+)?$")
 
 
@@ -553,13 +559,10 @@ def shared_recipients(sentence: Sentence, actors: list[Actor], target_end: int) 
     for i, first in enumerate(places):
         if not _FOR_BEFORE.search(sentence.text[:first.start - sentence.start]):
             continue
-        chain, closed = [first], 0  # a list is closed by 'and': "to Ukraine, France said" is no list
-        for a in places[i + 1:]:
-            gap = sentence.text[chain[-1].end - sentence.start:a.start - sentence.start]
-            if not _JOINED.fullmatch(gap):
-                break
-            chain.append(a)
-            closed = len(chain) if "and" in gap or "as well" in gap else closed
+        chain = _coordinated(sentence, places[i:])
+        # a list is closed by 'and': "to Ukraine, France said" is no list
+        gaps = [sentence.text[x.end - sentence.start:y.start - sentence.start] for x, y in zip(chain, chain[1:])]
+        closed = max((k + 2 for k, gap in enumerate(gaps) if "and" in gap or "as well" in gap), default=0)
         codes = {a.code for a in chain[:closed]}
         if "UKR" in codes and len(codes) >= 2:
             return True

@@ -24,13 +24,14 @@ from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural
 from aidledger.extract.money import Money, find_money, resolve_currency
-from aidledger.extract.text import Sentence, Token, split_sentences
+from aidledger.extract.text import BULLET, LIST_ITEM, Sentence, Token, split_sentences
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
 
 FOCUS_RECIPIENTS = ("UKR",)
 # Typography of scraped pages read as plain text, one character for one so every offset stays valid:
 # no-break and thin spaces ("$1.5\u00a0billion"), curly apostrophes and quotes ("Japan’s"), full-width signs
-_PLAIN = str.maketrans({**dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+_FIXED_SPACES = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_PLAIN = str.maketrans({**dict.fromkeys(_FIXED_SPACES, " "),
                          "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\uffe5": "¥", "\uff04": "$"})
 MIN_AMOUNT = 10_000  # smaller sums in news are prices, fees or donation asks, not state aid
 
@@ -47,7 +48,7 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
-    dates_of: tuple = (-1, [])  # (sentence start, its date mentions)
+    dates_of: tuple = (-1, [])  # (sentence start, its date mentions outside 'since ...' phrases)
     split_parent: Commitment | None = None  # "the money will be split among ...": later figures are its parts
     last_money: Commitment | None = None
     split_line: int = -1
@@ -188,7 +189,7 @@ def _unwrapped(text: str) -> str:
         return text
     out = []
     for line, nxt in zip(lines, lines[1:] + [""]):
-        joined = len(line.rstrip()) >= 50 and nxt.strip() and not _LIST_ITEM.match(nxt)
+        joined = len(line.rstrip()) >= 50 and nxt.strip() and not LIST_ITEM.match(nxt)
         out.append(line + (" " if joined else "\n"))
     return "".join(out)[:len(text)]
 
@@ -244,14 +245,13 @@ def _chrome_header() -> re.Pattern:
     return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
 
 
-_FACT_LINE = re.compile(r"\s*(?:[-•*–—▪‣·>»›]\s*)?(?:(?:about|around|over|more than|nearly|almost)\s+)?"
+_FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:about|around|over|more than|nearly|almost)\s+)?"
                         r"(?:[$€£¥₩]|[A-Z]{3}\s?|[A-Z]{1,2}\$)\d[\d.,]*\s*(?:[a-z]+\s*)?[—–:]\s+"
                         r"(?:the\s+)?[A-Z][\w.-]*'s\s")  # ... whose giver is named: "Japan's total assistance"
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*–—▪‣·>»›]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
 def _is_list_item(sentence: Sentence) -> bool:
-    return bool(_LIST_ITEM.match(sentence.text))
+    return bool(LIST_ITEM.match(sentence.text))
 
 
 def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
@@ -635,7 +635,7 @@ _LABEL_END = re.compile(r"\s*[:–—-]\s")
 
 def _label(sentence: Sentence, actors: list) -> Actor | None:
     """The actor a list line opens with, as its label: '- Türkiye: 8.5 million dollars'."""
-    mark = _LIST_ITEM.match(sentence.text)
+    mark = LIST_ITEM.match(sentence.text)
     first = next((a for a in actors if a.start >= sentence.start), None)
     if mark is None or first is None or first.start - sentence.start != mark.end():
         return None
@@ -904,8 +904,10 @@ def _commitment_date(ctx: _Context, sentence: Sentence, target: int, scope: str,
     """
     lo, hi = clause or (sentence.start, sentence.end)
     if ctx.dates_of[0] != sentence.start:  # one pass of the date grammar per sentence, shared by its figures
-        ctx.dates_of = (sentence.start, find_dates(sentence.text, ctx.published, sentence.start))
-    dated = [d for d in ctx.dates_of[1] if not _SINCE.search(ctx.text[max(sentence.start, d.start - 45):d.start])]
+        found = find_dates(sentence.text, ctx.published, sentence.start)
+        ctx.dates_of = (sentence.start, [d for d in found if not _SINCE.search(
+            ctx.text[max(sentence.start, d.start - 45):d.start])])
+    dated = ctx.dates_of[1]
     mentions = [d for d in dated if lo <= d.start and d.end <= hi]
     if not mentions and lo > sentence.start:
         # a clause cut off by an earlier figure keeps the sentence's opening date: "In April, Tokyo raised

@@ -65,9 +65,14 @@ def _multi_starts() -> frozenset[str]:
     return frozenset(words[0] for words in _tables()[1])
 
 
-def verb_forms() -> set[str]:
-    """Every inflected form of the trigger verbs: a noun phrase never grows over one."""
-    return set(_tables()[0])
+@lru_cache(maxsize=None)
+def verb_forms(roles: tuple[str, ...] = (), lemmas: tuple[str, ...] = ()) -> frozenset[str]:
+    """Inflected one-word forms of the trigger verbs: all of them (a noun phrase never grows over one), or
+    those of the given roles ("report": said, told ...) and lemmas."""
+    single = _tables()[0]
+    if not roles and not lemmas:
+        return frozenset(single)
+    return frozenset(form for form, (lemma, role, *_) in single.items() if role in roles or lemma in lemmas)
 
 
 def find_triggers(tokens: list[Token]) -> list[Trigger]:

@@ -114,7 +114,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
                 item = " ".join(mods + [model])
             head = item.split()[-1].lower()
         end = m.end()
-        kind_after = _KIND_AFTER.match(text, end) if entry.get("is") and not m.group("measure") else None
+        kind_after = _kind_after().match(text, end) if entry.get("is") and not m.group("measure") else None
         if kind_after:  # "three IRIS-T SLM systems": the model and its variant, then what they are
             item = f"{item}{kind_after.group('variant')} {_singular(kind_after.group('kind').lower(), heads)}"
             head, end = item.split()[-1].lower(), kind_after.end()
@@ -131,9 +131,17 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     return out
 
 
-_KIND_AFTER = re.compile(r"(?P<variant>(?:\s+[A-Z][\w/-]*){0,2}(?:\s+(?!and\b|or\b|to\b|for\b)[a-z][\w-]*){0,3})\s+"
-                         r"(?P<kind>systems?|launchers?|batter(?:y|ies)|"
-                         r"jets?|tanks?|vehicles?|missiles?|interceptors?|howitzers?|guns?|aircraft|helicopters?)\b")
+
+
+@lru_cache(maxsize=1)
+def _kind_after() -> re.Pattern:
+    """A model's variant and kind after its name: "IRIS-T SLM medium-range air defence systems"."""
+    data = load("items")
+    kinds = [plural(k, data["goods"].get(k) or {}) for k in data["model_kinds"]] + list(data["model_kinds"])
+    return re.compile(r"(?P<variant>(?:\s+[A-Z][\w/-]*){0,2}(?:\s+(?!and\b|or\b|to\b|for\b)[a-z][\w-]*){0,3})\s+"
+                      rf"(?P<kind>{alternation(kinds)})\b")
+
+
 _CLASSIFIER_AFTER = re.compile(r"\s+(unit|set)s?\b(?!\s+of\b)")
 # A model name after the counted head: a word with a capital and a digit or hyphen, or in capitals
 # ("K9", "M777", "CV90"), possibly two; or an acronym in brackets that names the item ("(HIMARS)").

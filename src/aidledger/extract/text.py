@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
+
+from aidledger.extract.lexicon import load
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -25,6 +28,9 @@ _TOKEN = re.compile(
     r"|\w+(?:[-'’&]\w+)*"
     r"|[^\w\s]"
 )
+# A list line's mark: a bullet or dash ("- 30 tanks", "• $12.6 billion — ...") or a number or letter ("(1)", "a.")
+BULLET = r"[-•*–—▪‣·>»›]"
+LIST_ITEM = re.compile(rf"^\s*(?:{BULLET}|\(?[a-z0-9]{{1,2}}[.)])\s+")
 # A line that is a timestamp ("7:31 PM", "14:32 GMT"): marks feed or live-blog items.
 TIMESTAMP_LINE = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4})?\s*$")
 
@@ -110,7 +116,14 @@ def _line_sentence_spans(line: str) -> list[tuple[int, int]]:
 
 
 _WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
-_SCALES = {"bln", "mln", "bn", "mn", "tn", "trn", "mld", "mlrd"}
+
+
+@lru_cache(maxsize=1)
+def _scale_abbreviations() -> frozenset[str]:
+    """Short scale words of the money lexicon ("bln", "mn"): a dot after one may be the abbreviation's."""
+    return frozenset(s.lower() for s in load("money")["scales"] if len(s) <= 4)
+
+
 _CODE_AFTER = re.compile(r"\.\s+(?:[A-Z]{3}|US\$)(?![A-Za-z])")
 
 
@@ -120,7 +133,7 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if not word:
         return False
     w = word.group().lower().rstrip(".")
-    if w in _ABBREV or w in _SCALES and _CODE_AFTER.match(line, dot):
+    if w in _ABBREV or w in _scale_abbreviations() and _CODE_AFTER.match(line, dot):
         return True  # "Mr. Kishida"; "1.5 bln. USD" (a scale's dot before the currency code)
     # Single capital initials ("Joe R. Biden") never end a sentence.
     return len(w) == 1 and line[dot - 1].isupper()
