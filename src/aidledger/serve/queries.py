@@ -20,9 +20,9 @@ from sqlalchemy.engine import CursorResult, Engine
 
 from aidledger.errors import ConfigurationError
 from aidledger.serve.limits import MAX_PAGE_SIZE
-from aidledger.store.schema import commitments, documents, entries, entry_members, evidence
+from aidledger.store.schema import (ENTRY_JSON_COLUMNS, commitments, documents, entries, entry_members,
+                                    evidence)
 
-JSON_COLUMNS = ("conflicts", "stage_history")  # stored as JSON text, served as lists
 SEARCH_IDS = 5000  # up to this many full-text matches are resolved to ids before a page is read
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -103,7 +103,7 @@ def as_dicts(result: CursorResult) -> list[dict]:
     fraction of json's time: on a page of 50 entries these two were most of the Python time of a request.
     """
     keys = [str(k) for k in result.keys()]  # plain str: orjson writes no str subclass as a key
-    decode = [i for i, k in enumerate(keys) if k in JSON_COLUMNS]
+    decode = [i for i, k in enumerate(keys) if k in ENTRY_JSON_COLUMNS]
     out = []
     for row in result:
         values = list(row)

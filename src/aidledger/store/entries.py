@@ -13,8 +13,8 @@ from aidledger.errors import AidledgerError
 from aidledger.records import Status
 from aidledger.store.cache import cached
 from aidledger.store.rebuild import rebuild  # noqa: F401  (the writing side: Ledger.reconcile)
-from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
-    filtered, reported_totals
+from aidledger.store.schema import (ENTRY_JSON_COLUMNS, commitments, decisions, documents, entries, entry_members,
+                                    evidence, filtered, reported_totals)
 
 STAGES = [s.value for s in Status]
 TOTAL_DIMENSIONS = {"donor": entries.c.donor, "type": entries.c.aid_type, "status": entries.c.status,
@@ -70,7 +70,7 @@ def get_entry(engine: Engine, entry_id: str) -> dict | None:
 
 
 def _decode(row: dict) -> dict:
-    for key in ("conflicts", "stage_history"):
+    for key in ENTRY_JSON_COLUMNS:
         if isinstance(row.get(key), str):
             row[key] = json.loads(row[key])
     return row

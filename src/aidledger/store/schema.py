@@ -71,6 +71,9 @@ evidence = Table(
 
 # ---------------------------------------------------------------- reconciled ledger (migration 0002)
 
+# Entry columns stored as JSON text and read back as lists (the store's rows and the API's pages alike)
+ENTRY_JSON_COLUMNS = ("conflicts", "stage_history")
+
 entries = Table(
     "entries", metadata,
     Column("id", String(12), primary_key=True),
