@@ -236,27 +236,6 @@ def test_abbreviated_and_hyphenated_scales(text, amount):
     assert [r.amount for r in extract(text, DATE)] == [amount]
 
 
-@pytest.mark.parametrize("text", [
-    "President Biden signed a $95 billion aid measure that includes assistance for Ukraine, Israel and Taiwan.",
-    "Japan will give $100 million to Ukraine and Moldova.",
-    "The U.K. and Norway will jointly fund a new 450 million pound package of military aid for Ukraine.",
-    "The EU, its Member States and European financial institutions have made available €113 billion to Ukraine.",
-    "European allies and Canada had committed more than $35bn in military aid to Ukraine so far this year.",
-])
-def test_sums_shared_by_several_recipients_or_givers_are_no_single_commitment(text):
-    assert extract(text, DATE) == []
-
-
-@pytest.mark.parametrize("text", [
-    "Polish Aid supported the Republic of Moldova with PLN 50 million for energy efficiency.",
-    "Japan will extend Emergency Grant Aid of 3 million US dollars through UNHCR to support Ukrainian "
-    "refugees and host communities in Moldova.",
-    "Japan will extend Emergency Grant Aid of 8.5 million dollars for the victims of the earthquake in Türkiye.",
-])
-def test_aid_for_people_in_another_country_is_not_ukraines(text):
-    assert extract(CONTEXT + text, DATE) == []
-
-
 @pytest.mark.parametrize("text, donor", [
     ("The loan is backed by a guarantee of EUR 325 million from the Government of the Netherlands.", "NLD"),
     ("Of the total, US$23.4 billion came from the United States.", "USA"),
@@ -278,16 +257,6 @@ def test_a_list_line_opened_by_from_names_its_giver():
             "- from Great Britain within the ERA initiative - GBP 752 mln, the first loan tranche;\n"
             "- from the IMF within the program of the Extended Fund Facility - US$ 400 mln after the review;")
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("GBR", 752e6), ("IMF", 400e6)]
-
-
-@pytest.mark.parametrize("text", [
-    "Donald Trump has repeatedly claimed the United States gave Ukraine $350bn.",
-    "Reports that Ireland would announce an additional €38 million for Ukraine were not confirmed by Dublin.",
-    "Lithuania has spent €1bn on its own air defence since 2022, the ministry said.",
-    "The review found the value of weapons given to Ukraine was overestimated by $6.2 billion.",
-])
-def test_claims_denials_and_own_spending_are_not_commitments(text):
-    assert extract(CONTEXT + text, DATE) == []
 
 
 def test_a_clause_after_an_earlier_figure_keeps_the_sentences_date():
@@ -354,16 +323,6 @@ def test_where_goods_were_once_meant_to_go_is_no_recipient():
     assert [(r.quantity, r.recipient) for r in extract(text, DATE)] == [(11, "UKR")]
 
 
-@pytest.mark.parametrize("text", [
-    "Tokyo plans to spend 43 trillion yen ($290 billion) on defense over the five years through fiscal 2027.",
-    "Australia has committed to lifting spending by $50 billion over the next decade.",
-    "An earlier version of this story gave the figure for Ukraine as €120m.",
-    "The new fund for Ukraine is expected to mobilise up to €40 billion in public and private investment.",
-])
-def test_own_defence_spending_corrections_and_leverage_are_not_commitments(text):
-    assert extract(CONTEXT + text, DATE) == []
-
-
 @pytest.mark.parametrize("text, amount, currency", [
     ("Japan will provide about 1 bln US$ as humanitarian assistance.", 1e9, "USD"),
     ("Poland approved its 47th aid package for Ukraine.\nIts value is about 325 mln zł, the ministry said.", 325e6,
@@ -394,20 +353,6 @@ def test_giver_of_a_possessed_or_relative_sum(text, donor):
     assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
 
 
-def test_a_fund_filled_by_a_number_of_countries_has_many_givers():
-    text = CONTEXT + ("The UK-led fund for Ukraine has now received over £1.3 billion in contributions "
-                      "from ten countries.")
-    assert extract(text, DATE) == []
-
-
-@pytest.mark.parametrize("text", [
-    "After the announcement, the administration still has about $5.6 billion left in drawdown authority for Ukraine.",
-    "The Flagship Fund for Ukraine starts with 220 million euros from the Commission, Italy, Germany and France.",
-])
-def test_unspent_authority_and_sums_from_a_list_of_givers(text):
-    assert extract(CONTEXT + text, DATE) == []
-
-
 @pytest.mark.parametrize("text, donor", [
     ("The bank will provide €100 million in EU grants to repair water systems in Ukraine.", "EU"),
     ("Japan agreed to guarantee a further $500 million World Bank loan for Ukraine's social spending.", "JPN"),
@@ -420,14 +365,6 @@ def test_money_for_the_needs_of_an_army_is_aid():
     text = CONTEXT + ("Next year we will allocate EUR 35 million for the needs of the Armed Forces of Ukraine, "
                       "Lithuania said.")
     assert [r.amount for r in extract(text, DATE)] == [35e6]
-
-
-@pytest.mark.parametrize("text", [
-    "The IMF program is part of a broader $122 billion international support package for Ukraine.",
-    "He said Australia could afford to give \"at least $500 million a year\" in aid to Ukraine.",
-])
-def test_shared_packages_and_affordability_talk_are_not_commitments(text):
-    assert extract(CONTEXT + text, DATE) == []
 
 
 def test_a_named_international_fund_is_a_channel_not_a_shared_package():
@@ -483,10 +420,6 @@ def test_a_states_own_programme_names_it_and_a_channel_is_no_giver(text, donor):
     assert {r.donor for r in extract(CONTEXT + text, DATE)} == {donor}
 
 
-def test_a_sum_from_two_named_givers_is_no_single_commitment():
-    assert extract(CONTEXT + "Ukraine received $139 million in guarantees from the Netherlands and Sweden.", DATE) == []
-
-
 def test_goods_listed_as_parts_of_counted_goods_are_not_records_of_their_own():
     text = CONTEXT + ("Japan has delivered more than 170 items of large power equipment, including transformers and "
                       "generators, to Ukraine.")
@@ -506,10 +439,6 @@ def test_a_delivery_reported_by_the_givers_side_is_its_own():
 ])
 def test_the_possessor_of_a_sum_and_a_states_programme_name_the_giver(text, donor):
     assert [r.donor for r in extract(CONTEXT + text, DATE)] == [donor]
-
-
-def test_a_question_commits_nobody():
-    assert extract(CONTEXT + "Which countries pledged to the G7's $50 billion loan for Ukraine?", DATE) == []
 
 
 def test_a_belligerents_own_figures_are_nobodys_aid():
@@ -609,6 +538,54 @@ def test_gapped_receivers_after_a_receive_verb_are_not_givers():
     assert {r.donor for r in extract(text, DATE)} == {"CAN"}
 
 
-def test_organisers_totals_have_many_givers():
-    text = CONTEXT + "- Organisers say agreements with a total value of around €16 billion were signed on the first day."
-    assert extract(text, DATE) == []
+# Figures that are no single donor's commitment to Ukraine, one rule per id
+NOT_COMMITMENTS = [
+    pytest.param("President Biden signed a $95 billion aid measure that includes assistance for Ukraine, Israel "
+                 "and Taiwan.", id="several-recipients"),
+    pytest.param("Japan will give $100 million to Ukraine and Moldova.", id="ukraine-and-another-country"),
+    pytest.param("The U.K. and Norway will jointly fund a new 450 million pound package of military aid for "
+                 "Ukraine.", id="jointly-by-two-givers"),
+    pytest.param("The EU, its Member States and European financial institutions have made available €113 billion "
+                 "to Ukraine.", id="giver-with-its-member-states"),
+    pytest.param("European allies and Canada had committed more than $35bn in military aid to Ukraine so far this "
+                 "year.", id="allies-and-a-state"),
+    pytest.param("Polish Aid supported the Republic of Moldova with PLN 50 million for energy efficiency.",
+                 id="supported-another-country-with"),
+    pytest.param("Japan will extend Emergency Grant Aid of 3 million US dollars through UNHCR to support Ukrainian"
+                 " refugees and host communities in Moldova.", id="refugees-in-another-country"),
+    pytest.param("Japan will extend Emergency Grant Aid of 8.5 million dollars for the victims of the earthquake "
+                 "in Türkiye.", id="disaster-victims-elsewhere"),
+    pytest.param("Donald Trump has repeatedly claimed the United States gave Ukraine $350bn.", id="claim"),
+    pytest.param("Reports that Ireland would announce an additional €38 million for Ukraine were not confirmed by "
+                 "Dublin.", id="denied-report"),
+    pytest.param("Lithuania has spent €1bn on its own air defence since 2022, the ministry said.",
+                 id="own-air-defence"),
+    pytest.param("The review found the value of weapons given to Ukraine was overestimated by $6.2 billion.",
+                 id="overestimate"),
+    pytest.param("Tokyo plans to spend 43 trillion yen ($290 billion) on defense over the five years through "
+                 "fiscal 2027.", id="own-defence-budget"),
+    pytest.param("Australia has committed to lifting spending by $50 billion over the next decade.",
+                 id="own-spending-rise"),
+    pytest.param("An earlier version of this story gave the figure for Ukraine as €120m.", id="correction-notice"),
+    pytest.param("The new fund for Ukraine is expected to mobilise up to €40 billion in public and private "
+                 "investment.", id="leverage-target"),
+    pytest.param("After the announcement, the administration still has about $5.6 billion left in drawdown "
+                 "authority for Ukraine.", id="unspent-authority"),
+    pytest.param("The Flagship Fund for Ukraine starts with 220 million euros from the Commission, Italy, Germany "
+                 "and France.", id="capital-from-listed-givers"),
+    pytest.param("The IMF program is part of a broader $122 billion international support package for Ukraine.",
+                 id="international-package"),
+    pytest.param("He said Australia could afford to give \"at least $500 million a year\" in aid to Ukraine.",
+                 id="affordability-talk"),
+    pytest.param("The UK-led fund for Ukraine has now received over £1.3 billion in contributions from ten "
+                 "countries.", id="ten-countries"),
+    pytest.param("Ukraine received $139 million in guarantees from the Netherlands and Sweden.", id="two-named-givers"),
+    pytest.param("Which countries pledged to the G7's $50 billion loan for Ukraine?", id="question"),
+    pytest.param("- Organisers say agreements with a total value of around €16 billion were signed on the first "
+                 "day.", id="organisers"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_COMMITMENTS)
+def test_not_a_commitment(text):
+    assert extract(CONTEXT + text, DATE) == []
