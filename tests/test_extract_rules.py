@@ -538,6 +538,33 @@ def test_gapped_receivers_after_a_receive_verb_are_not_givers():
     assert {r.donor for r in extract(text, DATE)} == {"CAN"}
 
 
+def test_separable_make_available():
+    assert records("Belgium would make €120 million available this year for Ukraine's grid.") == [
+        ("money", "BEL", 120_000_000, "EUR", None, None)]
+
+
+def test_list_under_a_receiving_lead_in_names_each_giver():
+    text = ("In May the state budget of Ukraine received external financing. The funds were attracted:\n"
+            "• from the Government of Spain – 150 mln EUR concessional loan;\n"
+            "• from Canada – 300 mln CAD through the IMF administered account.")
+    assert [r[:4] for r in records(text)] == [("money", "ESP", 150_000_000, "EUR"),
+                                               ("money", "CAN", 300_000_000, "CAD")]
+
+
+def test_shares_of_the_sum_just_reported():
+    text = ("Sweden has decided to provide SEK 500 million to Ukraine through UN agencies. Of this amount, SEK 300 million "
+            "will be implemented by UNICEF and SEK 200 million by WFP.")
+    got = extract(text, DATE)
+    assert [(r.donor, r.amount, r.scope.value) for r in got] == [
+        ("SWE", 500_000_000, "new"), ("SWE", 300_000_000, "part_of"), ("SWE", 200_000_000, "part_of")]
+    assert {r.status.value for r in got} == {"decided"}
+
+
+def test_price_of_a_gift_after_a_comma():
+    assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
+            if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]
+
+
 # Figures that are no single donor's commitment to Ukraine, one rule per id
 NOT_COMMITMENTS = [
     pytest.param("President Biden signed a $95 billion aid measure that includes assistance for Ukraine, Israel "
@@ -583,6 +610,20 @@ NOT_COMMITMENTS = [
     pytest.param("Which countries pledged to the G7's $50 billion loan for Ukraine?", id="question"),
     pytest.param("- Organisers say agreements with a total value of around €16 billion were signed on the first "
                  "day.", id="organisers"),
+    pytest.param("Kyiv will need additional external financing of roughly $38 billion next year, Finland's finance "
+                 "minister said.", id="a-need-with-an-aid-noun-between"),
+    pytest.param("Italy's defence budget is set to climb to 35 billion euros under the new plan.",
+                 id="own-budget-set-to-rise"),
+    pytest.param("The trust fund for Ukraine has collected over €900 million in pledges from eleven nations.",
+                 id="pledges-from-nations"),
+    pytest.param("Austria will keep up its support for Moldova, with €20 million set aside for heating.",
+                 id="support-for-another-country-with"),
+    pytest.param("Spain gave €15 million in 2023 to the Grain from Ukraine scheme, which ships wheat to Somalia.",
+                 id="grain-for-other-countries"),
+    pytest.param("Overall, in the first half the budget received $19.2 billion in external financing. Since 2022 "
+                 "- $140 billion, of which grants - $40 billion.", id="unnamed-givers-paragraph"),
+    pytest.param("The new Danube Recovery Fund for Ukraine starts with an initial capital of €300 million.",
+                 id="fund-capital"),
 ]
 
 

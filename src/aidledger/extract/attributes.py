@@ -328,7 +328,7 @@ _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
-              r"governments|sponsors|participants|sources)\b")
+              r"governments|sponsors|participants|sources|nations|states|member states)\b")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 # "... of agreements were announced at the conference by all participants"
@@ -393,7 +393,7 @@ _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
 
-_FROM_OPENER = re.compile(LIST_ITEM.pattern + r"from\s+(?:the\s+)?")
+_FROM_OPENER = re.compile(LIST_ITEM.pattern + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 
 def source_opening(sentence: Sentence, givers: list[Actor]) -> Actor | None:
@@ -404,6 +404,7 @@ def source_opening(sentence: Sentence, givers: list[Actor]) -> Actor | None:
     return next((a for a in givers if abs(a.start - sentence.start - m.end()) <= 4), None)
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?" + _STATE_OF + "$")
 _RECEIVING = re.compile(r"\b(?:receive|receives|received|receiving|get|gets|got|go to|goes to|went to)\b", re.I)
 
 
@@ -416,7 +417,7 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
             return a  # "(Japan $4.5 billion, the United States $20 billion)"; not "WFP will receive $25m, UNICEF $20m"
         if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
             # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
-            if re.search(r"\bfrom\s+(?:the\s+)?$", sentence.text[:a.start - sentence.start]):
+            if _FROM_BEFORE.search(sentence.text[:a.start - sentence.start]):
                 return a
     return None
 
@@ -480,10 +481,14 @@ _SCHEME_AFTER = re.compile(r"(?:-led)?\s+(?:model|scheme|initiative|mechanism|pr
 _ONCE_MEANT = re.compile(r"\b(?:originally|initially|previously|once|first)\s+(?:\w+\s+)?$")
 
 
+# where the words about a figure stop: the next figure, but not a year ("NOK 500 million in 2024 to the ...")
+_NEXT_FIGURE = re.compile(r"[$€£¥₩]|(?<!\d)(?!(?:19|20)\d\d(?![\d,.]\d))\d")
+
+
 def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     tail = sentence.text[target_end - sentence.start:]
-    cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
+    cut = _NEXT_FIGURE.search(tail)
     tail = tail[: cut.start()] if cut else tail
     for m in _DESTINATION.finditer(tail[:160]):
         pos = target_end + m.end()
@@ -528,7 +533,9 @@ def _hosted_in(sentence: Sentence, actors: list[Actor], target_end: int, tail: s
     return None
 
 
-_SUPPORTED = re.compile(r"\b(?:support|help|assist|aid)(?:s|ed|ing)?\s+(?:the\s+)?$")
+# "supported Moldova with", "support for Moldova, with"
+_SUPPORTED = re.compile(r"\b(?:(?:support|help|assist|aid)(?:s|ed|ing)?|(?:support|help|assistance|aid)\s+(?:for|to))"
+                        r"\s+(?:the\s+)?$")
 
 
 def _supported_with(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
@@ -537,7 +544,7 @@ def _supported_with(sentence: Sentence, actors: list[Actor], target_end: int) ->
         if a.kind not in ("country", "capital") or a.end >= target_end:
             continue
         with_gap = sentence.text[a.end - sentence.start:target_end - sentence.start]
-        if re.match(r"\s+with\s+[^.;,]{0,45}$", with_gap) and _SUPPORTED.search(
+        if re.match(r",?\s+with\s+[^.;,]{0,45}$", with_gap) and _SUPPORTED.search(
                 sentence.text[max(0, a.start - sentence.start - 30):a.start - sentence.start]):
             return a.code
     return None
@@ -553,7 +560,7 @@ def shared_recipients(sentence: Sentence, actors: list[Actor], target_end: int) 
     'for', 'to' or 'including' that holds Ukraine and another country: Ukraine gets only a part.
     """
     tail = sentence.text[target_end - sentence.start:]
-    cut = re.search(r"[$€£¥₩]|\d", tail)
+    cut = _NEXT_FIGURE.search(tail)
     limit = target_end + min(cut.start() if cut else len(tail), 160)
     places = [a for a in actors if a.kind in ("country", "capital") and target_end <= a.start < limit]
     for i, first in enumerate(places):

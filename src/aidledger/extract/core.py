@@ -55,6 +55,7 @@ class _Context:
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
     last_line: int = -1
+    unnamed_total_line: int = -1  # the paragraph of a total received from givers it does not name
     last_named: Actor | None = None  # the state named last, for "Its package", "The government"
     named_items: list = field(default_factory=list)  # "MiG-29 fighter jet", for "14 aircraft of this type"
     original: str = ""  # the text as given; `text` has its no-break and thin spaces made plain for the grammars
@@ -120,6 +121,11 @@ def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     exceptions = re.compile(alternation(data["blocker_exceptions"], fold=True), re.I)
     strong = re.compile(r"\b" + alternation(data["strong_aid_nouns"], fold=True) + r"\b", re.I)
     return blockers, exceptions, strong
+
+
+@lru_cache(maxsize=1)
+def _hard_blockers() -> re.Pattern:
+    return re.compile(alternation(load("triggers")["hard_blockers"], fold=True), re.I)
 
 
 @lru_cache(maxsize=1)
@@ -273,6 +279,8 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     if not _is_list_item(sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _aid_nouns().search(sentence.text):
+        if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
+            return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
     has_money, has_goods, has_services = kinds
@@ -284,6 +292,30 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         taken = [(m.start, m.alt_end or m.end) for m in money]
         records += _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services)
     return records
+
+
+# a sentence about shares of the sum just reported: "Of this amount, USD 21 million will be implemented by UNDP"
+_SHARE_OPENER = re.compile(r"\s*[\"“]?Of (?:(?:this|that|the|these|those) (?:amount|sum|total|money|funds?|package|"
+                           r"contribution|allocation|envelope)|this|that|it)\b", re.I)
+
+
+def _shares_of_last(ctx: _Context, sentence: Sentence, actors, money: list[Money]) -> list[Commitment]:
+    """Smaller sums in the currency of the sum just reported are its parts, given by the same donor at
+    the same stage; whoever spends them ("by UNDP") is the channel."""
+    parent = ctx.last_money
+    donor = next((a for a in reversed(ctx.actors) if a.code == parent.donor and a.start < sentence.start), None)
+    out = []
+    for m in money:
+        if donor is None or resolve_currency(m.currency, donor.code)[0] != parent.currency \
+                or not MIN_AMOUNT <= m.amount < parent.amount:
+            ctx.note(m.start, m.end, "dropped", "not a share of the sum reported before it")
+            continue
+        currency, inferred = resolve_currency(m.currency, donor.code)
+        out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, parent.status.value, "part_of",
+                               sentence.text, m.start, m.alt_end or m.end, amount=m.amount, currency=currency,
+                               currency_inferred=inferred, qualifier=m.qualifier, parent_amount=parent.amount,
+                               aid_type=parent.aid_type.value if parent.aid_type else None))
+    return out
 
 
 _SPLIT = re.compile(r"\b(?:split|divided|broken down|breakdown|distributed|shared|spread)\b[^.;]{0,30}\b"
@@ -474,25 +506,34 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
         return False
     last = hits[-1]
     between = before[last.end():]
-    verbs = [t for t in triggers if lo + last.end() <= tokens[t.index].start < start
-             and t.role not in ("report", "total")]
+    verbs = _rescuing_verbs([t for t in triggers if lo + last.end() <= tokens[t.index].start < start])
+    if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
+        return not (any(not tokens[t.index].lower.endswith("ing") for t in verbs) or _excepted(before, last))
     # "the cost of humanitarian demining at $34.6bn": an aid word inside the blocker's own of-phrase rescues nothing
     aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
 
 
+def _rescuing_verbs(between: list) -> list:
+    """The commitment verbs between a blocker and its figure; a total ('rise to') and the words that
+    govern it ('is due to rise to') describe the blocked thing, they commit nothing."""
+    totals = [t.index for t in between if t.role == "total"]
+    return [t for t in between if t.role not in ("report", "total")
+            and not (t.role in ("control", "noun") and any(i > t.index for i in totals))]
+
+
 # the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
 _GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand)\w*\b[^.;]{0,120}?"
-                         r"\bat a (?:total )?cost of\s+(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$",
-                         re.I)
+                         r"(?:\bat a (?:total )?cost of|,\s*(?:costing|cost|worth|valued at))\s+"
+                         r"(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$", re.I)
 
 
 class _NameSkipping:
     """A blocker pattern that skips matches inside proper names of programmes and projects.
 
     "for the Ukraine Extraordinary Revenue Acceleration Project" names a loan's purpose; the
-    blocker word "Revenue" in it says nothing about the figure. A match counts as inside a name
-    when it is capitalised and so is the word before or after it.
+    blocker word "Revenue" in it says nothing about the figure. A one-word match counts as inside
+    a name when it is capitalised and so is the word before or after it.
     """
 
     _NAME_WORD = re.compile(r"[A-Z][\w-]*")
@@ -507,8 +548,8 @@ class _NameSkipping:
         return next(self.finditer(text), None)
 
     def _in_name(self, text: str, m: re.Match) -> bool:
-        if not m.group()[:1].isupper():
-            return False
+        if not m.group()[:1].isupper() or " " in m.group():
+            return False  # a blocker of two words names the thing itself: "the Government Pension Fund Global"
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:1]
         return any(self._NAME_WORD.fullmatch(w.strip('"“”(')) for w in before + after)
@@ -581,7 +622,10 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         return None
     if donor is None and frame is not None and frame.inner is not None and frame.inner.role == "receive" \
             and _TOTAL_CUE.search(sentence.text):
+        ctx.unnamed_total_line = sentence.line
         return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
+    if donor is None and not actors and ctx.unnamed_total_line == sentence.line:
+        return None  # "... received $41.7bn. Since the start of the war - $148.4bn": the same unnamed givers
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):
             return ctx.last_named

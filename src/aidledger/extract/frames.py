@@ -43,10 +43,11 @@ class Frame:
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict, dict, dict]:
+def _tables() -> tuple[dict, dict, dict, dict]:
     data = load("triggers")
     single: dict[str, tuple] = {}
     multi: dict[tuple[str, ...], tuple] = {}
+    separable: dict[str, tuple[str, tuple]] = {}  # "made" -> ("available", spec of "make available")
     for lemma, entry in data["verbs"].items():
         for form in inflections(lemma, entry):
             spec = (lemma, entry.get("role", "provide"), entry.get("future"), entry.get("past"), form)
@@ -55,8 +56,10 @@ def _tables() -> tuple[dict, dict, dict]:
                 single[form] = spec
             else:
                 multi[words] = spec
+                if entry.get("separable"):
+                    separable[words[0]] = (words[1], spec)
     nouns = dict(data["nouns"])
-    return single, multi, nouns
+    return single, multi, nouns, separable
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +79,7 @@ def verb_forms(roles: tuple[str, ...] = (), lemmas: tuple[str, ...] = ()) -> fro
 
 
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
-    single, multi, nouns = _tables()
+    single, multi, nouns, separable = _tables()
     starts = _multi_starts()
     out: list[Trigger] = []
     i, n = 0, len(tokens)
@@ -88,7 +91,10 @@ def find_triggers(tokens: list[Token]) -> list[Trigger]:
             out.append(Trigger(i, lemma, role, fut, past, 2))
             i += 2
             continue
-        if low in single:
+        if low in separable and _particle_follows(tokens, i, separable[low][0]):
+            lemma, role, fut, past, _ = separable[low][1]
+            out.append(Trigger(i, lemma, role, fut, past))
+        elif low in single:
             lemma, role, fut, past, form = single[low]
             if _is_verb_use(tokens, i, lemma):
                 out.append(Trigger(i, lemma, role, fut, past))
@@ -97,6 +103,16 @@ def find_triggers(tokens: list[Token]) -> list[Trigger]:
             out.append(Trigger(i, low, role, nouns[low], nouns[low]))
         i += 1
     return out
+
+
+def _particle_follows(tokens: list[Token], i: int, particle: str, reach: int = 8) -> bool:
+    """Does the verb's second word follow its object within the clause ("make €300 million available")?"""
+    for tok in tokens[i + 2:i + 2 + reach]:
+        if tok.lower == particle:
+            return True
+        if tok.text in CLAUSE_BREAKS or tok.text in (",", "."):
+            return False
+    return False
 
 
 _NOUN_HEADS = {"aid", "assistance", "package", "packages", "programme", "program", "agreement", "agreements",
