@@ -560,6 +560,18 @@ def test_shares_of_the_sum_just_reported():
     assert {r.status.value for r in got} == {"decided"}
 
 
+def test_source_of_the_sums_noun_named_before_the_sum():
+    text = ("The EIB signed a EUR 150 million loan to Ukrenergo for Ukraine's grid, backed by a guarantee from "
+            "Sweden worth SEK 900 million.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("EIB", 150_000_000), ("SWE", 900_000_000)]
+
+
+def test_companies_of_a_trade_give_privately_and_a_byline_name_is_no_country():
+    text = ("Policy | May 2, 2023 | by Georgia Whitcombe\n\nSoftware companies have provided more than $300 million "
+            "worth of licences to Ukraine's government.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("PRIVATE", 300_000_000)]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]
@@ -624,6 +636,8 @@ NOT_COMMITMENTS = [
                  "- $140 billion, of which grants - $40 billion.", id="unnamed-givers-paragraph"),
     pytest.param("The new Danube Recovery Fund for Ukraine starts with an initial capital of €300 million.",
                  id="fund-capital"),
+    pytest.param("Officials in Oslo note that Ukraine's arms makers have capacity to produce drones worth about $9 "
+                 "billion a year.", id="production-capacity-with-goods-between"),
 ]
 
 

@@ -20,6 +20,7 @@ from aidledger.extract.lexicon import alternation, load
 PRIVATE_FORMS = re.compile(
     r"\b(?:[A-Z][\w&.-]*\s+){0,3}(?:Foundation|Inc\.|Corp\.|Corporation|Ltd)"
     r"|\bprivate (?:donors|companies|firms|sector|businesses|individuals)\b"
+    r"|\b(?:[Tt]ech(?:nology)?|[Pp]harmaceutical|[Ss]oftware|[Tt]elecoms?) (?:companies|firms|giants)\b"
     r"|\b(?:a |the )?(?:crowdfunding|crowd-funding|fundraising|fund-raising) (?:campaign|drive|platform|effort)\b"
     r"|\b(?:charity|charities|fundraiser|volunteers|philanthropists|diaspora groups?)\b"
 )
@@ -32,7 +33,7 @@ def _generic_word(form: str) -> bool:
     return form.istitle() and form.lower() in load("actors")["government_nouns"]
 # Every private form holds one of these words; most articles hold none, and the full pattern is slow.
 _PRIVATE_HINT = re.compile(r"Foundation|Inc\.|Corp|Ltd|private|crowd|fund-?raising|fundraiser|charit|volunteers|"
-                           r"philanthropists|diaspora")
+                           r"philanthropists|diaspora|ech(?:nology)? (?:compan|firms|giants)|aceutical|oftware|elecom")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +207,25 @@ def _actor(entry: _Entry, m: re.Match, text: str, offset: int) -> Actor | None:
         detail = f"{m.group()}{private.group()} (private sector)"
         return Actor(start, end + private.end(), "PRIVATE", "private", entry.name, detail=detail)
     if entry.kind == "country":
+        if _person_named(m, rest, gov):
+            return None
         return Actor(start, end, entry.code, entry.kind, entry.name, entry.role)
     if gov:
         return Actor(start, end + gov.end(), entry.code, "body", entry.name)
     return Actor(start, end, entry.code, "demonym", entry.name)
+
+
+_SURNAME = re.compile(r" [A-Z][a-z]+\b(?! (?:of|for)\b)")
+
+
+def _person_named(m: re.Match, rest: str, gov: re.Match | None) -> bool:
+    """'by Jordan Whitfield': a country name that is also a given name, then a surname."""
+    return gov is None and m.group() in _given_name_countries() and bool(_SURNAME.match(rest))
+
+
+@lru_cache(maxsize=1)
+def _given_name_countries() -> frozenset[str]:
+    return frozenset(load("actors").get("given_name_countries", ()))
 
 
 def _pick(entries: list[_Entry], on: str | None) -> _Entry | None:

@@ -88,6 +88,7 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         if thank is not None:
             return thank
     agent = _passive_agent(sentence, givers, target_end) or _possessor(sentence, givers, target_start) \
+        or _noun_source(sentence, givers, target_start) \
         or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
         return agent
@@ -206,6 +207,10 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         "relative": re.compile(rf"\)?\s+(?:[a-z-]+\s+){{0,2}}?{noun}\s+(?:that\s+|which\s+)?(?:the\s+)?$"),
         # the giver as the kind of money: "€100 million in EU grants"
         "modified": re.compile(rf"\s+(?:[a-z-]+\s+)?{noun}\b"),
+        # the source of the sum's noun, before the sum: "a guarantee from Norway worth NOK 1.5 billion"
+        "sourced_noun": re.compile(rf"\b{noun}\s+from\s+(?:the\s+)?{_STATE_OF}$"),
+        "sourced_sum": re.compile(r"\s+(?:worth|of|totalling|totaling|amounting to|valued at)\s+"
+                                  r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?"),
         # "US$ 300 mln — concessional loan of the Republic of Korea"
         "of_giver": re.compile(rf"\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){{0,3}}?{noun}\s+(?:of|by)\s+"
                                r"(?:the\s+)?"),
@@ -216,6 +221,17 @@ def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Ac
     for a in givers:
         if a.end < target_start and _sum_patterns()["possessed"].fullmatch(sentence.text, a.end - sentence.start,
                                                                            target_start - sentence.start):
+            return a
+    return None
+
+
+def _noun_source(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+    """'a guarantee from Norway worth NOK 1.5 billion': the source of the sum's noun, named before the sum."""
+    patterns, rel = _sum_patterns(), target_start - sentence.start
+    for a in givers:
+        if a.end < target_start and patterns["sourced_sum"].fullmatch(sentence.text, a.end - sentence.start, rel) \
+                and patterns["sourced_noun"].search(sentence.text, max(0, a.start - sentence.start - 60),
+                                                    a.start - sentence.start):
             return a
     return None
 
@@ -257,6 +273,9 @@ def _reporter(sentence: Sentence, givers: list[Actor], tokens: list[Token], verb
     return subject if subject is not None and subject.kind in ("body", "country", "capital", "official") else None
 
 
+_PREPOSITION = re.compile(r"\b(?:from|of|for|to|with|through)\b")
+
+
 def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> Actor | None:
     tail = sentence.text[target_end - sentence.start:]
     m = re.match(r"\s+by\s+(?:the\s+)?", tail) or _PASSIVE_BY.match(tail)  # "trained by Spanish instructors"
@@ -264,8 +283,11 @@ def _passive_agent(sentence: Sentence, givers: list[Actor], target_end: int) -> 
         return None
     pos = target_end + m.end()
     for a in givers:
-        # "signed by Chancellor Rachel Reeves": a title may stand between; a programme is no agent
-        if a.kind != "channel" and 0 <= a.start - pos < 25:
+        # "signed by Chancellor Rachel Reeves": a title may stand between, but no preposition ("backed by a
+        # guarantee from Norway": Norway backs the guarantee); a programme is no agent
+        gap = sentence.text[pos - sentence.start:max(pos, a.start) - sentence.start]
+        if a.kind != "channel" and 0 <= a.start - pos < 25 and (
+                not _PREPOSITION.search(gap) or re.fullmatch(_STATE_OF, gap)):  # "by the Government of Japan"
             return a
     return None
 
