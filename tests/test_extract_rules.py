@@ -636,6 +636,14 @@ NOT_COMMITMENTS = [
                  "- $140 billion, of which grants - $40 billion.", id="unnamed-givers-paragraph"),
     pytest.param("The new Danube Recovery Fund for Ukraine starts with an initial capital of €300 million.",
                  id="fund-capital"),
+    pytest.param("Romania, which has agreed to buy about $4 billion worth of American jets, may pass older ones to "
+                 "Ukraine.", id="agreed-to-buy"),
+    pytest.param("Latvia is spending 900 million euros on air defence for its own territory, officials said of the "
+                 "Ukraine war.", id="own-territory-with-goods-between"),
+    pytest.param("The Polish army's reserve of 20 billion zlotys funds new divisions and is not used for deliveries to "
+                 "Ukraine.", id="not-used-for-ukraine"),
+    pytest.param("Ottawa also announced it would seize a $40 million cargo jet grounded in Halifax.",
+                 id="seizure"),
     pytest.param("Officials in Oslo note that Ukraine's arms makers have capacity to produce drones worth about $9 "
                  "billion a year.", id="production-capacity-with-goods-between"),
 ]

@@ -129,6 +129,17 @@ def _hard_blockers() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _own_use() -> re.Pattern:
+    return re.compile(r"\b" + alternation(load("triggers")["own_use"], fold=True) + r"\b", re.I)
+
+
+# the subject buys: "Poland, which has agreed to buy around $13.7 billion worth of tanks"
+_BUYS = re.compile(r"\b(?:agreed|agrees|plans?|planned|decided|decides|wants?|intends?|set|signed|deal|contract|order)"
+                   r" to (?:buy|purchase|procure|acquire)\s+(?:(?:about|around|some|nearly|over|more than|up to|"
+                   r"almost|roughly)\s+)?$", re.I)
+
+
+@lru_cache(maxsize=1)
 def _aid_nouns() -> re.Pattern:
     return re.compile(r"\b" + alternation(load("triggers")["aid_nouns"], fold=True) + r"\b", re.I)
 
@@ -500,10 +511,15 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     purpose = exceptions.search(after[:block.start()]) if block else None
     if block and (good is None or block.start() < good.start()) and not (purpose or _excepted(after, block)):
         return True
+    rest = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
+    if look_after and _own_use().search(ctx.text, end, rest):  # anywhere in the rest of the figure's clause
+        return True
     before = ctx.text[lo:start]
     hits = list(blockers.finditer(before))
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start):
         return False
+    if _BUYS.search(before):
+        return True
     last = hits[-1]
     between = before[last.end():]
     verbs = _rescuing_verbs([t for t in triggers if lo + last.end() <= tokens[t.index].start < start])
