@@ -225,7 +225,7 @@ def test_an_anaphor_points_back_to_an_actor_named_in_a_sentence_without_figures(
     assert [r.donor for r in extract(text, DATE)] == ["NATO"]
 
 
-CONTEXT = "Aid for Ukraine\n\nThe war in Ukraine goes on.\n"
+CONTEXT = "Aid for Ukraine\n\nThe war in Ukraine goes on, and Canada keeps helping.\n"
 
 
 @pytest.mark.parametrize("text, amount", [
@@ -644,6 +644,14 @@ NOT_COMMITMENTS = [
                  "Ukraine.", id="not-used-for-ukraine"),
     pytest.param("Ottawa also announced it would seize a $40 million cargo jet grounded in Halifax.",
                  id="seizure"),
+    pytest.param("The expenditures of the state budget for 2025 are approved in the amount of UAH 3.6 trillion.",
+                 id="budget-approved-in-the-passive"),
+    pytest.param("In March the customs revenues to the general fund amounted UAH 98 bln.",
+                 id="aid-word-inside-the-blockers-phrase"),
+    pytest.param("The total need of the state budget in external financing for 2025 is planned at 38 bln US dollars.",
+                 id="need-planned"),
+    pytest.param("In total this year Ukraine received US$ 12 bln of external financing, and since February 2022 - "
+                 "more than US$ 120 bln, the Ministry informs.", id="unnamed-givers-same-sentence"),
     pytest.param("Officials in Oslo note that Ukraine's arms makers have capacity to produce drones worth about $9 "
                  "billion a year.", id="production-capacity-with-goods-between"),
 ]

@@ -522,20 +522,30 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
         return True
     last = hits[-1]
     between = before[last.end():]
-    verbs = _rescuing_verbs([t for t in triggers if lo + last.end() <= tokens[t.index].start < start])
+    verbs = _rescuing_verbs([t for t in triggers if lo + last.end() <= tokens[t.index].start < start], tokens)
     if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
-        return not (any(not tokens[t.index].lower.endswith("ing") for t in verbs) or _excepted(before, last))
-    # "the cost of humanitarian demining at $34.6bn": an aid word inside the blocker's own of-phrase rescues nothing
-    aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in)\b", between)
+        return not (any(t.role in ("provide", "receive") and not tokens[t.index].lower.endswith("ing")
+                        for t in verbs) or _excepted(before, last))
+    # "the cost of humanitarian demining at $34.6bn", "revenues to the general fund amounted": an aid word
+    # inside the blocker's own prepositional phrase rescues nothing
+    aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in|to|into|from|under)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
 
 
-def _rescuing_verbs(between: list) -> list:
-    """The commitment verbs between a blocker and its figure; a total ('rise to') and the words that
-    govern it ('is due to rise to') describe the blocked thing, they commit nothing."""
+_BE = {"is", "are", "was", "were", "be", "been", "being"}
+
+
+def _rescuing_verbs(between: list, tokens: list[Token]) -> list:
+    """The commitment verbs between a blocker and its figure. A total ('rise to') and the words that
+    govern it ('is due to rise to') describe the blocked thing, and so does a stage in the passive
+    ('the expenditures of the state budget are approved in the amount of'): they commit nothing."""
     totals = [t.index for t in between if t.role == "total"]
     return [t for t in between if t.role not in ("report", "total")
-            and not (t.role in ("control", "noun") and any(i > t.index for i in totals))]
+            and not (t.role in ("control", "noun") and (any(i > t.index for i in totals) or _passive(tokens, t.index)))]
+
+
+def _passive(tokens: list[Token], index: int) -> bool:
+    return any(tok.lower in _BE for tok in tokens[max(0, index - 2):index])
 
 
 # the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
@@ -640,7 +650,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
             and _TOTAL_CUE.search(sentence.text):
         ctx.unnamed_total_line = sentence.line
         return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
-    if donor is None and not actors and ctx.unnamed_total_line == sentence.line:
+    if donor is None and ctx.unnamed_total_line == sentence.line and all(a.code in attrs.NON_DONORS for a in actors):
         return None  # "... received $41.7bn. Since the start of the war - $148.4bn": the same unnamed givers
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):

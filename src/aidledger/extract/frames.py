@@ -135,10 +135,18 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
-        if prev in ("the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "of", "for", "in",
-                    "and", "with", "new", "further", "more", "additional", "financial", "military", "'s", "s"):
-            return tokens[i].lower.endswith(("ed", "ing")) and prev not in ("the", "a", "an")
+        if prev in _MODIFIERS:
+            return False  # "additional financing", "its funding", "the general fund": a noun
+        if prev in ("of", "for", "in", "and", "with"):
+            return tokens[i].lower.endswith(("ed", "ing"))  # "for funding ...", "and provided"
     return True
+
+
+# Words before an ambiguous form that make it a noun: determiners, possessives, adjectives of money
+_MODIFIERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "'s", "s", "new", "further",
+              "more", "additional", "financial", "military", "external", "general", "humanitarian", "economic",
+              "direct", "budget", "budgetary", "international", "foreign", "special", "total", "emergency",
+              "concessional", "bilateral", "multilateral", "public", "private", "reconstruction", "trust"}
 
 
 def _is_noun_frame(tokens: list[Token], i: int) -> bool:
