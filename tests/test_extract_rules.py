@@ -572,6 +572,11 @@ def test_companies_of_a_trade_give_privately_and_a_byline_name_is_no_country():
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("PRIVATE", 300_000_000)]
 
 
+def test_a_negation_inside_a_relative_clause_cancels_nothing_after_it():
+    text = "Ukraine aid\n\nAustria, which does not send arms, raised its humanitarian pledge to €90 million."
+    assert [r[:4] for r in records(text)] == [("money", "AUT", 90_000_000, "EUR")]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]

@@ -626,9 +626,19 @@ def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
 
 def _cancelled(tokens: list[Token], frame: Frame | None, index: int) -> bool:
     start = frame.outer.index - 4 if frame and frame.outer else index - 6
+    start = _after_relative_clause(tokens, max(0, start), index)
     end = max(index, frame.inner.index if frame and frame.inner else index)
     return is_negated(tokens, start, end + 1) or is_discussion(tokens, 0, index) or is_denied(
         tokens, index, _clause_end(tokens, index))
+
+
+def _after_relative_clause(tokens: list[Token], start: int, index: int) -> int:
+    """Skip a relative clause that ends before the verb: 'South Korea, which does not send weapons, raised'."""
+    rel = next((k for k in range(max(0, start - 6), index) if tokens[k].lower in ("which", "who")), None)
+    if rel is None:
+        return start
+    comma = next((k for k in range(max(rel, start), index) if tokens[k].text == ","), None)
+    return comma + 1 if comma is not None else start
 
 
 def _clause_end(tokens: list[Token], index: int) -> int:
