@@ -288,3 +288,23 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     except (ValueError, TypeError):
         raise ConfigurationError(f"cursor {cursor!r} is not one this service issued "
                                  "(pass the next_cursor of the previous page unchanged)") from None
+
+
+def entry_ids_of(engine: Engine, commitment_ids: list[str]) -> list[str]:
+    """The entries that now hold any of `commitment_ids`."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(entry_members.c.entry_id).distinct().where(
+            entry_members.c.commitment_id.in_(commitment_ids))).scalars())
+
+
+def entry_rows(engine: Engine, entry_ids: list[str]) -> list[dict]:
+    """Entry rows (without members) by id, in id order."""
+    with engine.connect() as conn:
+        return as_dicts(conn.execute(select(entries).where(entries.c.id.in_(entry_ids)).order_by(entries.c.id)))
+
+
+def member_ids(engine: Engine, entry_id: str) -> list[str]:
+    """The commitment ids of an entry, in a stable order."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(entry_members.c.commitment_id).where(
+            entry_members.c.entry_id == entry_id).order_by(entry_members.c.commitment_id)).scalars())

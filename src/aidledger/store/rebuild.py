@@ -38,13 +38,11 @@ TOTAL_COLUMNS = ("id", "document_id", "donor", "amount", "currency", "qualifier"
 
 
 def rebuild(engine: Engine, donors: set[str | None] | None = None,
-            first: Callable[[Connection], object] | None = None,
-            last: Callable[[Connection], object] | None = None) -> int:
+            first: Callable[[Connection], object] | None = None) -> int:
     """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count.
 
     One transaction, so readers see the old or the new ledger. `first` runs inside it before anything is
-    read and `last` after everything is written (a reviewer's decision is stored first and its audit event
-    last, so both stand only if the rebuild does, and the rebuild only with both).
+    read (a reviewer's decision is stored there, so it stands only if its rebuild does).
     """
     with engine.connect() as conn, _unmapped(conn), conn.begin():
         _take_turns(conn)
@@ -55,10 +53,7 @@ def rebuild(engine: Engine, donors: set[str | None] | None = None,
             donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
         found = _decision_rows(conn)
         named = {c for d in found for c in d["commitment_ids"]}
-        count = sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
-        if last is not None:
-            last(conn)
-        return count
+        return sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
 
 
 @contextmanager
