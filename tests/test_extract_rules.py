@@ -577,6 +577,14 @@ def test_a_negation_inside_a_relative_clause_cancels_nothing_after_it():
     assert [r[:4] for r in records(text)] == [("money", "AUT", 90_000_000, "EUR")]
 
 
+def test_a_list_opened_by_as_follows_with_a_full_stop():
+    text = ("Ukraine aid\n\nThe Storting approved NOK 9 billion in aid for Ukraine. The main items "
+            "are as follows.\n\n(1) Contribution to the Ukraine Energy Support Fund for repairs: NOK 2 billion\n\n"
+            "(2) Humanitarian aid through the Red Cross and UN partners in several regions: NOK 1 billion")
+    got = [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)]
+    assert got[1:] == [("NOR", 2e9, "part_of"), ("NOR", 1e9, "part_of")]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]

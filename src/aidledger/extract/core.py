@@ -168,7 +168,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         # a fact-box line ("• $12.6 billion — Japan's total assistance to Ukraine") states a figure, no teaser
         titleish = sentence.titleish and not (is_item and list_open) and not _FACT_LINE.match(sentence.text)
         if not is_item:
-            list_open = sentence.text.rstrip().endswith(":") and not _chrome_header().match(sentence.text)
+            list_open = _opens_list(sentence) and not _chrome_header().match(sentence.text)
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
@@ -177,7 +177,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             kinds = (False, False, False)  # a question commits nobody: "Which countries pledged to the $50bn loan?"
         if not any(kinds):
             actors = _sentence_actors(ctx, sentence)
-            if sentence.text.rstrip().endswith(":"):  # "The package contains:" introduces a list
+            if _opens_list(sentence):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
@@ -265,6 +265,14 @@ def _chrome_header() -> re.Pattern:
 _FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:about|around|over|more than|nearly|almost)\s+)?"
                         r"(?:[$€£¥₩]|[A-Z]{3}\s?|[A-Z]{1,2}\$)\d[\d.,]*\s*(?:[a-z]+\s*)?[—–:]\s+"
                         r"(?:the\s+)?[A-Z][\w.-]*'s\s")  # ... whose giver is named: "Japan's total assistance"
+
+
+_AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
+
+
+def _opens_list(sentence: Sentence) -> bool:
+    """'The package contains:', 'The main items are as follows.': the lines below are its list."""
+    return sentence.text.rstrip().endswith(":") or bool(_AS_FOLLOWS.search(sentence.text))
 
 
 def _is_list_item(sentence: Sentence) -> bool:
@@ -695,14 +703,15 @@ _BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|dis
 
 def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     """(status, donor, part?) of a sentence that introduces a list ("The package includes:")."""
-    if not sentence.text.rstrip().endswith(":"):
+    if not _opens_list(sentence):
         return None
     if not triggers and not (_BREAKDOWN.search(sentence.text) and (
             _aid_nouns().search(sentence.text) or ctx.last_money is not None)):
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
-    donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end) or ctx.last_donor \
-        or ctx.main_donor
+    donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
+    if donor is None or donor is attrs.RECIPIENT_SIDE and (frame is None or frame.inner.role != "receive"):
+        donor = ctx.last_donor or ctx.main_donor  # "the breakdown of the Ukraine support is as follows."
     if donor is None:
         return None
     part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower() or bool(

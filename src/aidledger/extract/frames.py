@@ -132,6 +132,9 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
             or tokens[i + 1].text == "(" and tokens[i - 1].text[0].isupper()):
         # a programme's name: "the Extended Fund Facility", "IMF Extended Fund Facility", "Children's Fund (UNICEF)"
         return False
+    if i > 1 and tokens[i].text[0].isupper() and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
+            and tokens[i + 1:i + 2] and tokens[i + 1].text[:1].islower():
+        return False  # the last word of a name in running text: "the Ukraine Energy Support Fund for repairs"
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
