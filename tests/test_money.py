@@ -79,3 +79,28 @@ def test_bare_dollar_resolved_from_donor():
 def test_hyphenated_house_styles(text, amount, currency):
     [m] = find_money(text)
     assert (m.amount, m.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("Norway gave UNHCR $8 m in May", 8e6, "$?"),
+    ("a grant of €3 m for schools", 3e6, "EUR"),
+])
+def test_a_space_before_a_one_letter_scale_after_a_currency(text, amount, currency):
+    [m] = find_money(text)
+    assert (m.amount, m.currency) == (amount, currency)
+
+
+def test_a_bare_number_with_a_spaced_letter_is_no_money():
+    assert find_money("a 12 m high wall") == []
+
+
+def test_one_amount_written_in_two_scales():
+    [m] = find_money("1.5 billion dollars (about 1 trillion 980 billion won)")
+    assert (m.amount, m.alt_amount, m.alt_currency) == (1.5e9, 1.98e12, "KRW")
+    [m] = find_money("$5 billion 20 million doses")  # the second scale counts doses, not money
+    assert m.amount == 5e9
+
+
+def test_a_tilde_marks_a_stated_conversion():
+    [m] = find_money("€4 m (~$4.4 m)")
+    assert (m.amount, m.alt_amount) == (4e6, 4.4e6)

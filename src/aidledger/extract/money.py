@@ -46,14 +46,18 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
     number = rf"(?:{digits}|(?i:{spelled}))"
     # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
+    # "$13 m" (a space before a one-letter scale) only after a currency sign or code; see _to_money
     scale = (rf"(?:[\s-]?(?i:{alternation(long_scales, fold=True)})|\s?(?i:bn|mn|tn|bln|mln|trn|mio\.?|mrd\.?)"
-             rf"|(?:[mMbBkK]))(?![A-Za-z])")
+             rf"|\s?(?:[mMbBkK]))(?![A-Za-z])")
     pre = rf"(?:{alternation(symbols)}\s?|{alternation(codes)}\s?)"
     post = rf"(?:{alternation(codes)}|(?i:{alternation(words, fold=True)}))"
     qual = rf"(?i:{alternation(quals, fold=True)})"
     pattern = re.compile(
         rf"(?<![\w$€£¥])(?:(?P<qual>{qual})\s+)?"
         rf"(?P<pre>{pre})?(?P<num>{number})(?P<scale>{scale})?"
+        # Korean and Japanese usage writes one amount in two scales: "2 trillion 650 billion won"
+        # (only before a currency word: "$5 billion 20 million doses" ends at "billion")
+        rf"(?:\s+(?P<more>\d{{1,3}}(?:\.\d+)?)\s+(?P<scale_more>(?i:billion|million|thousand))(?=\s+{post}))?"
         rf"(?:\s*(?P<sep>-|–|—|to|and)\s*(?P<pre2>{pre})?(?P<num2>{number})(?P<scale2>{scale})?)?"
         rf"(?:\.?(?:\s+|-)(?P<post>{post})(?![A-Za-z]))?"  # "1.5 bln. USD": an abbreviation's dot before the code
     )
@@ -86,6 +90,13 @@ def _to_money(m: re.Match, text, pre_map, words, scales, numbers, quals) -> Mone
     scale = _scale(m.group("scale"), scales)
     if value is None:
         return None
+    if not pre and re.fullmatch(r"\s[mMbBkK]", m.group("scale") or ""):
+        return None  # "13 m" alone may be metres; "$13 m" is money
+    if m.group("more"):
+        more = float(m.group("more")) * _scale(m.group("scale_more"), scales)
+        if more >= scale:
+            return None
+        value += more / scale  # "2 trillion 650 billion won" = 2.65 trillion
     if not m.group("num")[0].isdigit() and scale == 1.0:
         return None  # spelled numbers need a scale: "a EUR" or "five euros" is never an aid figure
     upper, lower = _range(m, value, scale, numbers, scales)
@@ -168,7 +179,7 @@ def _scale(raw: str | None, scales: dict) -> float:
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
 _CONVERSION_GAP = re.compile(
-    r"\s*(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|"
+    r"\s*(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|"
     r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
