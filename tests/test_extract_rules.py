@@ -585,6 +585,12 @@ def test_a_list_opened_by_as_follows_with_a_full_stop():
     assert got[1:] == [("NOR", 2e9, "part_of"), ("NOR", 1e9, "part_of")]
 
 
+def test_rows_of_a_text_table_are_facts_and_a_state_label_gives():
+    text = ("Ukraine Relief Fund\n\nPaid-in contributions this year\n\nAustria — US$12.1 million (€11 million) — paid\n"
+            "Finland — US$9.9 million — pledged\n\nA single line — $5 million — is a teaser")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("AUT", 12_100_000), ("FIN", 9_900_000)]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]

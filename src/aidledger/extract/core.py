@@ -45,7 +45,8 @@ class _Context:
     main_donor: Actor | None
     last_donor: Actor | None = None
     last_status: str | None = None  # for "The package includes ..." and list items under a lead-in
-    lead_in: tuple | None = None  # (status, donor) of a sentence ending in ":" that introduces a list
+    lead_in: tuple | None = None  # (status, donor, part?, named?) of a sentence that introduces a list
+    rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     dates_of: tuple = (-1, [])  # (sentence start, its date mentions outside 'since ...' phrases)
@@ -157,6 +158,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
                    trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
+    ctx.rows = _table_rows(sentences)
     ctx.actors = doc_actors
     ctx.actor_starts = [a.start for a in doc_actors]
     found: list[tuple[Commitment, bool]] = []
@@ -164,9 +166,10 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     list_open = False  # under a line ending in ":", list items are body text; elsewhere they are teasers
     for sentence in sentences:
         kinds = flt.search(sentence.text)
-        is_item = _is_list_item(sentence)
+        is_item = _is_list_item(ctx, sentence)
         # a fact-box line ("• $12.6 billion — Japan's total assistance to Ukraine") states a figure, no teaser
-        titleish = sentence.titleish and not (is_item and list_open) and not _FACT_LINE.match(sentence.text)
+        titleish = sentence.titleish and not (is_item and list_open) and not _FACT_LINE.match(sentence.text) \
+            and sentence.start not in ctx.rows
         if not is_item:
             list_open = _opens_list(sentence) and not _chrome_header().match(sentence.text)
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
@@ -275,8 +278,24 @@ def _opens_list(sentence: Sentence) -> bool:
     return sentence.text.rstrip().endswith(":") or bool(_AS_FOLLOWS.search(sentence.text))
 
 
-def _is_list_item(sentence: Sentence) -> bool:
-    return bool(LIST_ITEM.match(sentence.text))
+def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
+    return bool(LIST_ITEM.match(sentence.text)) or sentence.start in ctx.rows
+
+
+# A line of a text table: a label, a dash, colon, bar or wide gap, then a figure
+_ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s{3,}|:\s+)"
+                  r"(?:(?:about|around|over|more than|nearly|almost|up to|approx\.|~)\s*)?"
+                  r"(?:US\$|[A-Z]{3}\s?\d|[$€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))")
+
+
+def _table_rows(sentences: list[Sentence]) -> frozenset:
+    """Lines shaped like table rows that come two or more in a row: facts, not headlines or teasers."""
+    whole = [s for s in sentences if s.titleish and _ROW.match(s.text)]
+    rows = set()
+    for a, b in zip(whole, whole[1:]):
+        if 0 < b.line - a.line <= 2:
+            rows.update((a.start, b.start))
+    return frozenset(rows)
 
 
 def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
@@ -293,9 +312,9 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     tokens = sentence.tokens()
     actors = _sentence_actors(ctx, sentence)
     triggers = find_triggers(tokens)
-    if ctx.lead_in and _is_list_item(sentence) and not any(t.role not in ("report", "part") for t in triggers):
+    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(t.role not in ("report", "part") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
-    if not _is_list_item(sentence):  # the items of a list share its lead-in, whatever their own verbs
+    if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _aid_nouns().search(sentence.text):
         if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
@@ -657,7 +676,7 @@ def _clause_end(tokens: list[Token], index: int) -> int:
 
 def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = True) -> Actor | None:
     """The donor named in the sentence, else the one of the paragraph so far, else the article's main donor."""
-    thanked = attrs.thank_donor(sentence, actors, start)
+    thanked = attrs.thank_donor(sentence, actors, start) or _row_giver(ctx, sentence, actors)
     if thanked is not None:
         return thanked
     donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
@@ -710,35 +729,50 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
+    named = donor is not None and donor not in (attrs.RECIPIENT_SIDE, attrs.MANY_DONORS)
     if donor is None or donor is attrs.RECIPIENT_SIDE and (frame is None or frame.inner.role != "receive"):
         donor = ctx.last_donor or ctx.main_donor  # "the breakdown of the Ukraine support is as follows."
     if donor is None:
         return None
     part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower() or bool(
         _BREAKDOWN.search(sentence.text))
-    return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part)
+    return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, named)
 
 
 _LABEL_END = re.compile(r"\s*[:–—-]\s")
 
 
-def _label(sentence: Sentence, actors: list) -> Actor | None:
-    """The actor a list line opens with, as its label: '- Türkiye: 8.5 million dollars'."""
+def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
+    """The actor a list line or table row opens with, as its label: '- Türkiye: 8.5 million dollars',
+    'Germany — US$38.2 million — paid'."""
     mark = LIST_ITEM.match(sentence.text)
+    mark_end = mark.end() if mark else 0 if sentence.start in ctx.rows else None
     first = next((a for a in actors if a.start >= sentence.start), None)
-    if mark is None or first is None or first.start - sentence.start != mark.end():
+    if mark_end is None or first is None or first.start - sentence.start != mark_end:
         return None
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
 
 
+def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
+    """A table row labelled with a state gives its figures, unless a list lead-in named the giver already
+    (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million')."""
+    if sentence.start not in ctx.rows or ctx.lead_in and ctx.lead_in[3]:
+        return None
+    label = _label(ctx, sentence, actors)
+    if label is None or label.code in attrs.NON_DONORS or label.kind not in _STATE_KINDS:
+        return None  # an organisation labelling a row is where the money goes: "(2) UNICEF: $9 million"
+    return label
+
+
 def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
-    status, lead_donor, part = ctx.lead_in
+    status, lead_donor, part, _ = ctx.lead_in
     scope = "part_of" if part else "new"
     money, goods = find_money(sentence.text, sentence.start), find_goods(sentence.text, sentence.start)
     ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     givers = [a for a in actors if a.code not in attrs.NON_DONORS]
-    label = _label(sentence, actors)
+    label = _label(ctx, sentence, actors)
+    lead_donor = _row_giver(ctx, sentence, actors) or lead_donor
     if label is not None and label.code not in (lead_donor.code, "UKR") and label.kind in ("country", "capital"):
         ctx.note(sentence.start, sentence.end, "dropped", f"a list line for another recipient ({label.code})")
         return []  # "Emergency Grant Aid approved this year: - Türkiye: 8.5 million dollars"
