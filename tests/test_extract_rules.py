@@ -591,6 +591,12 @@ def test_rows_of_a_text_table_are_facts_and_a_state_label_gives():
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("AUT", 12_100_000), ("FIN", 9_900_000)]
 
 
+def test_sums_joined_by_and_share_their_giver():
+    text = ("Ukraine aid\n\nThe new EU facility, approved after Slovakia's Robert Fico lifted his objection, is made "
+            "up of €20 billion in loans and €6 billion in grants.")
+    assert {r.donor for r in extract(text, DATE)} == {"EU"}
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]
@@ -671,6 +677,9 @@ NOT_COMMITMENTS = [
                  id="need-planned"),
     pytest.param("In total this year Ukraine received US$ 12 bln of external financing, and since February 2022 - "
                  "more than US$ 120 bln, the Ministry informs.", id="unnamed-givers-same-sentence"),
+    pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
+    pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
+                 id="they-collectively"),
     pytest.param("Officials in Oslo note that Ukraine's arms makers have capacity to produce drones worth about $9 "
                  "billion a year.", id="production-capacity-with-goods-between"),
 ]

@@ -113,7 +113,8 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
         # a figure between the verb and ours means the verb belongs to an earlier clause
         if not any(verb < s < target_start for s, _ in figures or []):
             anchor = min(anchor, verb)
-    if _collective_subject(sentence, givers, anchor) or _listed_subjects(sentence, givers, anchor):
+    if _collective_subject(sentence, givers, anchor) or _listed_subjects(sentence, givers, anchor) \
+            or _THEY_JOINTLY.search(sentence.text, 0, anchor - sentence.start):
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
     # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
     # country itself right before the verb ("Ukraine itself has set aside ...")
@@ -408,6 +409,9 @@ _MANY_NOUNS = (r"(?:(?:its|their|the|other|European|western|Western|Nordic|inter
                r"(?:member states|Member States|allies|partners|donors|countries|institutions|nations)\b")
 _WITH_MANY = re.compile(_COORDINATION + _MANY_NOUNS)
 _MANY_WITH = re.compile(_MANY_NOUNS + _COORDINATION + "$")
+# "Together they have committed", "they had collectively provided": a plural subject's joint total
+_THEY_JOINTLY = re.compile(r"\b(?:[Tt]ogether|[Cc]ollectively|[Jj]ointly|[Bb]etween them),? they\b|"
+                           r"\bthey (?:have |had |will |would )?(?:together|collectively|jointly)\b")
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 

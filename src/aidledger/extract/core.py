@@ -418,12 +418,25 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
                 sentence, actors, None, m.alt_end or m.end) is None:
             ctx.note(m.start, m.end, "dropped", "a total for several recipients")
             continue
+        if record is not None and out and prev is not None and _joined_sums(ctx, actors, triggers, tokens, prev, m):
+            record = replace(record, donor=out[-1].donor)  # "€33 billion in loans and €17 billion in grants"
         if record is not None:
             if old or prev_to:  # "from $100m to $300m": the old figure is the previous commitment
                 record = replace(record, scope=Scope.PREVIOUS, increment=None)
             record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
+
+
+_JOINED = re.compile(r"\)?\s+(?:in\s+)?(?:[a-z-]+\s+){0,3}?(?:,\s*|and\s+|plus\s+)(?:a\s+further\s+|another\s+)?")
+
+
+def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
+    """Two sums joined by 'and' with no verb or actor between share one giver: '€33bn in loans and €17bn in grants'."""
+    lo, hi = prev.alt_end or prev.end, m.start
+    if not _JOINED.fullmatch(ctx.text, lo, hi):
+        return False
+    return not any(lo <= a.start < hi for a in actors) and not any(lo <= tokens[t.index].start < hi for t in triggers)
 
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
