@@ -597,6 +597,15 @@ def test_sums_joined_by_and_share_their_giver():
     assert {r.donor for r in extract(text, DATE)} == {"EU"}
 
 
+@pytest.mark.parametrize("text, donor, amount", [
+    ("In Kyiv the notes were exchanged on the grant aid of Korea of KRW 40 bln for Ukraine's grid.", "KOR", 40e9),
+    ("Canada lent Ukraine C$500m, earmarked for military purchases.", "CAN", 500e6),
+    ("Sweden's government this year extended a SEK 2bn budget loan to Ukraine.", "SWE", 2e9),
+])
+def test_giver_of_the_noun_and_purposes_that_are_aid(text, donor, amount):
+    assert [(r.donor, r.amount) for r in extract(CONTEXT + text, DATE)] == [(donor, amount)]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]

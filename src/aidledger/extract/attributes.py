@@ -209,7 +209,7 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         # the giver as the kind of money: "€100 million in EU grants"
         "modified": re.compile(rf"\s+(?:[a-z-]+\s+)?{noun}\b"),
         # the source of the sum's noun, before the sum: "a guarantee from Norway worth NOK 1.5 billion"
-        "sourced_noun": re.compile(rf"\b{noun}\s+from\s+(?:the\s+)?{_STATE_OF}$"),
+        "sourced_noun": re.compile(rf"\b{noun}\s+(?:from|of)\s+(?:the\s+)?{_STATE_OF}$"),  # "grant aid of Japan of"
         "sourced_sum": re.compile(r"\s+(?:worth|of|totalling|totaling|amounting to|valued at)\s+"
                                   r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?"),
         # "US$ 300 mln — concessional loan of the Republic of Korea"
