@@ -33,6 +33,7 @@ FOCUS_RECIPIENTS = ("UKR",)
 _FIXED_SPACES = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _PLAIN = str.maketrans({**dict.fromkeys(_FIXED_SPACES, " "),
                          "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\uffe5": "¥", "\uff04": "$"})
+_TO_PLAIN = re.compile("[" + "".join(map(chr, _PLAIN)) + "]")
 MIN_AMOUNT = 10_000  # smaller sums in news are prices, fees or donation asks, not state aid
 
 
@@ -133,7 +134,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
 
     Pass a list as `trace` to receive, for every figure considered, what was decided and why.
     """
-    original, text = text, _unwrapped(text.translate(_PLAIN))  # same length: offsets point into the original
+    original, text = text, _unwrapped(_plain(text))  # same length: offsets point into the original
     published = published or publication_date(text)
     sentences = split_sentences(text)
     doc_actors = find_actors(text, 0, published)  # one pass over the article; sentences take slices
@@ -177,6 +178,16 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
     return _merge_repeats(found, text)
+
+
+def _plain(text: str) -> str:
+    """`text.translate(_PLAIN)`, faster: translating non-ASCII text through a dict costs ~0.1 ms per 1,000
+    characters, as much as extracting a short article; most articles hold only a few of its characters."""
+    if text.isascii():
+        return text
+    for ch in set(_TO_PLAIN.findall(text)):
+        text = text.replace(ch, _PLAIN[ord(ch)])
+    return text
 
 
 def _unwrapped(text: str) -> str:

@@ -1,0 +1,30 @@
+"""The extractor's fast paths give exactly what the plain code they stand for gives.
+
+Each speed-up of `aidledger.extract` replaces a simple formulation by a faster one with the same
+result; these tests keep the simple one beside it and compare them on text that reaches the edge cases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aidledger.extract import core, dates
+
+PLAIN_EDGES = ("Japan\u2019s \u201cpackage\u201d of $1.5\u00a0billion (\uffe55bn, \uff04 2m)\u202fand\u2009"
+               "\u3000more \u2018aid\u2019 \u0130stanbul \u017fhip caf\u00e9 \U0001f1fa\U0001f1e6")
+
+
+def test_plain_is_translate():
+    for text in (PLAIN_EDGES, "ascii only: $5m", "", "caf\u00e9 without any mapped character"):
+        assert core._plain(text) == text.translate(core._PLAIN)
+
+
+def test_date_lookahead_keeps_every_match():
+    # the same grammar without the lookahead before its word boundary
+    plain = re.compile(dates._DATE.pattern.replace(r"(?=[\da-z])", "", 1), re.IGNORECASE)
+    assert plain.pattern != dates._DATE.pattern
+    text = ("\u017fince 2022, \u0662 March \u0662\u0660\u0662\u0663, \u0131N 2023, on MONDAY, \u0130n 2021, "
+            "_in 2020, 13.05.2023, 2022.03.11, 2024-02-20T10:32:00Z, Jan. 7, 21st of March 2023, "
+            "mid-June, earlier this month, yesterday, by 2025")
+    assert [(m.span(), m.groupdict()) for m in dates._DATE.finditer(text)] == \
+        [(m.span(), m.groupdict()) for m in plain.finditer(text)]
