@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from aidledger.extract import core, dates
+from aidledger.extract.lexicon import alternation, load, starts, whole_words
 
 PLAIN_EDGES = ("Japan\u2019s \u201cpackage\u201d of $1.5\u00a0billion (\uffe55bn, \uff04 2m)\u202fand\u2009"
                "\u3000more \u2018aid\u2019 \u0130stanbul \u017fhip caf\u00e9 \U0001f1fa\U0001f1e6")
@@ -28,3 +29,33 @@ def test_date_lookahead_keeps_every_match():
             "mid-June, earlier this month, yesterday, by 2025")
     assert [(m.span(), m.groupdict()) for m in dates._DATE.finditer(text)] == \
         [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+
+
+def _variants(forms):
+    """Text that holds every form in several cases, glued to letters, and the four non-ASCII letters that
+    match an ASCII one case-insensitively."""
+    words = [f for f in forms if f][:400]
+    return " ".join(w for f in words for w in (f, f.upper(), f.title(), "x" + f, f + "s")) + \
+        " \u017fupport \u0130nvest \u0131ntend \u212ailled"
+
+
+def test_lexicon_lookahead_keeps_every_match():
+    data = {**load("triggers"), **load("items"), **load("actors")}
+    tables = {name: forms for name, forms in data.items()
+              if isinstance(forms, list) and forms and all(isinstance(f, str) for f in forms)}
+    assert len(tables) > 10
+    for name, forms in tables.items():
+        text = _variants(forms)
+        fast = re.compile(whole_words(forms), re.I)
+        plain = re.compile(r"\b" + alternation(forms, fold=True) + r"\b", re.I)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+        fast = re.compile(starts(forms) + alternation(forms))
+        plain = re.compile(alternation(forms))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+
+
+def test_glued_currency_code_lookahead():
+    flt = core._candidate_filter()
+    plain = re.compile(r"\b(?:" + "|".join(sorted(flt.codes)) + r")\d")
+    for text in ("EUR1.2bn", "a EUR 5m", "xEUR1", "_USD5", "-USD5", "NOK\u0661", "usd5", "JPY 1"):
+        assert bool(flt.glued.search(text)) == bool(plain.search(text)), text

@@ -22,7 +22,7 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
                                       is_negated)
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
-from aidledger.extract.lexicon import alternation, load, plural
+from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
 from aidledger.extract.money import Money, find_money, resolve_currency
 from aidledger.extract.text import BULLET, LIST_ITEM, Sentence, Token, split_sentences
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
@@ -80,7 +80,9 @@ class _CandidateFilter:
     def __init__(self) -> None:
         items, money = load("items"), load("money")
         self.codes = set(money["codes"])
-        self.glued = re.compile(r"\b(?:" + "|".join(sorted(self.codes)) + r")\d")  # "EUR1.2bn" is one word
+        # "EUR1.2bn" is one word; the lookahead of the codes' first letters lets the engine skip the others
+        firsts = "".join(sorted({re.escape(c[0]) for c in self.codes}))
+        self.glued = re.compile(rf"(?=[{firsts}])\b(?:" + "|".join(map(re.escape, sorted(self.codes))) + r")\d")
         self.currency = {w.split()[-1].lower() for w in money["words"] if w.isascii()} - {"won"}
         goods = set(items["measure_words"])
         for noun, entry in items["goods"].items():
@@ -100,7 +102,8 @@ class _CandidateFilter:
         """(may hold money, may hold counted goods, may hold a service) for one sentence."""
         raw = self._WORDS.findall(text)
         words = {w.lower() for w in raw}
-        words.update(p for w in [w for w in words if "-" in w] for p in w.split("-"))  # "50-billion-euro"
+        if "-" in text:  # "50-billion-euro"
+            words.update(p for w in [w for w in words if "-" in w] for p in w.split("-"))
         money = (bool(self._SIGNS.search(text)) or not self.codes.isdisjoint(raw)
                  or not self.currency.isdisjoint(words) or bool(self.glued.search(text)))
         goods = not self.goods.isdisjoint(words)
@@ -117,15 +120,16 @@ def _candidate_filter() -> _CandidateFilter:
 @lru_cache(maxsize=1)
 def _blockers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = load("triggers")
-    blockers = re.compile(r"\b" + alternation(data["blockers"], fold=True) + r"\b", re.I)
-    exceptions = re.compile(alternation(data["blocker_exceptions"], fold=True), re.I)
-    strong = re.compile(r"\b" + alternation(data["strong_aid_nouns"], fold=True) + r"\b", re.I)
+    blockers = re.compile(whole_words(data["blockers"]), re.I)
+    exceptions = re.compile(starts(data["blocker_exceptions"], fold=True)
+                            + alternation(data["blocker_exceptions"], fold=True), re.I)
+    strong = re.compile(whole_words(data["strong_aid_nouns"]), re.I)
     return blockers, exceptions, strong
 
 
 @lru_cache(maxsize=1)
 def _aid_nouns() -> re.Pattern:
-    return re.compile(r"\b" + alternation(load("triggers")["aid_nouns"], fold=True) + r"\b", re.I)
+    return re.compile(whole_words(load("triggers")["aid_nouns"]), re.I)
 
 
 def extract(text: str, published: str | None = None, doc_id: str = "doc",
@@ -804,7 +808,8 @@ _FOR_UKRAINE = re.compile(r"\b(?:for|to)\s+(?:Ukraine|Kyiv|the Ukrainian)|on (?:
 
 @lru_cache(maxsize=1)
 def _buy_before() -> re.Pattern:
-    return re.compile(r"\b" + alternation(load("triggers")["purchase_verbs"], fold=True) + r"\s+(?:[\w-]+\s+){0,2}$",
+    verbs = load("triggers")["purchase_verbs"]
+    return re.compile(starts(verbs, fold=True) + r"\b" + alternation(verbs, fold=True) + r"\s+(?:[\w-]+\s+){0,2}$",
                       re.I)
 
 

@@ -75,15 +75,18 @@ _FOOTNOTES = re.compile(r"(?:\[\d{1,3}\])+$")
 
 def is_titleish(line: str) -> bool:
     """A line with no closing punctuation and few words: a headline, menu item or stub."""
-    stripped = _FOOTNOTES.sub("", line.strip())  # "... to Ukraine.[1]": a reference mark after the full stop
+    stripped = line.strip()
+    if stripped.endswith("]"):  # "... to Ukraine.[1]": a reference mark after the full stop
+        stripped = _FOOTNOTES.sub("", stripped)
     if not stripped:
         return True
     # a closing bracket ends a sentence only after its full stop: "... (January)" is a headline's date,
     # and a closing quote only after one: 'first weapons to Ukraine "within hours"' is a headline
     closed = stripped[-1] in ".!?:;" or (stripped[-1] in "\"”’)" and stripped[-2:-1] in ".!?,\"”")
-    if closed and len(stripped.split()) > 3:
+    words = len(stripped.split())
+    if closed and words > 3:
         return False
-    return len(stripped.split()) <= 25
+    return words <= 25
 
 
 def split_sentences(text: str) -> list[Sentence]:
