@@ -481,7 +481,7 @@ _SCHEME_AFTER = re.compile(r"(?:-led)?\s+(?:model|scheme|initiative|mechanism|pr
 _ONCE_MEANT = re.compile(r"\b(?:originally|initially|previously|once|first)\s+(?:\w+\s+)?$")
 
 
-def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
+def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     tail = sentence.text[target_end - sentence.start:]
     cut = re.search(r"[$€£¥₩]|\d", tail)  # stop at the next figure
@@ -570,10 +570,10 @@ def shared_recipients(sentence: Sentence, actors: list[Actor], target_end: int) 
     return False
 
 
-def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int,
-                  default: str | None) -> str | None:
-    """An explicit 'to/for <country>' after the figure, else Ukraine if the sentence names it, else the default."""
-    explicit = explicit_recipient(sentence, actors, donor, target_end)
+def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, default: str | None,
+                  explicit: str | None) -> str | None:
+    """The `explicit` recipient ('to/for <country>' after the figure, see explicit_recipient), else Ukraine if
+    the sentence names it, else the default."""
     if explicit is not None:
         return explicit
     for a in actors:
