@@ -20,15 +20,66 @@ def test_plain_is_translate():
         assert core._plain(text) == text.translate(core._PLAIN)
 
 
-def test_date_lookahead_keeps_every_match():
-    # the same grammar without the lookahead before its word boundary
-    plain = re.compile(dates._DATE.pattern.replace(r"(?=[\da-z])", "", 1), re.IGNORECASE)
-    assert plain.pattern != dates._DATE.pattern
+def _unguarded(branch: str) -> str:
+    return re.sub(r"^\(\?=[^)]*\)", "", branch)
+
+
+def test_date_lookaheads_keep_every_match():
+    # the same grammar without the lookaheads before its word boundary and its branches
+    plain = re.compile(r"\b(?:" + "|".join(map(_unguarded, dates._BRANCHES)) + ")", re.IGNORECASE)
     text = ("\u017fince 2022, \u0662 March \u0662\u0660\u0662\u0663, \u0131N 2023, on MONDAY, \u0130n 2021, "
             "_in 2020, 13.05.2023, 2022.03.11, 2024-02-20T10:32:00Z, Jan. 7, 21st of March 2023, "
-            "mid-June, earlier this month, yesterday, by 2025")
-    assert [(m.span(), m.groupdict()) for m in dates._DATE.finditer(text)] == \
-        [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+            "mid-June, earlier this month, yesterday, by 2025, LAST WEEK, until July 2024, sept 3, Dec 2023")
+    found = [(m.span(), m.groupdict()) for m in dates._DATE.finditer(text)]
+    assert len(found) >= 15
+    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+
+
+def _first_chars(items) -> tuple[set, bool]:
+    """The characters a parsed pattern can start with (samples of each class), and whether it can be empty."""
+    out: set = set()
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            return out | {chr(av)}, False
+        if name == "IN":
+            for kind, value in av:
+                if str(kind) == "LITERAL":
+                    out.add(chr(value))
+                elif str(kind) == "RANGE":
+                    out.update(map(chr, range(value[0], value[1] + 1)))
+                elif str(kind) == "CATEGORY" and "DIGIT" in str(value):
+                    out.update("09\u0663")
+                else:
+                    raise AssertionError(f"unexpected class member {kind} {value}")
+            return out, False
+        if name == "SUBPATTERN":
+            first, empty = _first_chars(av[-1])
+        elif name == "BRANCH":
+            parts = [_first_chars(alt) for alt in av[1]]
+            first, empty = set().union(*(f for f, _ in parts)), any(e for _, e in parts)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            first, empty = _first_chars(av[2])
+            empty = empty or av[0] == 0
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero width
+        else:
+            raise AssertionError(f"unexpected {name}")
+        out |= first
+        if not empty:
+            return out, False
+    return out, True
+
+
+def test_date_branch_lookaheads_hold_every_first_character():
+    from re import _parser
+
+    for branch in dates._BRANCHES:
+        guard = re.compile(re.match(r"\(\?=([^)]*)\)", branch).group(1), re.IGNORECASE)
+        first, empty = _first_chars(_parser.parse(_unguarded(branch), re.IGNORECASE))
+        assert not empty and first, branch
+        assert all(guard.fullmatch(ch) for ch in first), (branch, sorted(ch for ch in first if not guard.fullmatch(ch)))
+
 
 
 def _variants(forms):
