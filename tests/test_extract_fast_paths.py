@@ -6,6 +6,7 @@ result; these tests keep the simple one beside it and compare them on text that 
 
 from __future__ import annotations
 
+import copy
 import re
 
 from aidledger.extract import core, dates
@@ -110,3 +111,19 @@ def test_glued_currency_code_lookahead():
     plain = re.compile(r"\b(?:" + "|".join(sorted(flt.codes)) + r")\d")
     for text in ("EUR1.2bn", "a EUR 5m", "xEUR1", "_USD5", "-USD5", "NOK\u0661", "usd5", "JPY 1"):
         assert bool(flt.glued.search(text)) == bool(plain.search(text)), text
+
+
+def test_gazetteer_word_scan_yields_every_form():
+    from pathlib import Path
+
+    from aidledger.extract import actors
+
+    index = actors._gazetteer()[0]
+    lower = [w for w in index.by_first if not w[0].isupper()]
+    plain = copy.copy(index)  # every capitalised word, as before the scan skipped those that start no form
+    plain._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|" + alternation(lower) + r"\b)")
+    texts = [p.read_text("utf-8") for p in sorted(Path(__file__).parents[1].glob("corpus/dev/docs/*.txt"))[:40]]
+    texts.append("SWITZERLAND: CHF 93m; NATOS, NATO-led, 16th, 100, 10 Downing Street, \u00c9lys\u00e9e, U.S. and "
+                 "the Ukraine Security Assistance Initiative; ÉTATS-UNIS, JAPAN'S 2A4 155MM the Hague allies")
+    for text in texts:
+        assert [m.span() for m in index.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -112,8 +112,12 @@ class _FormIndex:
         # form there that does not run on into a longer word ("Niger" in "Nigeria").
         self.patterns: dict[str, re.Pattern] = {}  # compiled on first sight of the word: start-up stays short
         # Only words that can start a form are looked up: capitalised ones and the few lowercase starts.
+        # A capitalised word that starts no form is not even yielded (about half of them), unless it is in
+        # capitals and longer than three letters (a heading's "SWITZERLAND", looked up as "Switzerland").
         lower = [w for w in self.by_first if not w[0].isupper()]
-        self._WORD = re.compile(r"(?<![\w-])(?:[A-Z\d]\w*|" + alternation(lower) + r"\b)")
+        capital = [w for w in self.by_first if re.match(r"[A-Z\d]", w)]
+        self._WORD = re.compile(r"(?<![\w-])(?:" + alternation(capital) + r"(?!\w)|[A-Z\d][^\Wa-z]{3,}(?!\w)|"
+                                + alternation(lower) + r"\b)")
 
     def finditer(self, text: str):
         pos, titled = 0, None

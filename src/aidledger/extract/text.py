@@ -28,6 +28,7 @@ _TOKEN = re.compile(
     r"|\w+(?:[-'’&]\w+)*"
     r"|[^\w\s]"
 )
+_SPAN = re.Match.span
 # A list line's mark: a bullet or dash ("- 30 tanks", "• $12.6 billion — ...") or a number or letter ("(1)", "a.")
 BULLET = r"[-•*–—▪‣·>»›]"
 LIST_ITEM = re.compile(rf"^\s*(?:{BULLET}|\(?[a-z0-9]{{1,2}}[.)])\s+")
@@ -58,8 +59,9 @@ class Sentence:
         if len(low) != len(text):  # a few characters lower-case to two ("İ"): slices would drift
             return [Token(m.group(), m.group().lower(), start + m.start(), start + m.end())
                     for m in _TOKEN.finditer(text)]
-        spans = [m.span() for m in _TOKEN.finditer(text)]
-        return [Token(text[a:b], low[a:b], start + a, start + b) for a, b in spans]
+        # tuple.__new__ builds each Token without the named tuple's Python-level __new__ (~15% of this loop)
+        make = tuple.__new__
+        return [make(Token, (text[a:b], low[a:b], start + a, start + b)) for a, b in map(_SPAN, _TOKEN.finditer(text))]
 
 
 def lines_with_offsets(text: str) -> list[tuple[int, str]]:
