@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from aidledger.extract.actors import Actor
 from aidledger.extract.frames import Frame, verb_forms
-from aidledger.extract.lexicon import alternation, load
+from aidledger.extract.lexicon import alternation, load, starts, whole_words
 from aidledger.extract.text import LIST_ITEM, Sentence, Token
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
@@ -46,7 +46,7 @@ _CHANNEL = re.compile(
 @lru_cache(maxsize=1)
 def _scope_patterns() -> dict[str, re.Pattern]:
     scopes = load("triggers")["scope"]
-    return {name: re.compile(r"\b" + alternation(cues, fold=True) + r"\b", re.I) for name, cues in scopes.items()}
+    return {name: re.compile(whole_words(cues), re.I) for name, cues in scopes.items()}
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +57,8 @@ def _keyword_tables() -> tuple:
     def compile_table(table: dict) -> tuple[re.Pattern, list[str]]:
         labels = list(table)
         parts = [f"(?P<g{i}>{alternation(words, fold=True)})" for i, words in enumerate(table.values())]
-        return re.compile(r"\b(?:" + "|".join(parts) + ")", re.I), labels
+        firsts = starts([w for words in table.values() for w in words], fold=True)
+        return re.compile(firsts + r"\b(?:" + "|".join(parts) + ")", re.I), labels
 
     return compile_table(items["aid_types"]), compile_table(items["sectors"]), compile_table(items["instruments"])
 
@@ -483,7 +484,7 @@ def is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
 def _sale() -> re.Pattern:
     """Words that make a "from X" after a sum name a seller: "an order worth EUR 60m ... from Siemens"."""
     data = load("triggers")
-    return re.compile(r"\b" + alternation(data["purchase_verbs"] + data["sale_words"], fold=True) + r"\b", re.I)
+    return re.compile(whole_words(data["purchase_verbs"] + data["sale_words"]), re.I)
 
 
 @lru_cache(maxsize=1)
@@ -511,7 +512,7 @@ _ONCE_MEANT = re.compile(r"\b(?:originally|initially|previously|once|first)\s+(?
 _NEXT_FIGURE = re.compile(r"[$€£¥₩]|(?<!\d)(?!(?:19|20)\d\d(?![\d,.]\d))\d")
 
 
-def explicit_recipient(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int) -> str | None:
+def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     tail = sentence.text[target_end - sentence.start:]
     cut = _NEXT_FIGURE.search(tail)
@@ -602,10 +603,10 @@ def shared_recipients(sentence: Sentence, actors: list[Actor], target_end: int) 
     return False
 
 
-def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, target_end: int,
-                  default: str | None) -> str | None:
-    """An explicit 'to/for <country>' after the figure, else Ukraine if the sentence names it, else the default."""
-    explicit = explicit_recipient(sentence, actors, donor, target_end)
+def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, default: str | None,
+                  explicit: str | None) -> str | None:
+    """The `explicit` recipient ('to/for <country>' after the figure, see explicit_recipient), else Ukraine if
+    the sentence names it, else the default."""
     if explicit is not None:
         return explicit
     for a in actors:

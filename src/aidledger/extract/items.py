@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aidledger.extract.lexicon import alternation, load, plural
+from aidledger.extract.lexicon import alternation, load, plural, starts
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 # Heads too generic to stand without a count or a model name ("weapons", "systems"): "will send weapons"
@@ -72,7 +72,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
         re.I,
     )
     services = data["services"]
-    service = re.compile(rf"\b(?P<head>{alternation(services, fold=True)})\b", re.I)
+    service = re.compile(rf"{starts(services, fold=True)}\b(?P<head>{alternation(services, fold=True)})\b", re.I)
     never = {n.lower() for n in data["never_items"]}
     return goods, service, heads, services, never
 
