@@ -606,6 +606,31 @@ def test_giver_of_the_noun_and_purposes_that_are_aid(text, donor, amount):
     assert [(r.donor, r.amount) for r in extract(CONTEXT + text, DATE)] == [(donor, amount)]
 
 
+@pytest.mark.parametrize("text, donor, amount", [
+    ("Norway bought 40 generators at home and is shipping them to Ukraine through UNOPS, at a cost of about "
+     "NOK 90 million.", "NOR", 90e6),
+    ("Two NASAMS units funded by Spain will go to Ukraine this summer, at a cost to Madrid of about €700 million.",
+     "ESP", 700e6),
+    ("Counting the ERA loan, which is financed by profits from immobilized Russian assets, Norway's total for "
+     "Ukraine rises to roughly NOK 95 billion.", "NOR", 95e9),
+    ("About €20 billion goes straight to the Ukrainian budget, and €4 billion is earmarked by the EU for the "
+     "investment framework.", "EU", 4e9),
+    ("Since 2022, Latvia's military aid to Ukraine has exceeded €700 million, more than 1.6 percent of GDP.",
+     "LVA", 700e6),
+    ("Italy financed with these profits 200 million euros of equipment for Ukraine in 2025.", "ITA", 200e6),
+    ("The EIB and Ukraine today signed two finance contracts worth a total of €300 million.", "EIB", 300e6),
+])
+def test_sums_the_blockers_must_not_take(text, donor, amount):
+    got = [(r.donor, r.amount) for r in extract(CONTEXT + text, DATE)]
+    assert (donor, amount) in got
+
+
+def test_a_state_after_a_comparison_is_not_what_the_government_points_back_to():
+    text = (CONTEXT + "Austria, long criticised for neutrality, now gives more than Hungary. The government "
+            "has set aside 90 million euros for Ukraine this year.")
+    assert [r.donor for r in extract(text, DATE)] == ["AUT"]
+
+
 def test_price_of_a_gift_after_a_comma():
     assert [r[:4] for r in records("Slovakia handed over to Ukraine 4 field hospitals, cost 12 mln EUR.")
             if r[0] == "money"] == [("money", "SVK", 12_000_000, "EUR")]
@@ -686,6 +711,8 @@ NOT_COMMITMENTS = [
                  id="need-planned"),
     pytest.param("In total this year Ukraine received US$ 12 bln of external financing, and since February 2022 - "
                  "more than US$ 120 bln, the Ministry informs.", id="unnamed-givers-same-sentence"),
+    pytest.param("The bill would raise Finland's own defence spending to 2.5% of GDP in 2026, or about €7 billion.",
+                 id="own-spending-as-a-share-of-gdp"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

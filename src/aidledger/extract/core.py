@@ -268,7 +268,8 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
 
 _HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
 # "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
-_OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of)\s+(?:the\s+)?$")
+_OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|after|than|behind|like|unlike|besides)\s+"
+                            r"(?:the\s+)?$")
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
 _STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|The (?:government|country|ministry|cabinet|state|"
@@ -566,13 +567,15 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     block, good = blockers.search(after), aid.search(after)
     # after the figure, a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues it
     purpose = exceptions.search(after[:block.start()]) if block else None
-    if block and (good is None or block.start() < good.start()) and not (purpose or _excepted(after, block)):
+    if block and (good is None or block.start() < good.start()) and not (
+            purpose or _excepted(after, block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
     rest = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
     if look_after and _own_use().search(ctx.text, end, rest):  # anywhere in the rest of the figure's clause
         return True
-    before = ctx.text[lo:start]
-    hits = list(blockers.finditer(before))
+    before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
+    hits = [h for h in blockers.finditer(before) if "," not in before[h.end():]
+            or not _CLOSED_RELATIVE.search(ctx.text, sentence.start, lo + h.start())]
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start):
         return False
     if _BUYS.search(before):
@@ -605,9 +608,25 @@ def _passive(tokens: list[Token], index: int) -> bool:
     return any(tok.lower in _BE for tok in tokens[max(0, index - 2):index])
 
 
+# after a figure, its size against the economy: "€500 million, more than 1.3 percent of GDP" (before a figure,
+# "raise defence spending to 2.4% of GDP, or about SEK 150bn" is a budget)
+_SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\s+)?(?:GDP|gross domestic product|"
+                           r"economic output)$", re.I)
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group())  # same length: positions in the text stay valid
+
+
+# a blocker inside a relative clause closed before the figure says nothing about it: "the ERA loan, which is
+# financed by profits from immobilized Russian assets, the total rises to $15 billion"
+_CLOSED_RELATIVE = re.compile(r"(?:,|\()\s*(?:which|that|who)\b[^,()]*$")
+
+
 # the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
-_GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand)\w*\b[^.;]{0,120}?"
-                         r"(?:\bat a (?:total )?cost of|,\s*(?:costing|cost|worth|valued at))\s+"
+_GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand|ship|transferr|"
+                         r"fund|financ)\w*\b[^.;]{0,120}?"
+                         r"(?:\bat a (?:total )?cost(?: to [A-Z][\w ]{0,30}?)? of|,\s*(?:costing|cost|worth|valued at))\s+"
                          r"(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$", re.I)
 
 
@@ -671,7 +690,8 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
     subject = ctx.text[sentence.start:figure]
     last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)],
                    default=-1)
-    last_block = max((m.end() for m in blockers.finditer(subject)), default=-1)
+    last_block = max((m.end() for m in blockers.finditer(subject) if "," not in subject[m.end():]
+                      or not _CLOSED_RELATIVE.search(subject, 0, m.start())), default=-1)
     return last_aid > last_block
 
 
