@@ -1045,13 +1045,18 @@ def _stage_for_kind(kind: Kind, status: str) -> str:
 _CLAUSE_CUT = re.compile(r",\s|;\s|\s(?:and|while|whereas|but)\s|\s[—–-]\s")
 
 
+_PERCENT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)")
+
+
 def _clause_span(ctx: _Context, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
     """The evidence: the sentence, cut short of the neighbouring figures' clauses.
 
     "... $61 billion for Ukraine, $14 billion for Israel ..." gives each figure its own clause, so the
     evidence of one commitment never covers another figure (or a trap next to it).
     """
-    figures = ctx.figures or []
+    # a share ("more than 1.3 percent of GDP") is a figure of its own: an analyst's trap as often as not
+    shares = [(sentence.start + m.start(), sentence.start + m.end()) for m in _PERCENT.finditer(sentence.text)]
+    figures = sorted((ctx.figures or []) + shares)
     before = [e for s, e in figures if e <= start]
     after = [s for s, e in figures if s >= end]
     ev_start, ev_end = sentence.start, sentence.end
