@@ -625,6 +625,34 @@ def test_sums_the_blockers_must_not_take(text, donor, amount):
     assert (donor, amount) in got
 
 
+@pytest.mark.parametrize("text, donor, amount", [
+    ("Since 2022 Finland has channeled 90 million euros to Ukraine-related programmes through UNICEF.", "FIN", 90e6),
+    ("Japan said about 6 billion yen will be directed through JICA to Ukraine's energy sector.", "JPN", 6e9),
+    ("This year Ukraine expects from Norway 2.1 bln USD of financial assistance.", "NOR", 2.1e9),
+    ("The other 1 billion dollars (about 1 trillion 320 billion won) is a long-term concessional loan to Ukraine.",
+     "CAN", 1e9),
+])
+def test_verbs_and_givers_of_translated_and_american_copy(text, donor, amount):
+    assert (donor, amount) in [(r.donor, r.amount) for r in extract(CONTEXT + text, DATE)]
+
+
+def test_a_capital_opening_the_sentence_is_the_state_the_government_points_back_to():
+    text = (CONTEXT + "Estonia has sent howitzers. In Riga, the government has proposed €90 million in military support "
+            "for Ukraine next year.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE) if r.amount] == [("LVA", 90e6)]
+
+
+def test_a_verb_in_a_relative_clause_leaves_a_list_line_under_its_lead_in():
+    text = (CONTEXT + "Also in May the state budget of Ukraine received:\n"
+            "- UAH 2 bln from the Government of Sweden for schools, which were directed to the special fund.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("SWE", 2e9)]
+
+
+def test_what_funds_are_directed_to_is_no_service():
+    text = CONTEXT + "Austria gave Ukraine €5 million. The funds will be directed on purchase of pumps for repair of the grid."
+    assert [r.kind.value for r in extract(text, DATE)] == ["money"]
+
+
 def test_a_state_after_a_comparison_is_not_what_the_government_points_back_to():
     text = (CONTEXT + "Austria, long criticised for neutrality, now gives more than Hungary. The government "
             "has set aside 90 million euros for Ukraine this year.")

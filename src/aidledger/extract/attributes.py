@@ -417,6 +417,7 @@ _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them
 
 
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
+_QUALIFIED_GAP = re.compile(r"\s+(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")  # "from Japan 4.5 bln"
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
 
@@ -442,7 +443,7 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
         lead = sentence.text[:a.start - sentence.start]
         if a.end <= target_start and gap == " " and _ENUMERATION.search(lead) and not _RECEIVING.search(lead):
             return a  # "(Japan $4.5 billion, the United States $20 billion)"; not "WFP will receive $25m, UNICEF $20m"
-        if a.end <= target_start and _LABEL_GAP.fullmatch(gap):
+        if a.end <= target_start and (_LABEL_GAP.fullmatch(gap) or _QUALIFIED_GAP.fullmatch(gap)):
             # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
             if _FROM_BEFORE.search(sentence.text[:a.start - sentence.start]):
                 return a

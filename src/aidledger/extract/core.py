@@ -261,19 +261,24 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
             ctx.last_donor = ctx.last_named = first
         return
     named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS
-             and not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)]
+             and (not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)
+                  or a.start == sentence.start + 3 and _PLACE_OPENER.match(sentence.text))]
     if named:
         ctx.last_named = named[-1]
 
 
+# "In Vilnius, the government has proposed ...": a capital opening the sentence sets the scene
+_PLACE_OPENER = re.compile(r"In [A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
 _HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
 # "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|after|than|behind|like|unlike|besides)\s+"
                             r"(?:the\s+)?$")
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
-_STATE_ANAPHOR = re.compile(r"\s*(?:Its|Their|The (?:government|country|ministry|cabinet|state|"
-                            r"defence ministry|defense ministry|foreign ministry|finance ministry))\b")
+# after an optional scene-setting place ("In Riga, the government ...")
+_STATE_ANAPHOR = re.compile(r"\s*(?:In [A-Z][\w-]+(?: [A-Z][\w-]+)?, )?(?:Its|Their|[Tt]he (?:government|country|"
+                            r"ministry|cabinet|state|defence ministry|defense ministry|foreign ministry|"
+                            r"finance ministry))\b")
 
 
 @lru_cache(maxsize=1)
@@ -330,7 +335,10 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     tokens = sentence.tokens()
     actors = _sentence_actors(ctx, sentence)
     triggers = find_triggers(tokens)
-    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(t.role not in ("report", "part") for t in triggers):
+    relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
+    cut = sentence.start + relative.start() if relative else sentence.end
+    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(
+            t.role not in ("report", "part") and tokens[t.index].start < cut for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
     if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
@@ -348,6 +356,9 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         taken = [(m.start, m.alt_end or m.end) for m in money]
         records += _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services)
     return records
+
+
+_RELATIVE = re.compile(r",\s*(?:which|that|who)\b")
 
 
 # a sentence about shares of the sum just reported: "Of this amount, USD 21 million will be implemented by UNDP"
@@ -696,7 +707,7 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
 
 
 def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
-    rel_s, rel_e = m.start - sentence.start, m.end - sentence.start
+    rel_s, rel_e = m.start - sentence.start, (m.alt_end or m.end) - sentence.start  # after its conversion
     near = sentence.text[max(0, rel_s - 40):rel_e + 40]
     return bool(_aid_nouns().search(near))
 
@@ -740,8 +751,12 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor is None and ctx.unnamed_total_line == sentence.line and all(a.code in attrs.NON_DONORS for a in actors):
         return None  # "... received $41.7bn. Since the start of the war - $148.4bn": the same unnamed givers
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
-        if ctx.last_named is not None and _STATE_ANAPHOR.match(sentence.text):
-            return ctx.last_named
+        if _STATE_ANAPHOR.match(sentence.text):
+            # "In Riga, the government ...": the place names the state; else the state named last
+            place = next((a for a in actors if a.start == sentence.start + 3 and a.kind in _STATE_KINDS
+                          and a.code not in attrs.NON_DONORS), None) if _PLACE_OPENER.match(sentence.text) else None
+            if place or ctx.last_named:
+                return place or ctx.last_named
         # "authorizes $400 million a year for the Ukraine Security Assistance Initiative": a state's programme
         programme = next((a for a in actors if a.kind == "channel" and not attrs.is_channel_mention(sentence, a)), None)
         donor = programme or ctx.last_donor or (ctx.main_donor if fallback else None)

@@ -265,7 +265,10 @@ _UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:i
 
 # What a sum or programme is for, or the fields it covers, is no service of its own
 _PURPOSE_BEFORE = re.compile(r"\b(?:to (?:finance|fund|support|pay for|cover)|earmarked for|used (?:for|to provide)|"
-                             r"(?:fields?|areas?|sectors?) (?:of|such as|including)|such as)\s+(?:the\s+)?"
+                             r"(?:fields?|areas?|sectors?) (?:of|such as|including)|such as|"
+                             # "The funds will be directed on purchase of equipment for repair of ..."
+                             r"(?:funds|money|grant|loan|allocation) (?:will be |are |were |is |was )?\w+ (?:on|to|for)"
+                             r"(?: \w+){0,6} for)\s+(?:the\s+)?"
                              r"(?:[\w-]+,?\s+(?:and\s+)?){0,4}$", re.I)
 
 
