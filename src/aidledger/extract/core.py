@@ -569,21 +569,32 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     reconstruction needs") and before it ("Russia's defence budget of"), unless a strong aid noun
     or a commitment verb stands between the blocker and the figure.
     """
-    blockers, exceptions, aid = _blockers()
+    blockers = _blockers()[0]
     if not sentence.titleish:  # in running text a capitalised blocker is part of a name
         blockers = _NameSkipping(blockers)
-    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
-    hi = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end, end + 45])
-    after = _IN_BUDGET.sub(" ", ctx.text[end:hi]) if look_after else ""  # "€2bn in the 2023 budget" is allocated
+    if look_after and _blocked_after(ctx, sentence, end, blockers):
+        return True
+    return _blocked_before(ctx, sentence, start, triggers, tokens, blockers)
+
+
+def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> bool:
+    """'$486bn in reconstruction needs', '... for its own territory': what follows the figure."""
+    _, exceptions, aid = _blockers()
+    nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
+    after = _IN_BUDGET.sub(" ", ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
-    # after the figure, a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues it
+    # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
     purpose = exceptions.search(after[:block.start()]) if block else None
     if block and (good is None or block.start() < good.start()) and not (
             purpose or _excepted(after, block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
-    rest = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
-    if look_after and _own_use().search(ctx.text, end, rest):  # anywhere in the rest of the figure's clause
-        return True
+    return bool(_own_use().search(ctx.text, end, nxt))  # anywhere in the rest of the figure's clause
+
+
+def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tokens, blockers) -> bool:
+    """'Russia's defence budget of', 'has agreed to buy around': what leads up to the figure."""
+    aid = _blockers()[2]
+    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
     hits = [h for h in blockers.finditer(before) if "," not in before[h.end():]
             or not _CLOSED_RELATIVE.search(ctx.text, sentence.start, lo + h.start())]
