@@ -653,6 +653,12 @@ def test_what_funds_are_directed_to_is_no_service():
     assert [r.kind.value for r in extract(text, DATE)] == ["money"]
 
 
+def test_a_fact_box_of_labelled_figures():
+    text = (CONTEXT + "Canada's aid at a glance\nTotal committed since 2022: about C$19 billion\n"
+            "Disbursed so far: roughly C$14 billion\nChannel: IMF administered account\n\nMore below.")
+    assert sorted((r.donor, r.amount) for r in extract(text, DATE)) == [("CAN", 14e9), ("CAN", 19e9)]
+
+
 def test_a_state_after_a_comparison_is_not_what_the_government_points_back_to():
     text = (CONTEXT + "Austria, long criticised for neutrality, now gives more than Hungary. The government "
             "has set aside 90 million euros for Ukraine this year.")
@@ -741,6 +747,8 @@ NOT_COMMITMENTS = [
                  "more than US$ 120 bln, the Ministry informs.", id="unnamed-givers-same-sentence"),
     pytest.param("The bill would raise Finland's own defence spending to 2.5% of GDP in 2026, or about €7 billion.",
                  id="own-spending-as-a-share-of-gdp"),
+    pytest.param("The deficit of the state budget financed by external sources is planned at 1.2 trillion hryvnias.",
+                 id="budget-with-a-participle"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

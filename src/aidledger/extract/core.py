@@ -306,8 +306,8 @@ def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
 
 # A line of a text table: a label, a dash, colon, bar or wide gap, then a figure
 _ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s{3,}|:\s+)"
-                  r"(?:(?:about|around|over|more than|nearly|almost|up to|approx\.|~)\s*)?"
-                  r"(?:US\$|[A-Z]{3}\s?\d|[$€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))")
+                  r"(?:(?:about|around|roughly|some|approximately|over|more than|nearly|almost|up to|approx\.|~)\s*)?"
+                  r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))")
 
 
 def _table_rows(sentences: list[Sentence]) -> frozenset:
@@ -605,6 +605,9 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     last = hits[-1]
     between = before[last.end():]
     verbs = _rescuing_verbs([t for t in triggers if lo + last.end() <= tokens[t.index].start < start], tokens)
+    # a participle right after the blocker modifies it: "the deficit of the state budget financed by external sources"
+    verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ed") and tokens[t.index].start - lo - last.end() <= 1
+                                      and tokens[t.index + 1:t.index + 2] and tokens[t.index + 1].lower == "by")]
     if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
         return not (any(t.role in ("provide", "receive") and not tokens[t.index].lower.endswith("ing")
                         for t in verbs) or _excepted(before, last))

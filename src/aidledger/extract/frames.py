@@ -138,8 +138,8 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
-        if prev in _MODIFIERS:
-            return False  # "additional financing", "its funding", "the general fund": a noun
+        if prev in _MODIFIERS:  # "additional financing", "its funding", "the general fund": a noun; but a
+            return tokens[i].lower.endswith("ed") and prev not in ("the", "a", "an")  # participle: "Total committed"
         if prev in ("of", "for", "in", "and", "with"):
             return tokens[i].lower.endswith(("ed", "ing"))  # "for funding ...", "and provided"
     return True
@@ -205,7 +205,16 @@ def _is_complement(tokens: list[Token], outer: Trigger, inner: Trigger) -> bool:
 
 
 def _crosses_break(tokens: list[Token], a: int, b: int) -> bool:
-    return any(t.text in CLAUSE_BREAKS for t in tokens[a + 1:b])
+    breaks = [k for k in range(a + 1, b) if tokens[k].text in CLAUSE_BREAKS]
+    # a label's colon right before its figure joins them: "Disbursed so far: roughly 268 billion yen"
+    if len(breaks) == 1 and tokens[breaks[0]].text == ":" and all(
+            t.lower in _QUALIFIER_WORDS for t in tokens[breaks[0] + 1:b]):
+        return False
+    return bool(breaks)
+
+
+_QUALIFIER_WORDS = {"about", "around", "roughly", "approximately", "approx", ".", "some", "nearly", "almost", "over",
+                    "more", "than", "up", "to", "at", "least", "~"}
 
 
 def _frame(tokens: list[Token], outer: Trigger, inner: Trigger, in_title: bool) -> Frame:
