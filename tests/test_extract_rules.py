@@ -659,6 +659,27 @@ def test_a_fact_box_of_labelled_figures():
     assert sorted((r.donor, r.amount) for r in extract(text, DATE)) == [("CAN", 14e9), ("CAN", 19e9)]
 
 
+@pytest.mark.parametrize("text, donor, amount", [
+    ("Norway, which hosted a conference on energy last month, has promised NOK 2 billion in new grants for Ukraine.",
+     "NOR", 2e9),
+    ("Today I would like to announce that Sweden will provide additional assistance of SEK 1 billion to Ukraine.",
+     "SWE", 1e9),
+    ("The pumps were being purchased under emergency grant aid of CHF 12 million that Switzerland approved in May.",
+     "CHE", 12e6),
+    ("Belgium said about €30 million will go to demining in Ukraine, including the purchase of detectors.",
+     "BEL", 30e6),
+])
+def test_subjects_and_purposes_that_used_to_be_lost(text, donor, amount):
+    assert (donor, amount) in [(r.donor, r.amount) for r in extract(CONTEXT + text, DATE)]
+
+
+def test_figure_lines_under_a_lead_in_are_its_items():
+    text = (CONTEXT + "Ireland will provide €40 million to Ukraine this winter. The package includes:\n"
+            "€25 million for the Ukraine Energy Support Fund, which buys transformers\n"
+            "€15 million for UN agencies to provide shelter\n")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("IRL", 40e6), ("IRL", 25e6), ("IRL", 15e6)]
+
+
 def test_a_state_after_a_comparison_is_not_what_the_government_points_back_to():
     text = (CONTEXT + "Austria, long criticised for neutrality, now gives more than Hungary. The government "
             "has set aside 90 million euros for Ukraine this year.")
@@ -749,6 +770,15 @@ NOT_COMMITMENTS = [
                  id="own-spending-as-a-share-of-gdp"),
     pytest.param("The deficit of the state budget financed by external sources is planned at 1.2 trillion hryvnias.",
                  id="budget-with-a-participle"),
+    pytest.param("Through the contact group, more than 40 countries have pledged in excess of $15 billion.",
+                 id="more-than-n-countries"),
+    pytest.param("Spain has provided Mauritania with about €16 million in demining assistance over a decade.",
+                 id="provided-another-country-with"),
+    pytest.param("The loan is Sweden's contribution to a $50bn (SEK 520bn) G7 scheme agreed in June for Ukraine.",
+                 id="g7-scheme"),
+    pytest.param("Eleven memoranda between Danish and Ukrainian companies worth DKK 4 billion were signed.",
+                 id="memoranda"),
+    pytest.param("World Bank reconstruction estimate for Ukraine (RDNA4): $524 billion", id="estimate-line"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

@@ -313,9 +313,11 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
 
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
-_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:international|multilateral|multi-donor|joint|collective|"
+_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:international|multilateral|multi-donor|joint|collective|"
                              r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
-                             r"assistance|aid)\b")  # lower case: "the International Fund for Ukraine" is a name
+                             r"assistance|aid)|(?:G7|G-7|G20|G-20)\s+(?:[\w-]+\s+){0,2}?(?:scheme|loan|loans|"
+                             r"initiative|mechanism|package|facility|framework))\b")
+# lower case: "the International Fund for Ukraine" is a name; "a $50bn (£38bn) G7 scheme" is the group's
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
@@ -335,9 +337,15 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         return False
     pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
     subject = _nearest_subject(sentence, givers, anchor)
-    return (subject is None or subject.start < pos) and not re.search(
+    if _IN_RELATIVE.search(left, 0, last.start()) and "," in left[last.end():]:
+        return False  # "Japan, which hosted a conference on recovery, has promised": not the clause's subject
+    return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
         r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
-        left[:last.start()])
+        left[:last.start()]))
+
+
+_IN_RELATIVE = re.compile(r",\s*(?:which|who|that)\b[^,]*$")
+_COUNTED = re.compile(r"\b(?:more than|over|some|nearly|about|at least|almost)\s+\d[\d,]*\s+$")  # "more than 50 countries"
 
 
 # "from the Government of the Netherlands", "from the people of Japan": the state behind the words
@@ -561,9 +569,9 @@ def _hosted_in(sentence: Sentence, actors: list[Actor], target_end: int, tail: s
     return None
 
 
-# "supported Moldova with", "support for Moldova, with"
-_SUPPORTED = re.compile(r"\b(?:(?:support|help|assist|aid)(?:s|ed|ing)?|(?:support|help|assistance|aid)\s+(?:for|to))"
-                        r"\s+(?:the\s+)?$")
+# "supported Moldova with", "support for Moldova, with", "has provided Cambodia with"
+_SUPPORTED = re.compile(r"\b(?:(?:support|help|assist|aid)(?:s|ed|ing)?|(?:support|help|assistance|aid)\s+(?:for|to)|"
+                        r"provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|equip(?:s|ped|ping)?)\s+(?:the\s+)?$")
 
 
 def _supported_with(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:

@@ -311,13 +311,29 @@ _ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s
 
 
 def _table_rows(sentences: list[Sentence]) -> frozenset:
-    """Lines shaped like table rows that come two or more in a row: facts, not headlines or teasers."""
+    """Lines shaped like table rows that come two or more in a row, and lines opening with a figure right
+    under a line that ends in ':' ("The package includes:" / "£35 million for the ... Fund"): facts, not
+    headlines or teasers."""
     whole = [s for s in sentences if s.titleish and _ROW.match(s.text)]
     rows = set()
     for a, b in zip(whole, whole[1:]):
         if 0 < b.line - a.line <= 2:
             rows.update((a.start, b.start))
+    opener = None  # the line of the last lead-in or of the figure line under it
+    for s in sentences:
+        if opener is not None and 0 < s.line - opener <= 2 and _FIGURE_FIRST.match(s.text):
+            rows.add(s.start)
+            opener = s.line
+        elif s.text.rstrip().endswith(":"):
+            opener = s.line
+        elif s.line != opener:
+            opener = None
     return frozenset(rows)
+
+
+_FIGURE_FIRST = re.compile(r"(?:(?:about|around|roughly|some|approximately|over|more than|nearly|almost|up to)\s+)?"
+                           r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|"
+                           r"bln|trillion|m\b))")
 
 
 def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
@@ -337,8 +353,9 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
     cut = sentence.start + relative.start() if relative else sentence.end
-    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(
-            t.role not in ("report", "part") and tokens[t.index].start < cut for t in triggers):
+    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
+            t.role not in ("report", "part") and tokens[t.index].start < cut
+            and not (t.index and tokens[t.index - 1].lower == "to") for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
     if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
@@ -585,8 +602,8 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
     purpose = exceptions.search(after[:block.start()]) if block else None
-    if block and (good is None or block.start() < good.start()) and not (
-            purpose or _excepted(after, block) or _SHARE_OF_GDP.search(after, 0, block.end())):
+    if block and (good is None or block.start() < good.start()) and not (  # an exception may run past the window
+            purpose or _excepted(ctx.text[end:min(nxt, end + 90)], block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
     return bool(_own_use().search(ctx.text, end, nxt))  # anywhere in the rest of the figure's clause
 
@@ -613,7 +630,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
                         for t in verbs) or _excepted(before, last))
     # "the cost of humanitarian demining at $34.6bn", "revenues to the general fund amounted": an aid word
     # inside the blocker's own prepositional phrase rescues nothing
-    aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in|to|into|from|under)\b", between)
+    aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in|to|into|from)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
 
 

@@ -268,7 +268,12 @@ def is_negated(tokens: list[Token], start: int, end: int) -> bool:
 
 
 def is_discussion(tokens: list[Token], start: int, end: int) -> bool:
-    return bool(_cancel_patterns()[2].search(" ".join(t.lower for t in tokens[max(0, start):end])))
+    text = _POLITE.sub(" ", " ".join(t.lower for t in tokens[max(0, start):end]))
+    return bool(_cancel_patterns()[2].search(text))
+
+
+# a speaker's courtesy, not a wish: "I would like to announce that Japan will provide"
+_POLITE = re.compile(r"would like to (?:announce|inform|report|confirm|say|note|tell|share|express)")
 
 
 def is_denied(tokens: list[Token], start: int, end: int) -> bool:
