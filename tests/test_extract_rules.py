@@ -627,6 +627,22 @@ def test_figure_lines_under_a_lead_in_are_its_items():
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("IRL", 40e6), ("IRL", 25e6), ("IRL", 15e6)]
 
 
+def test_labels_of_a_list_under_what_ukraine_received_are_its_givers():
+    text = (CONTEXT + "In total, within the scheme Ukraine received USD 30 billion from partners. In particular:\n"
+            "- United Kingdom - GBP 2 billion (fully);\n- Spain - EUR 500 million;\n")
+    assert [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)] == [
+        ("GBR", 2e9, "new"), ("ESP", 500e6, "new")]
+
+
+@pytest.mark.parametrize("line", [
+    "- Humanitarian, financial support: approx. 4.1 billion dollars",
+    "June 2023: Emergency Grant Aid of 25 million US dollars to Ukraine",
+])
+def test_fact_box_and_timeline_lines_are_facts(line):
+    text = CONTEXT + "Canada's support for Ukraine\n" + line + "\n\nMore below."
+    assert [r.donor for r in extract(text, DATE)] == ["CAN"]
+
+
 def test_a_state_after_a_comparison_is_not_what_the_government_points_back_to():
     text = (CONTEXT + "Austria, long criticised for neutrality, now gives more than Hungary. The government "
             "has set aside 90 million euros for Ukraine this year.")
@@ -641,6 +657,18 @@ def test_price_of_a_gift_after_a_comma():
 # A donor and a sum each rule must find in one sentence (after the common context line): givers named
 # with the noun, verbs of translated and American copy, purposes that are aid, blockers that must not take them
 GIVES = [
+    ("At the conference held in Ottawa last month, the Prime Minister announced C$500 million in new grants.",
+     "CAN", 500e6),
+    ("The EU said it would contribute up to 9 billion euros ($9.6 billion), while Britain has signed a deal to "
+     "lend 2 billion pounds.", "EU", 9e9),
+    ("Berlin should expand its contributions to the NATO fund for Ukraine, where it has so far given 40 million "
+     "euros.", "DEU", 40e6),
+    ("Estonia vetoed nothing. For Finland, the funding is covered by a budget line that set aside about €90 million "
+     "for Ukraine-related grants.", "FIN", 90e6),
+    ("Czechia handed over generators. The total cost of the transferred equipment is UAH 400 mln.", "CZE", 400e6),
+    ("The Netherlands said it would pay for a $250m package of US weapons for Ukraine.", "NLD", 250e6),
+    ("Hungary may block a proposed 20 billion euro facility that the European Commission wants to use for Ukraine.",
+     "EU", 20e9),
     ("In Kyiv the notes were exchanged on the grant aid of Korea of KRW 40 bln for Ukraine's grid.", "KOR", 40e9),
     ("Canada lent Ukraine C$500m, earmarked for military purchases.", "CAN", 500e6),
     ("Sweden's government this year extended a SEK 2bn budget loan to Ukraine.", "SWE", 2e9),
@@ -765,6 +793,8 @@ NOT_COMMITMENTS = [
     pytest.param("Eleven memoranda between Danish and Ukrainian companies worth DKK 4 billion were signed.",
                  id="memoranda"),
     pytest.param("World Bank reconstruction estimate for Ukraine (RDNA4): $524 billion", id="estimate-line"),
+    pytest.param("A contribution of 150 million dollars a year would be affordable for Ukraine's partners.",
+                 id="affordable"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

@@ -245,10 +245,12 @@ def _relative_giver(sentence: Sentence, givers: list[Actor], tokens: list[Token]
                 sentence.text, target_end - sentence.start, a.start - sentence.start):
             continue
         nxt = re.match(r"\s+(?:had\s+|has\s+|have\s+)?(\w+)", sentence.text[a.end - sentence.start:])
-        return a if nxt and nxt.group(1).lower() in verb_forms(roles=("provide", "control")) else None
+        verb = nxt.group(1).lower() if nxt else ""
+        return a if verb in verb_forms(roles=("provide", "control")) or verb in _WISH_VERBS else None
     return None
 
 
+_WISH_VERBS = {"wants", "want", "wanted", "hopes", "hoped"}  # "a €50bn facility that the Commission wants to use"
 _MODIFIER_BEFORE = re.compile(r"\)?\s+(?:(?:in|of)\s+(?:new\s+|additional\s+|further\s+)?)?$")
 
 
@@ -340,8 +342,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     if _IN_RELATIVE.search(left, 0, last.start()) and "," in left[last.end():]:
         return False  # "Japan, which hosted a conference on recovery, has promised": not the clause's subject
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
-        r"\b(?:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
-        left[:last.start()]))
+        r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
+        left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
 _IN_RELATIVE = re.compile(r",\s*(?:which|who|that)\b[^,]*$")
@@ -470,9 +472,14 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
     if m:
         pos = target_end + m.end()
         for a in givers:
-            if -4 <= a.start - pos < 3:  # the gazetteer's form may take the article: "the United States"
-                return MANY_DONORS if _listed_after(sentence, givers, a) else a
+            if -4 <= a.start - pos < 3 and not _MADE_IN.match(sentence.text, a.end - sentence.start):
+                return MANY_DONORS if _listed_after(sentence, givers, a) else a  # the form may take "the"
     return None
+
+
+# "a $250m package of US weapons": the state where the goods are made, not the giver
+_MADE_IN = re.compile(r"(?:-made)?\s+(?:weapons|arms|equipment|munitions|ammunition|missiles|systems|goods|products|"
+                      r"gas|LNG|jets|aircraft|vehicles)\b")
 
 
 def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool:

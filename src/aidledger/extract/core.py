@@ -46,7 +46,7 @@ class _Context:
     main_donor: Actor | None
     last_donor: Actor | None = None
     last_status: str | None = None  # for "The package includes ..." and list items under a lead-in
-    lead_in: tuple | None = None  # (status, donor, part?, named?) of a sentence that introduces a list
+    lead_in: tuple | None = None  # (status, donor, part?, what labels are) of a sentence that introduces a list
     rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
@@ -269,6 +269,8 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
 
 # "In Vilnius, the government has proposed ...": a capital opening the sentence sets the scene
 _PLACE_OPENER = re.compile(r"In [A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
+# "For Japan, the funding is partly covered by ...": the state the sentence is about
+_TOPIC_OPENER = re.compile(r"(?:For|As for|In the case of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
 _HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
 # "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|after|than|behind|like|unlike|besides)\s+"
@@ -287,9 +289,15 @@ def _chrome_header() -> re.Pattern:
     return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
 
 
-_FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:about|around|over|more than|nearly|almost)\s+)?"
+_FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:(?:about|around|over|more than|nearly|almost)\s+)?"
                         r"(?:[$€£¥₩]|[A-Z]{3}\s?|[A-Z]{1,2}\$)\d[\d.,]*\s*(?:[a-z]+\s*)?[—–:]\s+"
-                        r"(?:the\s+)?[A-Z][\w.-]*'s\s")  # ... whose giver is named: "Japan's total assistance"
+                        r"(?:the\s+)?[A-Z][\w.-]*'s\s"  # ... whose giver is named: "Japan's total assistance"
+                        # an aid label: "- Humanitarian, financial support: approx. 7.6 billion dollars"
+                        r"|[A-Z][^:\n]{0,60}\b(?:aid|support|assistance|loans?|grants?|funding|contributions?)\s*:\s+"
+                        r"(?:(?:about|around|approx\.|approximately|roughly|some|over|more than|nearly|almost)\s+)?\S*\d"
+                        # a dated entry of a timeline: "March 2022: Emergency Grant Aid of 100 million US dollars"
+                        r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                        r"(?:\s+\d{1,2},?)?\s+\d{4}\s*[:—–]\s)")
 
 
 _AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
@@ -598,6 +606,8 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     """'$486bn in reconstruction needs', '... for its own territory': what follows the figure."""
     _, exceptions, aid = _blockers()
     nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
+    other = _OTHER_CLAUSE.search(ctx.text, end, nxt)  # "..., while Britain has signed a deal to lend": not about ours
+    nxt = other.start() if other else nxt
     after = _IN_BUDGET.sub(" ", ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
@@ -654,6 +664,9 @@ def _passive(tokens: list[Token], index: int) -> bool:
 # "raise defence spending to 2.4% of GDP, or about SEK 150bn" is a budget)
 _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\s+)?(?:GDP|gross domestic product|"
                            r"economic output)$", re.I)
+
+
+_OTHER_CLAUSE = re.compile(r",\s+(?:while|whereas|but)\b|;")
 
 
 def _blank(m: re.Match) -> str:
@@ -744,11 +757,22 @@ def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
 
 
 def _cancelled(tokens: list[Token], frame: Frame | None, index: int) -> bool:
+    clause = _relative_clause_start(tokens, index)  # "..., where it has so far given $67m": its own clause
     start = frame.outer.index - 4 if frame and frame.outer else index - 6
-    start = _after_relative_clause(tokens, max(0, start), index)
+    start = _after_relative_clause(tokens, max(0, start, clause), index)
     end = max(index, frame.inner.index if frame and frame.inner else index)
-    return is_negated(tokens, start, end + 1) or is_discussion(tokens, 0, index) or is_denied(
+    return is_negated(tokens, start, end + 1) or is_discussion(tokens, clause, index) or is_denied(
         tokens, index, _clause_end(tokens, index))
+
+
+def _relative_clause_start(tokens: list[Token], index: int) -> int:
+    """The first token of the relative clause ', where|which|who ...' that holds the figure, else 0."""
+    for k in range(index - 1, 0, -1):
+        if tokens[k].text == ",":
+            return 0
+        if tokens[k].lower in ("where", "which", "who") and tokens[k - 1].text == ",":
+            return k + 1
+    return 0
 
 
 def _after_relative_clause(tokens: list[Token], start: int, index: int) -> int:
@@ -790,7 +814,10 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
                 return place or ctx.last_named
         # "authorizes $400 million a year for the Ukraine Security Assistance Initiative": a state's programme
         programme = next((a for a in actors if a.kind == "channel" and not attrs.is_channel_mention(sentence, a)), None)
-        donor = programme or ctx.last_donor or (ctx.main_donor if fallback else None)
+        topic = _TOPIC_OPENER.match(sentence.text)
+        topic = next((a for a in actors if topic and sentence.start < a.start < sentence.start + topic.end()
+                      and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS), None)
+        donor = programme or topic or ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 
 
@@ -813,26 +840,36 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return max(0, len(tokens) - 1)
 
 
-_BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|distributed as|split as)\b", re.I)
+_BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|distributed as|split as|in particular|"
+                        r"among them|namely|of which)\b", re.I)
+_RECEIVED = re.compile(r"\b(?:received|receives|attracted|came from|were raised)\b", re.I)
 
 
 def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
-    """(status, donor, part?) of a sentence that introduces a list ("The package includes:")."""
+    """(status, donor, part?, what its labels are) of a sentence that introduces a list ("The package includes:")."""
     if not _opens_list(sentence):
         return None
+    # the labels are givers under "Ukraine received USD 47.7 billion from partners. In particular:"
+    paragraph = ctx.text.rfind("\n", 0, sentence.start) + 1
+    receiving = bool(_RECEIVED.search(ctx.text, paragraph, sentence.end))
     if not triggers and not (_BREAKDOWN.search(sentence.text) and (
-            _aid_nouns().search(sentence.text) or ctx.last_money is not None)):
+            _aid_nouns().search(sentence.text) or ctx.last_money is not None or receiving)):
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
-    named = donor is not None and donor not in (attrs.RECIPIENT_SIDE, attrs.MANY_DONORS)
+    # and recipients under a lead-in that names its giver ("Japan's Emergency Grant Aid this year:")
+    if receiving:
+        labels = "givers"
+    else:
+        labels = "recipients" if donor is not None and donor not in (attrs.RECIPIENT_SIDE, attrs.MANY_DONORS) else None
     if donor is None or donor is attrs.RECIPIENT_SIDE and (frame is None or frame.inner.role != "receive"):
         donor = ctx.last_donor or ctx.main_donor  # "the breakdown of the Ukraine support is as follows."
     if donor is None:
         return None
-    part = any(t.role == "part" for t in triggers) or "package" in sentence.text.lower() or bool(
-        _BREAKDOWN.search(sentence.text))
-    return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, named)
+    # one giver's sum broken down; not what many givers sent ("received ... from partners. In particular:")
+    part = labels != "givers" and (any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
+                                   or bool(_BREAKDOWN.search(sentence.text)))
+    return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
 
 
 _LABEL_END = re.compile(r"\s*[:–—-]\s")
@@ -851,8 +888,10 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
 
 def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     """A table row labelled with a state gives its figures, unless a list lead-in named the giver already
-    (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million')."""
-    if sentence.start not in ctx.rows or ctx.lead_in and ctx.lead_in[3]:
+    (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million');
+    so does a list line under a lead-in about what Ukraine received ('- USA - USD 20 billion')."""
+    labels = ctx.lead_in[3] if ctx.lead_in else None
+    if labels == "recipients" or not (sentence.start in ctx.rows or labels == "givers"):
         return None
     label = _label(ctx, sentence, actors)
     if label is None or label.code in attrs.NON_DONORS or label.kind not in _STATE_KINDS:
