@@ -629,9 +629,9 @@ def test_figure_lines_under_a_lead_in_are_its_items():
 
 def test_labels_of_a_list_under_what_ukraine_received_are_its_givers():
     text = (CONTEXT + "In total, within the scheme Ukraine received USD 30 billion from partners. In particular:\n"
-            "- United Kingdom - GBP 2 billion (fully);\n- Spain - EUR 500 million;\n")
+            "- United Kingdom - GBP 2 billion (fully);\n- Spain - EUR 500 million;\n- European Union - EUR 9 billion;\n")
     assert [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)] == [
-        ("GBR", 2e9, "new"), ("ESP", 500e6, "new")]
+        ("GBR", 2e9, "new"), ("ESP", 500e6, "new"), ("EU", 9e9, "new")]
 
 
 @pytest.mark.parametrize("line", [

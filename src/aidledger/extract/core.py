@@ -894,7 +894,8 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     if labels == "recipients" or not (sentence.start in ctx.rows or labels == "givers"):
         return None
     label = _label(ctx, sentence, actors)
-    if label is None or label.code in attrs.NON_DONORS or label.kind not in _STATE_KINDS:
+    kinds = _STATE_KINDS + ("org",) if labels == "givers" else _STATE_KINDS
+    if label is None or label.code in attrs.NON_DONORS or label.kind not in kinds:
         return None  # an organisation labelling a row is where the money goes: "(2) UNICEF: $9 million"
     return label
 
