@@ -657,6 +657,10 @@ def test_price_of_a_gift_after_a_comma():
 # A donor and a sum each rule must find in one sentence (after the common context line): givers named
 # with the noun, verbs of translated and American copy, purposes that are aid, blockers that must not take them
 GIVES = [
+    ("For 2026, the government in Oslo has budgeted NOK 85 billion for support to Ukraine.", "NOR", 85e9),
+    ("Denmark has funnelled DKK 2 billion to Ukraine's defence industry through the Danish model.", "DNK", 2e9),
+    ("The Treasury in London will guarantee £3 billion of World Bank lending to Ukraine.", "GBR", 3e9),
+    ("Sweden has also chipped in SEK 500 million for Ukraine's grid repairs.", "SWE", 500e6),
     ("At the conference held in Ottawa last month, the Prime Minister announced C$500 million in new grants.",
      "CAN", 500e6),
     ("The EU said it would contribute up to 9 billion euros ($9.6 billion), while Britain has signed a deal to "

@@ -269,6 +269,8 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
 
 # "In Vilnius, the government has proposed ...": a capital opening the sentence sets the scene
 _PLACE_OPENER = re.compile(r"In [A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
+# "the government in Oslo", "officials in Tokyo": a body at the seat of a state's government
+_SEAT_OF = re.compile(r"\b(?:government|[Tt]reasury|ministry|officials|cabinet|authorities) in $")
 # "For Japan, the funding is partly covered by ...": the state the sentence is about
 _TOPIC_OPENER = re.compile(r"(?:For|As for|In the case of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
 _HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
@@ -816,7 +818,9 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         programme = next((a for a in actors if a.kind == "channel" and not attrs.is_channel_mention(sentence, a)), None)
         topic = _TOPIC_OPENER.match(sentence.text)
         topic = next((a for a in actors if topic and sentence.start < a.start < sentence.start + topic.end()
-                      and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS), None)
+                      and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS), None) or next(
+            (a for a in actors if a.kind == "capital" and a.code not in attrs.NON_DONORS and a.start < start
+             and _SEAT_OF.search(ctx.text, max(sentence.start, a.start - 30), a.start)), None)
         donor = programme or topic or ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 

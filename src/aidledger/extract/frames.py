@@ -133,11 +133,14 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
         # a programme's name: "the Extended Fund Facility", "IMF Extended Fund Facility", "Children's Fund (UNICEF)"
         return False
     if i > 1 and tokens[i].text[0].isupper() and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha() \
-            and tokens[i + 1:i + 2] and tokens[i + 1].text[:1].islower():
-        return False  # the last word of a name in running text: "the Ukraine Energy Support Fund for repairs"
+            and tokens[i + 1:i + 2] and (tokens[i + 1].text[:1].islower() or tokens[i + 1].text.istitle()):
+        # a word inside or at the end of a name in running text: "the Ukraine Energy Support Fund for repairs",
+        # "the Multilateral Investment Guarantee Agency"
+        return False
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
-                 "grant", "transfer", "ship", "pass", "clear", "offer", "commit"):
+                 "grant", "transfer", "ship", "pass", "clear", "offer", "commit", "guarantee", "award", "gift",
+                 "budget", "secure", "route", "underwrite", "co-finance"):
         if prev in _MODIFIERS:  # "additional financing", "its funding", "the general fund": a noun; but a
             return tokens[i].lower.endswith("ed") and prev not in ("the", "a", "an")  # participle: "Total committed"
         if prev in ("of", "for", "in", "and", "with"):
