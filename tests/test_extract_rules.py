@@ -657,6 +657,11 @@ def test_price_of_a_gift_after_a_comma():
 # A donor and a sum each rule must find in one sentence (after the common context line): givers named
 # with the noun, verbs of translated and American copy, purposes that are aid, blockers that must not take them
 GIVES = [
+    ("The EBRD signed with Ukraine an agreement on a loan of EUR 80 mln for schools, guaranteed by Norway.",
+     "EBRD", 80e6),
+    ("The bank lends $200 million, while the remaining $90 million is a loan guaranteed by Canada.", "CAN", 90e6),
+    ("This month Ukraine's budget received USD 2 bln, mostly from the EU under the Ukraine Facility – EUR 1.2 bln, "
+     "and from Norway – USD 100 mln.", "EU", 1.2e9),
     ("For 2026, the government in Oslo has budgeted NOK 85 billion for support to Ukraine.", "NOR", 85e9),
     ("Denmark has funnelled DKK 2 billion to Ukraine's defence industry through the Danish model.", "DNK", 2e9),
     ("The Treasury in London will guarantee £3 billion of World Bank lending to Ukraine.", "GBR", 3e9),
@@ -799,6 +804,8 @@ NOT_COMMITMENTS = [
     pytest.param("World Bank reconstruction estimate for Ukraine (RDNA4): $524 billion", id="estimate-line"),
     pytest.param("A contribution of 150 million dollars a year would be affordable for Ukraine's partners.",
                  id="affordable"),
+    pytest.param("In March Ukraine received 4.1 bln USD of external financing, including from the EU and Japan.",
+                 id="received-including-from"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

@@ -88,7 +88,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    agent = _passive_agent(sentence, givers, target_end) or _possessor(sentence, givers, target_start) \
+    agent = _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
+        sentence, givers, target_start) \
         or _noun_source(sentence, givers, target_start) \
         or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
@@ -162,10 +163,16 @@ def _giver_after(sentence: Sentence, givers: list[Actor], start: int, end: int) 
     """The giver named after a receive verb: 'received $1bn from Japan', 'the tranche of the IMF'."""
     for a in givers:
         if start <= a.start < end:
-            before = sentence.text[max(0, a.start - sentence.start - 12):a.start - sentence.start]
+            before = sentence.text[max(0, a.start - sentence.start - 30):a.start - sentence.start]
+            if _AMONG_FROM.search(before):
+                return MANY_DONORS  # "received $3.1bn of external financing, including from the EU ...": many
             if re.search(r"\b(?:from|of|by)\s+(?:the\s+)?$", before):
                 return a
     return None
+
+
+_AMONG_FROM = re.compile(r"\b(?:including|in particular|notably|among others|among them|mainly|mostly)\s+from\s+"
+                         r"(?:the\s+)?$")
 
 
 def _thank_object(frame: Frame, givers: list[Actor], tokens: list[Token], target: int) -> Actor | None:
@@ -277,6 +284,23 @@ def _reporter(sentence: Sentence, givers: list[Actor], tokens: list[Token], verb
     return subject if subject is not None and subject.kind in ("body", "country", "capital", "official") else None
 
 
+def _lender_not_guarantor(sentence: Sentence, givers: list[Actor], target_start: int, target_end: int) -> Actor | None:
+    """The passive agent, unless it only backs what the clause's own subject lends: in 'The EIB signed a loan of
+    EUR 100 mln ..., guaranteed by the EU' the EIB lends and the EU guarantees."""
+    agent = _passive_agent(sentence, givers, target_end)
+    if agent is None or not _BACKED.search(sentence.text, target_end - sentence.start, agent.start - sentence.start):
+        return agent
+    subject = _nearest_subject(sentence, givers, target_start)
+    if subject is not None and not _NEW_CLAUSE.search(sentence.text, subject.end - sentence.start,
+                                                      target_start - sentence.start):
+        return None  # the lender heads the same clause
+    return agent
+
+
+_NEW_CLAUSE = re.compile(r",\s+(?:while|whereas|but|and)\b|;")
+
+
+_BACKED = re.compile(r"\b(?:guaranteed|backed|underwritten|insured|covered)\b")
 _PREPOSITION = re.compile(r"\b(?:from|of|for|to|with|through)\b")
 
 
@@ -427,6 +451,9 @@ _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them
 
 
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
+# "from the EU in the framework of the Ukraine Facility – EUR 1.5 bln": what the giver's sum comes under, then a dash
+_FRAMEWORK_GAP = re.compile(r"\s+(?:in the framework of|under|within|through|via)\s[^,;.\d$€£¥]{1,60}?\s[–—-]\s*"
+                            r"(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 _QUALIFIED_GAP = re.compile(r"\s+(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")  # "from Japan 4.5 bln"
 _LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
 
@@ -453,7 +480,8 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
         lead = sentence.text[:a.start - sentence.start]
         if a.end <= target_start and gap == " " and _ENUMERATION.search(lead) and not _RECEIVING.search(lead):
             return a  # "(Japan $4.5 billion, the United States $20 billion)"; not "WFP will receive $25m, UNICEF $20m"
-        if a.end <= target_start and (_LABEL_GAP.fullmatch(gap) or _QUALIFIED_GAP.fullmatch(gap)):
+        if a.end <= target_start and (_LABEL_GAP.fullmatch(gap) or _QUALIFIED_GAP.fullmatch(gap)
+                                      or _FRAMEWORK_GAP.fullmatch(gap)):
             # only "from X -": a bare label ("- Türkiye: 8.5 million") names a recipient as often as a giver
             if _FROM_BEFORE.search(sentence.text[:a.start - sentence.start]):
                 return a
