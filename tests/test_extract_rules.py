@@ -657,6 +657,7 @@ def test_price_of_a_gift_after_a_comma():
 # A donor and a sum each rule must find in one sentence (after the common context line): givers named
 # with the noun, verbs of translated and American copy, purposes that are aid, blockers that must not take them
 GIVES = [
+    ("Ottawa has committed more than C$9 billion in overall assistance to Ukraine.", "CAN", 9e9),
     ("The EBRD signed with Ukraine an agreement on a loan of EUR 80 mln for schools, guaranteed by Norway.",
      "EBRD", 80e6),
     ("The bank lends $200 million, while the remaining $90 million is a loan guaranteed by Canada.", "CAN", 90e6),
@@ -806,6 +807,11 @@ NOT_COMMITMENTS = [
                  id="affordable"),
     pytest.param("In March Ukraine received 4.1 bln USD of external financing, including from the EU and Japan.",
                  id="received-including-from"),
+    pytest.param("The IMF loan is part of a $90 billion total support package for Ukraine.", id="total-package"),
+    pytest.param("The IMF is negotiating a new lending program for Ukraine that could be worth around $15 billion.",
+                 id="negotiating"),
+    pytest.param("So we have approximately $4.2 billion in remaining Presidential Drawdown Authority for Ukraine.",
+                 id="in-remaining-authority"),
     pytest.param("Together they have committed about €7 billion, according to our count.", id="together-they"),
     pytest.param("Nordic leaders said they had collectively provided more than $60 billion in support.",
                  id="they-collectively"),

@@ -339,7 +339,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
 
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
-_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:international|multilateral|multi-donor|joint|collective|"
+_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
+                             r"(?:package|envelope)|(?:international|multilateral|multi-donor|joint|collective|"
                              r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
                              r"assistance|aid)|(?:G7|G-7|G20|G-20)\s+(?:[\w-]+\s+){0,2}?(?:scheme|loan|loans|"
                              r"initiative|mechanism|package|facility|framework))\b")
