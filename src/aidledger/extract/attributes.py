@@ -591,7 +591,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
 
 
 # people helped where they are: "refugees and host communities in Moldova", "victims of the earthquake in Türkiye"
-_WHERE_HELPED = re.compile(r"\b(?:refugees|evacuees|displaced|host communit\w*|victims|earthquake|floods?|cyclone|"
+_WHERE_HELPED = re.compile(r"\b(?:refugees|evacuees|displaced|host communit\w*|victims|affected by the (?:conflict|war|"
+                           r"crisis|fighting)|earthquake|floods?|cyclone|"
                            r"hurricane|typhoon|drought|famine|disaster)\b[^.;]{0,60}?\bin\s+(?:the\s+)?$")
 
 
