@@ -1,24 +1,20 @@
 """The review workflow: accept, edit, reject, merge and split entries, each one an audited event.
 
-Decisions go through `Ledger.review`, which stores them keyed on commitment ids and re-reconciles, so they
-survive later ingests. Every decision also writes an audit event with the reviewer, the time and the rows
-of the entries it touched before and after, linked to every commitment involved; an entry's history is the
-events linked to any of its commitments, whatever ids reconciliation gives entries later.
+Decisions go through `Ledger.audited_review`, which stores them keyed on commitment ids and re-reconciles, so
+they survive later ingests. Every decision also writes an audit event with the reviewer, the time and the rows
+of the entries it touched before and after, linked to every commitment involved, in the same transaction as
+the decision and its rebuild; an entry's history is the events linked to any of its commitments, whatever ids
+reconciliation gives entries later.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-
-from sqlalchemy import insert, select
 
 from aidledger.errors import ConfigurationError
 from aidledger.records import AidType, Status
-from aidledger.serve.queries import entry_ids_of, entry_rows, member_ids
+from aidledger.store.audit import events_touching, member_ids
 from aidledger.store.ledger import Ledger
-from aidledger.store.schema import audit_events, audit_links
 
 ACTIONS = ("accept", "reject", "edit", "merge", "split")
 # What a reviewer may correct. Not the donor: entries are rebuilt per donor, so it is part of an entry's key.
@@ -59,13 +55,8 @@ def review_entry(ledger: Ledger, entry_id: str, action: str, reviewer: str, valu
     entry = _existing_entry(ledger, entry_id)
     commitment_ids = _decision_commitments(ledger, entry, action, other_entry_id, commitment_id)
     clean = _checked_values(values) if action == "edit" else None
-    involved = sorted(set(commitment_ids) | set(member_ids(ledger.engine, entry["id"])) |
-                      (set(member_ids(ledger.engine, _existing_entry(ledger, other_entry_id)["id"]))
-                       if action == "merge" else set()))
-    before = entry_rows(ledger.engine, entry_ids_of(ledger.engine, involved))
-    decision_id = ledger.review(action, commitment_ids, reviewer=reviewer, values=clean, note=note)
-    after = entry_rows(ledger.engine, entry_ids_of(ledger.engine, involved))
-    return _record(ledger, action, reviewer, entry["id"], decision_id, involved, before, after, note)
+    # The decision, the rebuild and this event are one transaction (aidledger.store.audit)
+    return AuditEvent(**ledger.audited_review(action, commitment_ids, reviewer, clean, note))
 
 
 def _refuse_nul(fields: dict) -> None:
@@ -125,27 +116,7 @@ def _check_vocabulary(values: dict) -> None:
             raise ConfigurationError(f"{name}={values[name]!r} is unknown (use one of: {', '.join(allowed)})")
 
 
-def _record(ledger: Ledger, action, reviewer, entry_id, decision_id, involved, before, after, note) -> AuditEvent:
-    at = datetime.now(timezone.utc).isoformat()
-    with ledger.engine.begin() as conn:
-        event_id = conn.execute(insert(audit_events).values(
-            action=action, actor=reviewer, at=at, entry_id=entry_id, decision_id=decision_id,
-            commitment_ids=json.dumps(involved), before=json.dumps(before, default=str),
-            after=json.dumps(after, default=str), note=note)).inserted_primary_key[0]
-        conn.execute(insert(audit_links), [{"event_id": event_id, "commitment_id": c} for c in involved])
-    return AuditEvent(event_id, action, reviewer, at, entry_id, decision_id, involved, before, after, note)
-
-
 def history(ledger: Ledger, entry_id: str) -> list[AuditEvent]:
     """Every audit event touching any commitment of the entry, oldest first."""
-    ids = member_ids(ledger.engine, entry_id)
-    linked = select(audit_links.c.event_id).where(audit_links.c.commitment_id.in_(ids))
     with ledger.engine.connect() as conn:
-        rows = conn.execute(select(audit_events).where(audit_events.c.id.in_(linked)).order_by(audit_events.c.id))
-        return [_event(dict(r._mapping)) for r in rows]
-
-
-def _event(row: dict) -> AuditEvent:
-    for key in ("commitment_ids", "before", "after"):
-        row[key] = json.loads(row[key])
-    return AuditEvent(**row)
+        return [AuditEvent(**row) for row in events_touching(conn, member_ids(conn, entry_id))]

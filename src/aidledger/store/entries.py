@@ -45,7 +45,7 @@ def list_entries(engine: Engine, donor=None, since=None, until=None, status=None
     q = filtered(select(entries), entries, since, until, limit, donor=donor, status=status, kind=kind,
                  counts_toward_total=True if counted_only else None)
     with engine.connect() as conn:
-        return [_decode(dict(r._mapping)) for r in conn.execute(q)]
+        return [decode(dict(r._mapping)) for r in conn.execute(q)]
 
 
 def get_entry(engine: Engine, entry_id: str) -> dict | None:
@@ -55,7 +55,7 @@ def get_entry(engine: Engine, entry_id: str) -> dict | None:
         row = conn.execute(select(entries).where(entries.c.id.startswith(entry_id, autoescape=True))).first()
         if row is None:
             return None
-        out = _decode(dict(row._mapping))
+        out = decode(dict(row._mapping))
         q = select(entry_members.c.reason, commitments, documents.c.title, documents.c.source, documents.c.url,
                    documents.c.published).join(commitments, commitments.c.id == entry_members.c.commitment_id).join(
             documents, documents.c.id == commitments.c.document_id).where(entry_members.c.entry_id == out["id"])
@@ -69,7 +69,8 @@ def get_entry(engine: Engine, entry_id: str) -> dict | None:
         return out
 
 
-def _decode(row: dict) -> dict:
+def decode(row: dict) -> dict:
+    """An entry row with its JSON list columns (conflicts, stage history) read back as lists."""
     for key in ENTRY_JSON_COLUMNS:
         if isinstance(row.get(key), str):
             row[key] = json.loads(row[key])

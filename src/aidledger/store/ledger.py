@@ -29,7 +29,7 @@ from aidledger.errors import ConfigurationError, InputError, StoreError
 from aidledger.extract import extract
 from aidledger.ingest import iter_documents
 from aidledger.records import Commitment, Document
-from aidledger.store import entries
+from aidledger.store import audit, entries
 from aidledger.store.schema import commitments, documents, evidence, filtered
 from aidledger.store.write import write_documents
 
@@ -209,17 +209,16 @@ class Ledger:
 
     def review(self, action: str, commitment_ids: list[str], reviewer: str, values: dict | None = None,
                note: str | None = None) -> int:
-        """Record a reviewer decision and re-reconcile the donors it touches; returns the decision id.
+        """Record a reviewer decision, re-reconcile the donors it touches and audit it; returns the decision id.
 
-        The decision is stored in the rebuild's own transaction: if the rebuild fails, no decision stands
-        without its entries (and without the audit event the caller writes after)."""
-        with self.engine.connect() as conn:  # only the decision's commitments, never the whole table
-            donors = set(conn.execute(select(commitments.c.donor).distinct().where(
-                commitments.c.id.in_(commitment_ids))).scalars())
-        stored: list[int] = []
-        entries.rebuild(self.engine, donors or None, first=lambda conn: stored.append(
-            entries.insert_decision(conn, action, commitment_ids, reviewer, values, note)))
-        return stored[0]
+        The decision, the rebuilt entries and the audit event (`audited_review`) are one transaction: if any
+        part fails, none of them is stored."""
+        return self.audited_review(action, commitment_ids, reviewer, values, note)["decision_id"]
+
+    def audited_review(self, action: str, commitment_ids: list[str], reviewer: str, values: dict | None = None,
+                       note: str | None = None) -> dict:
+        """As `review`, returning the audit event written with the decision (see `aidledger.store.audit`)."""
+        return audit.review(self.engine, action, commitment_ids, reviewer, values, note)
 
     def documents(self) -> list[dict]:
         with self.engine.connect() as conn:

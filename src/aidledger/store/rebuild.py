@@ -11,6 +11,8 @@ order reconciliation needs and streamed:
    kept aside until the end, when the decisions are applied to them.
 3. totals: the donor's running totals, in canonical order.
 
+Between 2 and 3 the donor's full-text postings are brought in line with its entries (`aidledger.store.terms`).
+
 What stays in memory: the matching state of the entries still open (their figures, first date, documents
 and channels), one entry's members, a donor's reported totals, the decisions and the entries they name.
 The result is the one `aidledger.reconcile.reconcile` gives for the same commitments.
@@ -29,6 +31,7 @@ from aidledger.errors import StoreError
 from aidledger.reconcile.core import BlockMatcher, Entry, apply_decisions, block_order, canonical, reported_totals
 from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
     reported_totals as totals_table
+from aidledger.store.terms import forget_donors_but, index_donor
 
 REBUILD_LOCK = 0x616C6472  # the PostgreSQL advisory lock key rebuilds queue on ("aldr")
 CHUNK = 500  # rows fetched and written per round trip
@@ -38,22 +41,28 @@ TOTAL_COLUMNS = ("id", "document_id", "donor", "amount", "currency", "qualifier"
 
 
 def rebuild(engine: Engine, donors: set[str | None] | None = None,
-            first: Callable[[Connection], object] | None = None) -> int:
+            first: Callable[[Connection], object] | None = None,
+            last: Callable[[Connection], object] | None = None) -> int:
     """Reconcile the commitments of `donors` (all when None) and replace their entries; returns entry count.
 
     One transaction, so readers see the old or the new ledger. `first` runs inside it before anything is
-    read (a reviewer's decision is stored there, so it stands only if its rebuild does).
+    read and `last` after everything is written (a reviewer's decision is stored first and its audit event
+    last, so both stand only if the rebuild does, and the rebuild only with both).
     """
     with engine.connect() as conn, _unmapped(conn), conn.begin():
         _take_turns(conn)
         if first is not None:
             first(conn)
-        _delete_donors(conn, donors)
+        _delete_donors(conn, donors)  # not their search postings: each donor's are brought in line below
         if donors is None:
             donors = {r[0] for r in conn.execute(select(commitments.c.donor).distinct())}
+            forget_donors_but(conn, donors)
         found = _decision_rows(conn)
         named = {c for d in found for c in d["commitment_ids"]}
-        return sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
+        count = sum(_rebuild_donor(conn, donor, found, named) for donor in sorted(donors, key=str))
+        if last is not None:
+            last(conn)
+        return count
 
 
 @contextmanager
@@ -105,6 +114,7 @@ def _rebuild_donor(conn: Connection, donor: str | None, found: list[dict], named
         for entry in apply_decisions(held, found):
             written.entry(entry, members=True)
     written.flush()
+    index_donor(conn, donor)
     for t in reported_totals(_rows(conn, donor, [commitments.c[n] for n in TOTAL_COLUMNS], cumulative=True)):
         conn.execute(insert(totals_table).values(
             donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,

@@ -228,6 +228,19 @@ def _fts5(name: str, *columns: str, own_content: bool = False) -> Table:
 evidence_fts = _fts5("evidence_fts", "sentence")
 documents_fts = _fts5("documents_fts", "doc_id", "title", "text", own_content=True)
 
+# Full-text postings in ledger order (migration 0009, aidledger.store.terms): for each term of an entry's evidence
+# sentences, the entry under its page sort key, so a term's entries are read newest first, a page at a time.
+# Rebuilt per donor with the entries, like their members.
+entry_terms = Table(
+    "entry_terms", metadata,
+    Column("term", Text, primary_key=True),
+    Column("day", String(10), primary_key=True),  # coalesce(entries.date, ''): the page sort key
+    Column("entry_id", String(12), primary_key=True),
+    Column("donor", String(16)),
+    Index("ix_entry_terms_donor", "donor"),
+    sqlite_with_rowid=False,
+)
+
 
 def filtered(q: Select, table: Table, since: str | None = None, until: str | None = None, limit: int | None = None,
              **equal) -> Select:
