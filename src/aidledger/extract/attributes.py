@@ -12,7 +12,8 @@ from functools import lru_cache
 from aidledger.extract.actors import Actor
 from aidledger.extract.frames import Frame, verb_forms
 from aidledger.extract.lexicon import alternation, load, starts, whole_words
-from aidledger.extract.text import LIST_ITEM, Sentence, Token
+from aidledger.extract.money import qualifier_words
+from aidledger.extract.text import CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
 # Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
@@ -211,7 +212,7 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         # "New Zealand's earlier contribution of $4 million"
         "possessed": re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$"
                                 rf"|'s?\s+(?:[a-z-]+\s+){{0,3}}?{noun}\s+(?:of|worth|totalling|totaling)\s+"
-                                r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?$"),
+                                rf"(?:{qualifier_words()}\s+)?$"),
         # the subject of a reduced relative clause: "the ¥740bn ($5.5bn) package Tokyo pledged"
         "relative": re.compile(rf"\)?\s+(?:[a-z-]+\s+){{0,2}}?{noun}\s+(?:that\s+|which\s+)?(?:the\s+)?$"),
         # the giver as the kind of money: "€100 million in EU grants"
@@ -219,7 +220,7 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         # the source of the sum's noun, before the sum: "a guarantee from Norway worth NOK 1.5 billion"
         "sourced_noun": re.compile(rf"\b{noun}\s+(?:from|of)\s+(?:the\s+)?{_STATE_OF}$"),  # "grant aid of Japan of"
         "sourced_sum": re.compile(r"\s+(?:worth|of|totalling|totaling|amounting to|valued at)\s+"
-                                  r"(?:(?:about|around|some|nearly|over|more than|up to|almost|roughly)\s+)?"),
+                                  rf"(?:{qualifier_words()}\s+)?"),
         # "US$ 300 mln — concessional loan of the Republic of Korea"
         "of_giver": re.compile(rf"\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){{0,3}}?{noun}\s+(?:of|by)\s+"
                                r"(?:the\s+)?"),
@@ -297,7 +298,7 @@ def _lender_not_guarantor(sentence: Sentence, givers: list[Actor], target_start:
     return agent
 
 
-_NEW_CLAUSE = re.compile(r",\s+(?:while|whereas|but|and)\b|;")
+_NEW_CLAUSE = re.compile(CLAUSE_BREAK + r"|,\s+and\b")
 
 
 _BACKED = re.compile(r"\b(?:guaranteed|backed|underwritten|insured|covered)\b")
@@ -364,14 +365,13 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         return False
     pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
     subject = _nearest_subject(sentence, givers, anchor)
-    if _IN_RELATIVE.search(left, 0, last.start()) and "," in left[last.end():]:
+    if in_closed_relative(left, last.start(), last.end(), len(left)):
         return False  # "Japan, which hosted a conference on recovery, has promised": not the clause's subject
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
         r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
         left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
-_IN_RELATIVE = re.compile(r",\s*(?:which|who|that)\b[^,]*$")
 _COUNTED = re.compile(r"\b(?:more than|over|some|nearly|about|at least|almost)\s+\d[\d,]*\s+$")  # "more than 50 countries"
 
 
@@ -454,9 +454,9 @@ _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them
 _ENUMERATION = re.compile(r"(?:,|\(|;|\band)\s*(?:the\s+)?$")
 # "from the EU in the framework of the Ukraine Facility – EUR 1.5 bln": what the giver's sum comes under, then a dash
 _FRAMEWORK_GAP = re.compile(r"\s+(?:in the framework of|under|within|through|via)\s[^,;.\d$€£¥]{1,60}?\s[–—-]\s*"
-                            r"(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
-_QUALIFIED_GAP = re.compile(r"\s+(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")  # "from Japan 4.5 bln"
-_LABEL_GAP = re.compile(r"\s*[-–—:]\s*(?:(?:about|around|some|nearly|almost|over|more than|up to)\s+)?")
+                            rf"(?:{qualifier_words()}\s+)?")
+_QUALIFIED_GAP = re.compile(rf"\s+(?:{qualifier_words()}\s+)?")  # "from Japan 4.5 bln"
+_LABEL_GAP = re.compile(rf"\s*[-–—:]\s*(?:{qualifier_words()}\s+)?")
 
 
 _FROM_OPENER = re.compile(LIST_ITEM.pattern + r"from\s+(?:the\s+)?" + _STATE_OF)
@@ -501,14 +501,15 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
     if m:
         pos = target_end + m.end()
         for a in givers:
-            if -4 <= a.start - pos < 3 and not _MADE_IN.match(sentence.text, a.end - sentence.start):
+            if -4 <= a.start - pos < 3 and not _made_in().match(sentence.text, a.end - sentence.start):
                 return MANY_DONORS if _listed_after(sentence, givers, a) else a  # the form may take "the"
     return None
 
 
-# "a $250m package of US weapons": the state where the goods are made, not the giver
-_MADE_IN = re.compile(r"(?:-made)?\s+(?:weapons|arms|equipment|munitions|ammunition|missiles|systems|goods|products|"
-                      r"gas|LNG|jets|aircraft|vehicles)\b")
+@lru_cache(maxsize=1)
+def _made_in() -> re.Pattern:
+    """'a $250m package of US weapons': the state where the goods are made, not the giver."""
+    return re.compile(r"(?:-made)?\s+(?:" + alternation(load("items")["origin_nouns"]) + r")\b")
 
 
 def _listed_after(sentence: Sentence, givers: list[Actor], first: Actor) -> bool:

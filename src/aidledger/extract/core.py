@@ -23,8 +23,9 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
-from aidledger.extract.money import Money, find_money, resolve_currency
-from aidledger.extract.text import BULLET, LIST_ITEM, Sentence, Token, split_sentences
+from aidledger.extract.money import SUM_START, Money, find_money, qualifier_words, resolve_currency
+from aidledger.extract.text import (BULLET, CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative,
+                                    split_sentences)
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
 
 FOCUS_RECIPIENTS = ("UKR",)
@@ -51,6 +52,7 @@ class _Context:
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     dates_of: tuple = (-1, [])  # (sentence start, its date mentions outside 'since ...' phrases)
+    shares_of: tuple = (-1, [])  # (sentence start, the spans of its percentages)
     split_parent: Commitment | None = None  # "the money will be split among ...": later figures are its parts
     last_money: Commitment | None = None
     split_line: int = -1
@@ -142,8 +144,7 @@ def _own_use() -> re.Pattern:
 
 # the subject buys: "Poland, which has agreed to buy around $13.7 billion worth of tanks"
 _BUYS = re.compile(r"\b(?:agreed|agrees|plans?|planned|decided|decides|wants?|intends?|set|signed|deal|contract|order)"
-                   r" to (?:buy|purchase|procure|acquire)\s+(?:(?:about|around|some|nearly|over|more than|up to|"
-                   r"almost|roughly)\s+)?$", re.I)
+                   rf" to (?:buy|purchase|procure|acquire)\s+(?:{qualifier_words()}\s+)?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -260,19 +261,32 @@ def _remember_donor(ctx: _Context, sentence: Sentence) -> None:
                 and first.code not in attrs.NON_DONORS and _HEADING_MARK.match(ctx.text, first.end):
             ctx.last_donor = ctx.last_named = first
         return
+    place = _opening_place(sentence, ctx.actors[lo:hi])
     named = [a for a in ctx.actors[lo:hi] if a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS
-             and (not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)
-                  or a.start == sentence.start + 3 and _PLACE_OPENER.match(sentence.text))]
+             and (a is place or not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start))]
     if named:
         ctx.last_named = named[-1]
 
 
+_PLACE_NAME = r"[A-Z][\w-]+(?: [A-Z][\w-]+)?, "
 # "In Vilnius, the government has proposed ...": a capital opening the sentence sets the scene
-_PLACE_OPENER = re.compile(r"In [A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
-# "the government in Oslo", "officials in Tokyo": a body at the seat of a state's government
-_SEAT_OF = re.compile(r"\b(?:government|[Tt]reasury|ministry|officials|cabinet|authorities) in $")
+_PLACE_OPENER = re.compile(r"In " + _PLACE_NAME)
 # "For Japan, the funding is partly covered by ...": the state the sentence is about
-_TOPIC_OPENER = re.compile(r"(?:For|As for|In the case of) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)?, ")
+_TOPIC_OPENER = re.compile(r"(?:For|As for|In the case of) (?:the )?" + _PLACE_NAME)
+
+
+def _opening_place(sentence: Sentence, actors: list[Actor]) -> Actor | None:
+    """The state a scene-setting opener names: 'In Riga, the government ...'."""
+    if not _PLACE_OPENER.match(sentence.text):
+        return None
+    return next((a for a in actors if a.start == sentence.start + 3 and a.kind in _STATE_KINDS
+                 and a.code not in attrs.NON_DONORS), None)
+
+
+@lru_cache(maxsize=1)
+def _seat_of() -> re.Pattern:
+    """'the government in Oslo', 'officials in Tokyo': a body at the seat of a state's government."""
+    return re.compile(r"\b(?:" + alternation(load("actors")["seat_nouns"], fold=True) + r") in $", re.I)
 _HEADING_MARK = re.compile(r"\s*(?::|—|–|-)\s")
 # "sold to Romania", "talks with Poland": a state after a preposition is not who "The government" points back to
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|after|than|behind|like|unlike|besides)\s+"
@@ -280,7 +294,7 @@ _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|aft
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
 # after an optional scene-setting place ("In Riga, the government ...")
-_STATE_ANAPHOR = re.compile(r"\s*(?:In [A-Z][\w-]+(?: [A-Z][\w-]+)?, )?(?:Its|Their|[Tt]he (?:government|country|"
+_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|[Tt]he (?:government|country|"
                             r"ministry|cabinet|state|defence ministry|defense ministry|foreign ministry|"
                             r"finance ministry))\b")
 
@@ -291,12 +305,12 @@ def _chrome_header() -> re.Pattern:
     return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
 
 
-_FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:(?:about|around|over|more than|nearly|almost)\s+)?"
+_FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:{qualifier_words()}\s+)?"
                         r"(?:[$€£¥₩]|[A-Z]{3}\s?|[A-Z]{1,2}\$)\d[\d.,]*\s*(?:[a-z]+\s*)?[—–:]\s+"
                         r"(?:the\s+)?[A-Z][\w.-]*'s\s"  # ... whose giver is named: "Japan's total assistance"
                         # an aid label: "- Humanitarian, financial support: approx. 7.6 billion dollars"
                         r"|[A-Z][^:\n]{0,60}\b(?:aid|support|assistance|loans?|grants?|funding|contributions?)\s*:\s+"
-                        r"(?:(?:about|around|approx\.|approximately|roughly|some|over|more than|nearly|almost)\s+)?\S*\d"
+                        rf"(?:{qualifier_words()}\s+)?\S*\d"
                         # a dated entry of a timeline: "March 2022: Emergency Grant Aid of 100 million US dollars"
                         r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                         r"(?:\s+\d{1,2},?)?\s+\d{4}\s*[:—–]\s)")
@@ -316,8 +330,7 @@ def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
 
 # A line of a text table: a label, a dash, colon, bar or wide gap, then a figure
 _ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s{3,}|:\s+)"
-                  r"(?:(?:about|around|roughly|some|approximately|over|more than|nearly|almost|up to|approx\.|~)\s*)?"
-                  r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))")
+                  rf"(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")
 
 
 def _table_rows(sentences: list[Sentence]) -> frozenset:
@@ -341,9 +354,7 @@ def _table_rows(sentences: list[Sentence]) -> frozenset:
     return frozenset(rows)
 
 
-_FIGURE_FIRST = re.compile(r"(?:(?:about|around|roughly|some|approximately|over|more than|nearly|almost|up to)\s+)?"
-                           r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|"
-                           r"bln|trillion|m\b))")
+_FIGURE_FIRST = re.compile(rf"(?:{qualifier_words()}\s+)?{SUM_START}")
 
 
 def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
@@ -400,11 +411,10 @@ def _shares_of_last(ctx: _Context, sentence: Sentence, actors, money: list[Money
     donor = next((a for a in reversed(ctx.actors) if a.code == parent.donor and a.start < sentence.start), None)
     out = []
     for m in money:
-        if donor is None or resolve_currency(m.currency, donor.code)[0] != parent.currency \
-                or not MIN_AMOUNT <= m.amount < parent.amount:
+        currency, inferred = resolve_currency(m.currency, donor.code) if donor is not None else (None, False)
+        if currency != parent.currency or not MIN_AMOUNT <= m.amount < parent.amount:
             ctx.note(m.start, m.end, "dropped", "not a share of the sum reported before it")
             continue
-        currency, inferred = resolve_currency(m.currency, donor.code)
         out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, parent.status.value, "part_of",
                                sentence.text, m.start, m.alt_end or m.end, amount=m.amount, currency=currency,
                                currency_inferred=inferred, qualifier=m.qualifier, parent_amount=parent.amount,
@@ -610,7 +620,7 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
     other = _OTHER_CLAUSE.search(ctx.text, end, nxt)  # "..., while Britain has signed a deal to lend": not about ours
     nxt = other.start() if other else nxt
-    after = _IN_BUDGET.sub(" ", ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
+    after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
     purpose = exceptions.search(after[:block.start()]) if block else None
@@ -625,8 +635,8 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     aid = _blockers()[2]
     lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
-    hits = [h for h in blockers.finditer(before) if "," not in before[h.end():]
-            or not _CLOSED_RELATIVE.search(ctx.text, sentence.start, lo + h.start())]
+    hits = [h for h in blockers.finditer(before)
+            if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start):
         return False
     if _BUYS.search(before):
@@ -668,23 +678,19 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
                            r"economic output)$", re.I)
 
 
-_OTHER_CLAUSE = re.compile(r",\s+(?:while|whereas|but)\b|;")
+_OTHER_CLAUSE = re.compile(CLAUSE_BREAK)
 
 
 def _blank(m: re.Match) -> str:
     return " " * len(m.group())  # same length: positions in the text stay valid
 
 
-# a blocker inside a relative clause closed before the figure says nothing about it: "the ERA loan, which is
-# financed by profits from immobilized Russian assets, the total rises to $15 billion"
-_CLOSED_RELATIVE = re.compile(r"(?:,|\()\s*(?:which|that|who)\b[^,()]*$")
-
 
 # the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
 _GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand|ship|transferr|"
                          r"fund|financ)\w*\b[^.;]{0,120}?"
                          r"(?:\bat a (?:total )?cost(?: to [A-Z][\w ]{0,30}?)? of|,\s*(?:costing|cost|worth|valued at))\s+"
-                         r"(?:(?:about|around|roughly|some|nearly|over|more than)\s+)?$", re.I)
+                         rf"(?:{qualifier_words()}\s+)?$", re.I)
 
 
 class _NameSkipping:
@@ -747,8 +753,8 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
     subject = ctx.text[sentence.start:figure]
     last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)],
                    default=-1)
-    last_block = max((m.end() for m in blockers.finditer(subject) if "," not in subject[m.end():]
-                      or not _CLOSED_RELATIVE.search(subject, 0, m.start())), default=-1)
+    last_block = max((m.end() for m in blockers.finditer(subject)
+                      if not in_closed_relative(subject, m.start(), m.end(), len(subject))), default=-1)
     return last_aid > last_block
 
 
@@ -810,8 +816,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if _STATE_ANAPHOR.match(sentence.text):
             # "In Riga, the government ...": the place names the state; else the state named last
-            place = next((a for a in actors if a.start == sentence.start + 3 and a.kind in _STATE_KINDS
-                          and a.code not in attrs.NON_DONORS), None) if _PLACE_OPENER.match(sentence.text) else None
+            place = _opening_place(sentence, actors)
             if place or ctx.last_named:
                 return place or ctx.last_named
         # "authorizes $400 million a year for the Ukraine Security Assistance Initiative": a state's programme
@@ -820,7 +825,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         topic = next((a for a in actors if topic and sentence.start < a.start < sentence.start + topic.end()
                       and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS), None) or next(
             (a for a in actors if a.kind == "capital" and a.code not in attrs.NON_DONORS and a.start < start
-             and _SEAT_OF.search(ctx.text, max(sentence.start, a.start - 30), a.start)), None)
+             and _seat_of().search(ctx.text, max(sentence.start, a.start - 30), a.start)), None)
         donor = programme or topic or ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
 
@@ -1144,9 +1149,12 @@ def _clause_span(ctx: _Context, sentence: Sentence, start: int, end: int) -> tup
     "... $61 billion for Ukraine, $14 billion for Israel ..." gives each figure its own clause, so the
     evidence of one commitment never covers another figure (or a trap next to it).
     """
-    # a share ("more than 1.3 percent of GDP") is a figure of its own: an analyst's trap as often as not
-    shares = [(sentence.start + m.start(), sentence.start + m.end()) for m in _PERCENT.finditer(sentence.text)]
-    figures = sorted((ctx.figures or []) + shares)
+    # a share ("more than 1.3 percent of GDP") is a figure of its own: an analyst's trap as often as not; found
+    # once per sentence, shared by its records
+    if ctx.shares_of[0] != sentence.start:
+        ctx.shares_of = (sentence.start, [(sentence.start + m.start(), sentence.start + m.end())
+                                          for m in _PERCENT.finditer(sentence.text)])
+    figures = sorted((ctx.figures or []) + ctx.shares_of[1])
     before = [e for s, e in figures if e <= start]
     after = [s for s, e in figures if s >= end]
     ev_start, ev_end = sentence.start, sentence.end

@@ -141,18 +141,17 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit", "guarantee", "award", "gift",
                  "budget", "secure", "route", "underwrite", "co-finance"):
-        if prev in _MODIFIERS:  # "additional financing", "its funding", "the general fund": a noun; but a
+        if prev in _modifiers():  # "additional financing", "its funding", "the general fund": a noun; but a
             return tokens[i].lower.endswith("ed") and prev not in ("the", "a", "an")  # participle: "Total committed"
         if prev in ("of", "for", "in", "and", "with"):
             return tokens[i].lower.endswith(("ed", "ing"))  # "for funding ...", "and provided"
     return True
 
 
-# Words before an ambiguous form that make it a noun: determiners, possessives, adjectives of money
-_MODIFIERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "'s", "s", "new", "further",
-              "more", "additional", "financial", "military", "external", "general", "humanitarian", "economic",
-              "direct", "budget", "budgetary", "international", "foreign", "special", "total", "emergency",
-              "concessional", "bilateral", "multilateral", "public", "private", "reconstruction", "trust"}
+@lru_cache(maxsize=1)
+def _modifiers() -> frozenset[str]:
+    """Words before an ambiguous form that make it a noun: determiners, possessives, adjectives of money."""
+    return frozenset(load("triggers")["noun_modifiers"])
 
 
 def _is_noun_frame(tokens: list[Token], i: int) -> bool:
@@ -211,13 +210,16 @@ def _crosses_break(tokens: list[Token], a: int, b: int) -> bool:
     breaks = [k for k in range(a + 1, b) if tokens[k].text in CLAUSE_BREAKS]
     # a label's colon right before its figure joins them: "Disbursed so far: roughly 268 billion yen"
     if len(breaks) == 1 and tokens[breaks[0]].text == ":" and all(
-            t.lower in _QUALIFIER_WORDS for t in tokens[breaks[0] + 1:b]):
+            t.lower in _qualifier_tokens() for t in tokens[breaks[0] + 1:b]):
         return False
     return bool(breaks)
 
 
-_QUALIFIER_WORDS = {"about", "around", "roughly", "approximately", "approx", ".", "some", "nearly", "almost", "over",
-                    "more", "than", "up", "to", "at", "least", "~"}
+@lru_cache(maxsize=1)
+def _qualifier_tokens() -> frozenset[str]:
+    """The words of the money lexicon's qualifiers, token by token ("more", "than"), and "~"."""
+    words = {w for q in load("money")["qualifiers"] for w in re.findall(r"\w+|[^\w\s]", q.lower())}
+    return frozenset(words | {"~"})
 
 
 def _frame(tokens: list[Token], outer: Trigger, inner: Trigger, in_title: bool) -> Frame:

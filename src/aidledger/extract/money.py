@@ -64,6 +64,17 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     return pattern, {**{s: v for s, v in symbols.items()}, **{c: c for c in codes}}, words, scales, (numbers, quals)
 
 
+@lru_cache(maxsize=1)
+def qualifier_words() -> str:
+    """The lexicon's qualifiers ("about", "more than", "up to", "approx.") as one case-insensitive regex group,
+    for the grammars that look for a sum right after a label, a verb or a dash."""
+    return r"(?i:" + alternation(load("money")["qualifiers"], fold=True) + r")"
+
+
+# How a written sum begins: a sign or code then a digit, or digits then a scale ("$5", "EUR 1", "1.5 billion")
+SUM_START = r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))"
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     """Every amount of money in `text`; spans are shifted by `offset`."""
     pattern, pre_map, words, scales, (numbers, quals) = _grammar()

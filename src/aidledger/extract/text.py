@@ -142,3 +142,16 @@ def _is_abbreviation(line: str, dot: int) -> bool:
         return True  # "Mr. Kishida"; "1.5 bln. USD" (a scale's dot before the currency code)
     # Single capital initials ("Joe R. Biden") never end a sentence.
     return len(w) == 1 and line[dot - 1].isupper()
+
+
+# Where another clause begins: "..., while Britain has signed a deal", "...; the rest"
+CLAUSE_BREAK = r",\s+(?:while|whereas|but)\b|;"
+# An open relative clause: ", which is financed by ...", "(which ..."
+_OPEN_RELATIVE = re.compile(r"(?:,|\()\s*(?:which|that|who)\b[^,()]*$")
+
+
+def in_closed_relative(text: str, start: int, end: int, limit: int, lo: int = 0) -> bool:
+    """Is text[start:end] inside a relative clause that a comma closes before `limit`? What stands there says
+    nothing about the main clause: 'the ERA loan, which is financed by profits from frozen assets, brings ...'."""
+    return "," in text[end:limit] and bool(_OPEN_RELATIVE.search(text, lo, start))
+
