@@ -450,6 +450,7 @@ def test_a_belligerents_own_figures_are_nobodys_aid():
 @pytest.mark.parametrize("text", [
     "Japan will contribute $10 million to the trust fund to finance the repair of hospitals in Ukraine.",
     "Japan will continue support for Ukraine in fields such as energy, demining and agriculture.",
+    "Of the C$60 million, C$40 million is for heating, with the rest going to shelters and the repair of clinics.",
 ])
 def test_what_money_is_for_is_no_service_of_its_own(text):
     assert [r for r in extract(CONTEXT + text, DATE) if r.kind.value == "service"] == []
@@ -459,6 +460,14 @@ def test_a_fact_box_line_naming_its_giver_is_a_figure_not_a_teaser():
     text = ("NUMBERS OF THE WEEK\n• $12.6 billion — Japan's total assistance to Ukraine since February 2022\n"
             "• €177bn – total European aid allocated to Ukraine since 2022")
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("JPN", 12.6e9)]
+
+
+def test_a_key_details_box_without_colon_holds_sentences_but_repeats_headlines():
+    text = ("Canada and Ukraine sign energy accord\n\nKey Details\n\n"
+            "* Canada's finance ministry has already arranged more than C$2 billion in guarantees for grid repairs in "
+            "Ukraine since 2023, the government said\n"
+            "* Canada pledges C$90 million for Ukraine's railways\n")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("CAN", 2e9)]
 
 
 def test_no_break_and_thin_spaces_read_as_spaces_and_evidence_keeps_them():
@@ -707,6 +716,16 @@ GIVES = [
      "CHE", 12e6),
     ("Belgium said about €30 million will go to demining in Ukraine, including the purchase of detectors.",
      "BEL", 30e6),
+    ("OTTAWA, May 3 (Jiji Press)--Canada will offer 120 mil. dlrs in loans to Ukraine's state railway.", "CAN", 120e6),
+    ("Seoul is expected to add 2.1 bil. dlrs to Ukraine's budget over four years, officials said.", "KOR", 2.1e9),
+    ("The Netherlands will allocate EUR 40 million (USD 43 million) for the urgent needs of Ukraine's grid operators.",
+     "NLD", 40e6),
+    ("The IMF's board completed the review, disbursing some $880 million for the cash-strapped country's budget.",
+     "IMF", 880e6),
+    ("Under a decision in May, about 3 billion kronor was appropriated by Sweden for civil aid to Ukraine.", "SWE", 3e9),
+    ("The Swiss statement said the money would meet humanitarian needs, and would include CHF 20 million for "
+     "winter shelters in Ukraine.", "CHE", 20e6),
+    ("Paris said a €50m facility was created for French firms to deliver generators to Ukrainian towns.", "FRA", 50e6),
 ]
 
 
@@ -821,6 +840,12 @@ NOT_COMMITMENTS = [
                  id="they-collectively"),
     pytest.param("Officials in Oslo note that Ukraine's arms makers have capacity to produce drones worth about $9 "
                  "billion a year.", id="production-capacity-with-goods-between"),
+    pytest.param("Australia's export agency will consider cover of up to A$200 million for Australian firms bidding on "
+                 "Ukrainian projects.", id="cover-for-the-givers-firms"),
+    pytest.param("Whether Canada's portion of the $20 billion will be paid in cash has yet to be decided.",
+                 id="yet-to-be-decided"),
+    pytest.param("Canada, Australia and New Zealand will lend Ukraine $900 million. The loans, worth roughly 1.2 "
+                 "billion Canadian dollars at current exchange rates, run for 20 years.", id="restated-at-current-rates"),
 ]
 
 

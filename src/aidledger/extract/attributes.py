@@ -200,7 +200,7 @@ def thank_donor(sentence: Sentence, actors: list[Actor], target: int) -> Actor |
 _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|granted|donated|sent|supplied|financed|"
                          r"funded|offered|disbursed|delivered|approved|committed|contributed|announced|guaranteed|"
                          r"backed|underwritten|covered|agreed|signed|made available|paid|promised|transferred|"
-                         r"extended|earmarked|unveiled)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
+                         r"extended|earmarked|unveiled|appropriated|budgeted|lent)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
 
 
 @lru_cache(maxsize=1)

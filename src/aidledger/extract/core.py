@@ -175,10 +175,11 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         kinds = flt.search(sentence.text)
         is_item = _is_list_item(ctx, sentence)
         # a fact-box line ("• $12.6 billion — Japan's total assistance to Ukraine") states a figure, no teaser
-        titleish = sentence.titleish and not (is_item and list_open) and not _FACT_LINE.match(sentence.text) \
-            and sentence.start not in ctx.rows
+        titleish = sentence.titleish and not (is_item and _stated_in_list(sentence, list_open)) \
+            and not _FACT_LINE.match(sentence.text) and sentence.start not in ctx.rows
         if not is_item:
-            list_open = _opens_list(sentence) and not _chrome_header().match(sentence.text)
+            list_open = not _chrome_header().match(sentence.text) and (_opens_list(sentence) or (
+                "facts" if _fact_box_header().fullmatch(sentence.text.strip(_HEADER_MARKS)) else False))
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
@@ -322,6 +323,24 @@ _AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
 def _opens_list(sentence: Sentence) -> bool:
     """'The package contains:', 'The main items are as follows.': the lines below are its list."""
     return sentence.text.rstrip().endswith(":") or bool(_AS_FOLLOWS.search(sentence.text))
+
+
+_HEADER_MARKS = " \t#*•-–—:"
+
+
+def _stated_in_list(sentence: Sentence, list_open: bool | str) -> bool:
+    """Is a list item a statement of the article's own, not a headline? Every item under 'The package
+    includes:'; under a 'Key Details' box only the items written as sentences ('Japan's government has
+    separately extended more than $4 billion ... since 2022, according to the Ukrainian Finance Ministry'),
+    since live blogs' key-event boxes repeat headlines ('EU ministers approve €500m to arm Ukraine')."""
+    if list_open == "facts":
+        return len(sentence.text.split()) > 14
+    return bool(list_open)
+
+
+@lru_cache(maxsize=1)
+def _fact_box_header() -> re.Pattern:
+    return re.compile(alternation(load("triggers")["fact_box_headers"], fold=True), re.I)
 
 
 def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
@@ -472,6 +491,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
+        if m.alt_amount is None and _AT_RATES.match(ctx.text, m.end):
+            ctx.note(m.start, m.end, "dropped", "a conversion of a figure stated before ('worth about 38 billion yen "
+                                                "at current exchange rates')")
+            continue
         if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
@@ -507,6 +530,9 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
+# a sum restated in another currency: "The additional loans, worth about 38 billion yen at current exchange rates,"
+_AT_RATES = re.compile(r",?\s*(?:at|by) (?:the )?(?:current|today's|present|prevailing|recent|latest) "
+                       r"(?:exchange |market )?rates?\b", re.I)
 _EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece)\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
@@ -595,7 +621,10 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
 # "€2bn in the 2023 budget", "$1.5bn arrived in Ukraine's budget": the budget holds the aid, it is not the figure
 _IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within) (?:the |its |this year's |next year's |[A-Z][\w-]*'s )?"
                         r"(?:\d{4} )?(?:Ukrainian |Ukraine's )?"
-                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b", re.I)
+                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b"
+                        # the receiving state's budget as a purpose: "unlocking $2.2 billion for the war-torn nation's budget"
+                        r"|\bfor (?:the (?:[\w-]+ ){0,2}(?:nation|country|government)'s |Ukraine's |Kyiv's "
+                        r"|the Ukrainian (?:state )?|the state )budget\b", re.I)
 
 
 def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, tokens,
@@ -627,7 +656,16 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     if block and (good is None or block.start() < good.start()) and not (  # an exception may run past the window
             purpose or _excepted(ctx.text[end:min(nxt, end + 90)], block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
-    return bool(_own_use().search(ctx.text, end, nxt))  # anywhere in the rest of the figure's clause
+    # anywhere in the rest of the figure's clause: for the giver's own use, or its own firms
+    return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt))
+
+
+# cover or credit for the giver's firms: "financing worth up to 300 million dollars for Japanese companies taking part
+# in reconstruction", "500 million euros in guarantees for Italian companies investing in Ukraine"
+_OWN_FIRMS = re.compile(r"\bfor (?:the )?(?!Ukrainian\b|Ukraine's\b|local\b)[A-Z][a-z]+(?:an|ese|ish|ch|i|ic) "
+                        r"(?:companies|firms|businesses|exporters|investors|contractors|enterprises|manufacturers)\b"
+                        # firms that carry the gift are its channel: "for French companies to supply equipment to"
+                        r"(?!\s+to\s+(?:supply|deliver|provide|send|ship|equip|build|repair|restore)\b)")
 
 
 def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tokens, blockers) -> bool:
@@ -648,7 +686,10 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ed") and tokens[t.index].start - lo - last.end() <= 1
                                       and tokens[t.index + 1:t.index + 2] and tokens[t.index + 1].lower == "by")]
     if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
+        # a need in an earlier conjunct: "the money would go to humanitarian needs ..., and would include £90m"
+        coordinated = _NEXT_CONJUNCT.search(between)
         return not (any(t.role in ("provide", "receive") and not tokens[t.index].lower.endswith("ing")
+                        or coordinated and tokens[t.index].start >= lo + last.end() + coordinated.end()
                         for t in verbs) or _excepted(before, last))
     # "the cost of humanitarian demining at $34.6bn", "revenues to the general fund amounted": an aid word
     # inside the blocker's own prepositional phrase rescues nothing
@@ -657,6 +698,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
 
 
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
+_NEXT_CONJUNCT = re.compile(r",\s+and\s+(?:it\s+|they\s+)?(?:will|would|has|have|had|also|is|are|was|were)\b")
 
 
 def _rescuing_verbs(between: list, tokens: list[Token]) -> list:

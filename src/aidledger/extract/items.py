@@ -268,7 +268,10 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:to (?:finance|fund|support|pay for|cover)|ea
                              r"(?:fields?|areas?|sectors?) (?:of|such as|including)|such as|"
                              # "The funds will be directed on purchase of equipment for repair of ..."
                              r"(?:funds|money|grant|loan|allocation) (?:will be |are |were |is |was )?\w+ (?:on|to|for)"
-                             r"(?: \w+){0,6} for)\s+(?:the\s+)?"
+                             r"(?: \w+){0,6} for"
+                             # "with the remainder going to demining and the repair of roads"
+                             r"|(?:remainder|rest|balance|money|funds|sum|amount) (?:will |would )?"
+                             r"(?:go|goes|going|went) (?:to|towards))\s+(?:the\s+)?"
                              r"(?:[\w-]+,?\s+(?:and\s+)?){0,4}$", re.I)
 
 
