@@ -726,6 +726,12 @@ GIVES = [
     ("The Swiss statement said the money would meet humanitarian needs, and would include CHF 20 million for "
      "winter shelters in Ukraine.", "CHE", 20e6),
     ("Paris said a €50m facility was created for French firms to deliver generators to Ukrainian towns.", "FRA", 50e6),
+    ("Sweden knows the region. It convened the Nordic donors' meeting and promised SEK 300 million for Ukraine's "
+     "schools.", "SWE", 300e6),
+    ("The minister said Norway's aid, including its part of the loans repaid from immobilised Russian assets, now "
+     "exceeds NOK 90 billion.", "NOR", 90e9),
+    ("Australia will give Ukraine A$50 million more. The package includes:\n- A$20 million for the International Fund "
+     "for Ukraine, a UK-administered fund that buys drones;\n- A$30 million for demining.", "AUS", 20e6),
 ]
 
 

@@ -199,6 +199,9 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
     return sorted(actors, key=lambda a: a.start)
 
 
+_RUNS_IT = re.compile(r"-(?:administered|managed|run|hosted|based|headquartered)\b")
+
+
 def _actor(entry: _Entry, m: re.Match, text: str, offset: int) -> Actor | None:
     start, end = m.start() + offset, m.end() + offset
     if entry.kind == "private":
@@ -206,6 +209,8 @@ def _actor(entry: _Entry, m: re.Match, text: str, offset: int) -> Actor | None:
     if entry.kind not in ("demonym", "country"):
         return Actor(start, end, entry.code, entry.kind, entry.name, entry.role)
     rest = text[m.end():m.end() + 40]
+    if _RUNS_IT.match(rest):
+        return None  # "a UK-administered fund", "a Norway-based foundation": who runs it, not who gives
     gov_after, private_after = _attributive()
     gov, private = gov_after.match(rest), private_after.match(rest)
     if private and not gov:  # "Japanese firms", "a US philanthropic foundation"

@@ -367,11 +367,16 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     subject = _nearest_subject(sentence, givers, anchor)
     if in_closed_relative(left, last.start(), last.end(), len(left)):
         return False  # "Japan, which hosted a conference on recovery, has promised": not the clause's subject
+    if _OBJECT_OF_VERB.search(left, 0, last.start()):
+        return False  # "It hosted the 2024 Tokyo conference and pledged ...": the object of another verb
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
         r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
         left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
+_OBJECT_OF_VERB = re.compile(r"\b(?:host(?:s|ed|ing)?|co-host(?:s|ed|ing)?|organi[sz]ed|convened|attended|joined|"
+                             r"opened|addressed|chaired|held|thanked|told|urged|invited|called on|met)\s+"
+                             r"(?:the\s+|its\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,3}$")
 _COUNTED = re.compile(r"\b(?:more than|over|some|nearly|about|at least|almost)\s+\d[\d,]*\s+$")  # "more than 50 countries"
 
 

@@ -295,7 +295,9 @@ _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|aft
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
 # after an optional scene-setting place ("In Riga, the government ...")
-_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|[Tt]he (?:government|country|"
+# "It" opening a sentence as the subject of a verb (not the "It is ..." of a comment)
+_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|It(?= (?!is|was|would be|remains|seems|"
+                            r"appears|has been|will be|may|might)[a-z]+\b)|[Tt]he (?:government|country|"
                             r"ministry|cabinet|state|defence ministry|defense ministry|foreign ministry|"
                             r"finance ministry))\b")
 

@@ -146,12 +146,14 @@ def _is_abbreviation(line: str, dot: int) -> bool:
 
 # Where another clause begins: "..., while Britain has signed a deal", "...; the rest"
 CLAUSE_BREAK = r",\s+(?:while|whereas|but)\b|;"
-# An open relative clause: ", which is financed by ...", "(which ..."
-_OPEN_RELATIVE = re.compile(r"(?:,|\()\s*(?:which|that|who)\b[^,()]*$")
+# An open relative clause or inserted phrase: ", which is financed by ...", "(which ...", ", including its share of"
+_OPEN_RELATIVE = re.compile(r"(?:,|\()\s*(?:which|that|who|including|excluding)\b[^,()]*$")
 
 
 def in_closed_relative(text: str, start: int, end: int, limit: int, lo: int = 0) -> bool:
-    """Is text[start:end] inside a relative clause that a comma closes before `limit`? What stands there says
-    nothing about the main clause: 'the ERA loan, which is financed by profits from frozen assets, brings ...'."""
+    """Is text[start:end] inside a relative clause or an inserted 'including' phrase that a comma closes before
+    `limit`? What stands there says nothing about the main clause: 'the ERA loan, which is financed by profits
+    from frozen assets, brings ...', 'Japan's support, including its share of loans backed by frozen Russian
+    assets, has reached ...'."""
     return "," in text[end:limit] and bool(_OPEN_RELATIVE.search(text, lo, start))
 
