@@ -850,6 +850,14 @@ NOT_COMMITMENTS = [
                  "Ukrainian projects.", id="cover-for-the-givers-firms"),
     pytest.param("Whether Canada's portion of the $20 billion will be paid in cash has yet to be decided.",
                  id="yet-to-be-decided"),
+    pytest.param("Kyiv's shipyards could produce patrol boats worth C$2 billion a year if they were paid in time.",
+                 id="could-produce"),
+    pytest.param("Canada's defence build-up plan is worth C$40 billion over ten years.", id="buildup-plan"),
+    pytest.param("Export Development Canada raised its risk appetite for Ukraine to C$1 billion.", id="risk-appetite"),
+    pytest.param("Toronto has spent C$80 million housing some 9,000 Ukrainian refugees living in Canada.",
+                 id="refugees-in-the-givers-country"),
+    pytest.param("A further C$60 million in military financing will go to other European allies that emptied their "
+                 "stocks for Ukraine.", id="to-other-european-allies"),
     pytest.param("Canada, Australia and New Zealand will lend Ukraine $900 million. The loans, worth roughly 1.2 "
                  "billion Canadian dollars at current exchange rates, run for 20 years.", id="restated-at-current-rates"),
 ]

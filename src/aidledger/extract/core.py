@@ -659,9 +659,14 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
             purpose or _excepted(ctx.text[end:min(nxt, end + 90)], block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
     # anywhere in the rest of the figure's clause: for the giver's own use, or its own firms
-    return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt))
+    return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt)
+                or _REFUGEES_ABROAD.search(ctx.text, end, nxt))
 
 
+# people from Ukraine living in the giver's country: "has spent more than 5 billion yen supporting some 2,000
+# Ukrainian evacuees living in Japan" (help for them is the host's own spending, not aid to Ukraine)
+_REFUGEES_ABROAD = re.compile(r"\b(?:evacuees|refugees|displaced (?:people|persons)|arrivals)\s+"
+                              r"(?:(?:living|staying|residing|sheltering|hosted|settled)\s+)?in\s+(?!Ukraine\b)[A-Z]")
 # cover or credit for the giver's firms: "financing worth up to 300 million dollars for Japanese companies taking part
 # in reconstruction", "500 million euros in guarantees for Italian companies investing in Ukraine"
 _OWN_FIRMS = re.compile(r"\bfor (?:the )?(?!Ukrainian\b|Ukraine's\b|local\b)[A-Z][a-z]+(?:an|ese|ish|ch|i|ic) "
