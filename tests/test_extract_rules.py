@@ -462,6 +462,24 @@ def test_a_fact_box_line_naming_its_giver_is_a_figure_not_a_teaser():
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("JPN", 12.6e9)]
 
 
+def test_rows_of_a_pipe_table_are_read_one_by_one_and_a_donors_cell_can_name_many():
+    rows = ["Canada | C$ 120 mln | announced | grid repairs and generators for Ukrainian hospitals",
+            "Japan | USD 300 mln | pledged | demining and removal of debris in Kharkiv region",
+            "Sweden | SEK 900 mln | delivered | air defence with contracts for Ukrainian producers",
+            "Nordic energy package | EUR 200 mln | Denmark, Finland, Norway",
+            "Total announced at the conference | approx. USD 2 bln | all participants"]
+    text = "Pledges to Ukraine by country\n\n" + "Country | Pledge | Status | Notes\n" + "\n".join(rows) + "\n"
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("CAN", 120e6), ("JPN", 300e6), ("SWE", 900e6)]
+
+
+def test_a_scheme_named_after_a_state_and_a_sum_that_brings_a_total():
+    text = CONTEXT + ("Norway will give NOK 500 million to buy from Ukrainian arms makers under the Danish model.\n"
+                      "It brings Canada's support for Ukraine to more than C$19 billion.\n"
+                      "Czechia has also donated equipment worth 6 billion crowns to Ukraine from its stocks.\n")
+    assert [(r.donor, r.amount, r.currency) for r in extract(text, DATE)] == [
+        ("NOR", 500e6, "NOK"), ("CAN", 19e9, "CAD"), ("CZE", 6e9, "CZK")]
+
+
 def test_a_key_details_box_without_colon_holds_sentences_but_repeats_headlines():
     text = ("Canada and Ukraine sign energy accord\n\nKey Details\n\n"
             "* Canada's finance ministry has already arranged more than C$2 billion in guarantees for grid repairs in "
@@ -850,6 +868,14 @@ NOT_COMMITMENTS = [
                  "Ukrainian projects.", id="cover-for-the-givers-firms"),
     pytest.param("Whether Canada's portion of the $20 billion will be paid in cash has yet to be decided.",
                  id="yet-to-be-decided"),
+    pytest.param("A plan for up to C$5 billion in further loans to Ukraine is to be discussed by ministers in March.",
+                 id="to-be-discussed"),
+    pytest.param("Each Leopard tank Canada sent to Ukraine has a book value of about C$8 million per tank.",
+                 id="value-per-unit"),
+    pytest.param("A volunteer fundraiser in Toronto has collected C$3 million for Ukraine's army since 2023.",
+                 id="fundraiser"),
+    pytest.param("The World Bank said C$400 million in grants for Ukraine comes from partners' trust funds.",
+                 id="from-partners-trust-funds"),
     pytest.param("Kyiv's shipyards could produce patrol boats worth C$2 billion a year if they were paid in time.",
                  id="could-produce"),
     pytest.param("Canada's defence build-up plan is worth C$40 billion over ten years.", id="buildup-plan"),

@@ -352,7 +352,7 @@ _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|"
-                         r"(?-i:conference|[Oo]rgani[sz]ers))\b", re.I)
+                         r"(?-i:conference|[Oo]rgani[sz]ers)|(?:crowdfunding |fundraising )?(?:campaign|fundraiser|telethon|appeal))\b", re.I)
 
 
 def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> bool:
@@ -390,9 +390,10 @@ _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
+              r"tens of thousands of|thousands of|hundreds of|hundreds of thousands of|millions of|"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
-              r"governments|sponsors|participants|sources|nations|states|member states)\b")
+              r"governments|sponsors|participants|sources|nations|states|member states)(?:\b|')")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 # "... of agreements were announced at the conference by all participants"

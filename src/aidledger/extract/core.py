@@ -217,17 +217,22 @@ def _plain(text: str) -> str:
     return text
 
 
+_TABLE_LINE = re.compile(r"\s\|\s|\t|\S {3,}\S")
+
+
 def _unwrapped(text: str) -> str:
     """Hard-wrapped text (plain-text digests, e-mail, feeds cut at ~72 characters): a line break inside a
     paragraph becomes a space, so sentences and figures ("$4.5\nbillion") are read whole. Same length."""
     lines = text.split("\n")
     full = [line.rstrip() for line in lines if line.strip()]
-    cut = sum(1 for line in full if 55 <= len(line) <= 100 and line[-1] not in '.!?:;")')
+    # rows of a text table ("Germany | EUR 300 mln | announced | ...") end without a full stop but are no wrapped prose
+    cut = sum(1 for line in full if 55 <= len(line) <= 100 and line[-1] not in '.!?:;")' and not _TABLE_LINE.search(line))
     if len(full) < 6 or cut < 0.4 * len(full):
         return text
     out = []
     for line, nxt in zip(lines, lines[1:] + [""]):
-        joined = len(line.rstrip()) >= 50 and nxt.strip() and not LIST_ITEM.match(nxt)
+        joined = len(line.rstrip()) >= 50 and nxt.strip() and not LIST_ITEM.match(nxt) \
+            and not _TABLE_LINE.search(line) and not _TABLE_LINE.search(nxt)
         out.append(line + (" " if joined else "\n"))
     return "".join(out)[:len(text)]
 
@@ -295,11 +300,15 @@ _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|in|into|against|by|at|of|aft
 _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # A sentence whose subject points back to a state named before: "Its 24th package ...", "The government ..."
 # after an optional scene-setting place ("In Riga, the government ...")
-# "It" opening a sentence as the subject of a verb (not the "It is ..." of a comment)
-_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|It(?= (?!is|was|would be|remains|seems|"
-                            r"appears|has been|will be|may|might)[a-z]+\b)|[Tt]he (?:government|country|"
-                            r"ministry|cabinet|state|defence ministry|defense ministry|foreign ministry|"
-                            r"finance ministry))\b")
+# "It" opening a sentence as the subject of a verb: not the "It is ..." of a comment, nor a package or sum as the
+# subject ("It brings Australia's total support for Ukraine to more than $1.3 billion")
+_NOT_AGENT_AFTER_IT = (r"(?:is|was|would be|remains|seems|appears|has been|will be|may|might|brings?|brought|takes?|"
+                       r"took|raises?|raised|lifts?|pushes|push|means?|meant|comes?|came|follows?|followed|includes?|"
+                       r"included|covers?|adds?|added|marks?|marked|makes?|made|represents?|accounts?|amounts?|totals?|"
+                       r"consists?|contains?|goes|went)")
+_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|It(?= (?!{_NOT_AGENT_AFTER_IT}\b)[a-z]+\b)"
+                            r"|[Tt]he (?:government|country|ministry|cabinet|state|defence ministry|defense ministry|"
+                            r"foreign ministry|finance ministry))\b")
 
 
 @lru_cache(maxsize=1)
@@ -535,7 +544,8 @@ _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|incre
 # a sum restated in another currency: "The additional loans, worth about 38 billion yen at current exchange rates,"
 _AT_RATES = re.compile(r",?\s*(?:at|by) (?:the )?(?:current|today's|present|prevailing|recent|latest) "
                        r"(?:exchange |market )?rates?\b", re.I)
-_EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece)\b(?!\s+(?:to|for)\b)")
+_EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per (?:unit|piece|item|aircraft|jet|plane|helicopter|tank|"
+                         r"vehicle|system|launcher|battery|missile|round|shell|drone|ship|boat))\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
                          r"(?:package|bill|law|request|legislation|measure)\b(?!\s+(?:for|to)\s+(?:Ukraine|Kyiv))",
@@ -651,6 +661,8 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
     other = _OTHER_CLAUSE.search(ctx.text, end, nxt)  # "..., while Britain has signed a deal to lend": not about ours
     nxt = other.start() if other else nxt
+    cell = ctx.text.find(" | ", end, nxt)  # a table's next cell is another field: "EUR 300 mln | announced | ..."
+    nxt = cell if cell >= 0 else nxt
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
@@ -849,6 +861,9 @@ def _clause_end(tokens: list[Token], index: int) -> int:
 
 def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = True) -> Actor | None:
     """The donor named in the sentence, else the one of the paragraph so far, else the article's main donor."""
+    if _many_in_row(sentence, actors, end):
+        ctx.note(start, end, "dropped", "the actor is several donors (a table row's donors cell)")
+        return None
     thanked = attrs.thank_donor(sentence, actors, start) or _row_giver(ctx, sentence, actors)
     if thanked is not None:
         return thanked
@@ -942,6 +957,20 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     if mark_end is None or first is None or first.start - sentence.start != mark_end:
         return None
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
+
+
+_MANY_CELL = re.compile(r"\b(?:all|several|many|\d+)\s+(?:countries|participants|donors|partners|allies|nations|"
+                        r"states|governments)\b", re.I)
+
+
+def _many_in_row(sentence: Sentence, actors: list, end: int) -> bool:
+    """A row of a '|' table whose cells after the sum name its donors, and they are several:
+    'PURL package (Nordic) | USD 500 mln | Denmark, Norway, Sweden', 'Total | EUR 9.8 bln | all participants'."""
+    if " | " not in sentence.text:
+        return False
+    rest = sentence.text[end - sentence.start:]
+    states = {a.code for a in actors if a.start >= end and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS}
+    return len(states) >= 2 or bool(_MANY_CELL.search(rest))
 
 
 def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
