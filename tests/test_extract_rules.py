@@ -290,6 +290,11 @@ def test_the_government_points_back_to_a_state_named_as_subject():
     assert [r.donor for r in extract(text, DATE) if r.amount] == ["NLD"]
 
 
+def test_a_conversion_after_a_korean_scale_word_is_one_commitment():
+    text = CONTEXT + "Seoul will provide 200 million dollars scale (about 260 billion won) in humanitarian aid to Ukraine in 2025."
+    assert [(r.amount, r.alt_amount) for r in extract(text, DATE)] == [(200e6, 260e9)]
+
+
 def test_a_sum_restated_at_the_exchange_rate_is_one_commitment():
     text = CONTEXT + ("Japan will provide financial support of 5.5 billion dollars to Ukraine, approximately "
                       "740 billion yen at the current exchange rate.")
@@ -744,6 +749,12 @@ GIVES = [
     ("The Swiss statement said the money would meet humanitarian needs, and would include CHF 20 million for "
      "winter shelters in Ukraine.", "CHE", 20e6),
     ("Paris said a €50m facility was created for French firms to deliver generators to Ukrainian towns.", "FRA", 50e6),
+    ("In 2023 Ottawa guaranteed an EBRD loan to Ukraine of about C$600 million, a step that costs nothing up front.",
+     "CAN", 600e6),
+    ("Australia will keep its instructors in Britain training Ukrainian recruits, and will contribute A$10 million "
+     "to the NATO fund for Ukraine.", "AUS", 10e6),
+    ("The Commission has provided through EU budget instruments €4 billion in support to Ukraine this year.", "EU", 4e9),
+    ("Japan will lend Ukraine $500 million at the rate of 0.1 percent a year.", "JPN", 500e6),
     ("Sweden knows the region. It convened the Nordic donors' meeting and promised SEK 300 million for Ukraine's "
      "schools.", "SWE", 300e6),
     ("The minister said Norway's aid, including its part of the loans repaid from immobilised Russian assets, now "

@@ -121,8 +121,9 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
     # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
     # country itself right before the verb ("Ukraine itself has set aside ...")
-    subject = _nearest_subject(sentence, [a for a in actors if a.kind in ("official", "body")
-                                          or a.code not in NON_DONORS or _right_before(sentence, a, anchor)], anchor)
+    subject = _nearest_subject(sentence, [a for a in actors if (a.kind in ("official", "body")
+                                          or a.code not in NON_DONORS or _right_before(sentence, a, anchor))
+                                          and not (a.code in NON_DONORS and _object_of_participle(sentence, a))], anchor)
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
         return partner if partner is not None else RECIPIENT_SIDE
@@ -136,6 +137,13 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
 
 
 _BELLIGERENTS = NON_DONORS - {"UKR"}
+_PARTICIPLE_BEFORE = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:the\s+|its\s+|their\s+|more\s+)?$")
+
+
+def _object_of_participle(sentence: Sentence, actor: Actor) -> bool:
+    """'... its personnel training Ukrainian soldiers, and will contribute NZ$4 million': an object, no subject."""
+    return bool(_PARTICIPLE_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 30),
+                                          actor.start - sentence.start))
 
 
 _AUXILIARIES = {"itself", "has", "have", "had", "will", "would", "is", "was", "also", "already", "now", "been",
@@ -693,7 +701,7 @@ def channel_for(sentence: Sentence, actors: list[Actor], donor: Actor | None, cl
         dist = min(abs(m.start() - (target_end - sentence.start)), abs(m.end() - (target_start - sentence.start)))
         inside = [a for a in orgs if m.start() <= a.start - sentence.start < m.end()]
         name = inside[0].name if inside and inside[0].name.isupper() else \
-            re.sub(r"^(?:the|a|an)\s+", "", m.group("name").strip())
+            re.sub(r"^(?:the|a|an)\s+", "", m.group("name").strip()).rstrip(".,;:")  # no sentence's full stop
         if best is None or dist < best[0]:
             best = (dist, name)
     for a in orgs:

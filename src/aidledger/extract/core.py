@@ -23,7 +23,7 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
-from aidledger.extract.money import SUM_START, Money, find_money, qualifier_words, resolve_currency
+from aidledger.extract.money import AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency
 from aidledger.extract.text import (BULLET, CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative,
                                     split_sentences)
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
@@ -502,7 +502,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
-        if m.alt_amount is None and _AT_RATES.match(ctx.text, m.end):
+        if m.alt_amount is None and AT_RATE.match(ctx.text, m.end):  # "worth about 38 billion yen at current rates"
             ctx.note(m.start, m.end, "dropped", "a conversion of a figure stated before ('worth about 38 billion yen "
                                                 "at current exchange rates')")
             continue
@@ -541,9 +541,6 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
-# a sum restated in another currency: "The additional loans, worth about 38 billion yen at current exchange rates,"
-_AT_RATES = re.compile(r",?\s*(?:at|by) (?:the )?(?:current|today's|present|prevailing|recent|latest) "
-                       r"(?:exchange |market )?rates?\b", re.I)
 _EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per (?:unit|piece|item|aircraft|jet|plane|helicopter|tank|"
                          r"vehicle|system|launcher|battery|missile|round|shell|drone|ship|boat))\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
@@ -631,9 +628,11 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
 
 
 # "€2bn in the 2023 budget", "$1.5bn arrived in Ukraine's budget": the budget holds the aid, it is not the figure
-_IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within) (?:the |its |this year's |next year's |[A-Z][\w-]*'s )?"
+_IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within|through|via) (?:the |its |this year's |next year's |"
+                        r"[A-Z][\w-]*'s |EU )?"
                         r"(?:\d{4} )?(?:Ukrainian |Ukraine's )?"
-                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?\b"
+                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?"
+                        r"(?: instruments?| lines?| support)?\b"
                         # the receiving state's budget as a purpose: "unlocking $2.2 billion for the war-torn nation's budget"
                         r"|\bfor (?:the (?:[\w-]+ ){0,2}(?:nation|country|government)'s |Ukraine's |Kyiv's "
                         r"|the Ukrainian (?:state )?|the state )budget\b", re.I)
@@ -663,6 +662,8 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     nxt = other.start() if other else nxt
     cell = ctx.text.find(" | ", end, nxt)  # a table's next cell is another field: "EUR 300 mln | announced | ..."
     nxt = cell if cell >= 0 else nxt
+    comment = _COMMENT_AFTER.search(ctx.text, end, nxt)  # ", an approach that costs little up front": about the act
+    nxt = comment.start() if comment else nxt
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
@@ -740,6 +741,8 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
 
 
 _OTHER_CLAUSE = re.compile(CLAUSE_BREAK)
+# a comment on the whole act, set off by a comma: "..., a move that ...", "..., an approach that costs little"
+_COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|gesture|sign|signal|measure)\b")
 
 
 def _blank(m: re.Match) -> str:

@@ -190,7 +190,8 @@ def _scale(raw: str | None, scales: dict) -> float:
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
 _CONVERSION_GAP = re.compile(
-    r"\s*(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|"
+    # Korean wire English: "394 million dollars scale (about 520 billion won)"
+    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|"
     r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
@@ -212,15 +213,15 @@ def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]
 
 
 # "..., approximately 740 billion yen at the current exchange rate": the second sum restates the first
-_AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:current|present|prevailing|latest|"
-                      r"today's|market|official)?\s*(?:exchange\s+)?rates?\b", re.I)
+AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:current|present|prevailing|latest|"
+                      r"today's|market|official)?\s*(?:exchange\s+)?rates?\b(?!\s+of\b)", re.I)  # not "at the rate of 0.1%"
 
 
 def _is_conversion(first: Money, second: Money, text: str, offset: int) -> bool:
     if first.currency == second.currency:
         return False
     gap = text[first.end - offset:second.start - offset]
-    if len(gap) <= 60 and not re.search(r"[.;:]", gap) and _AT_RATE.match(text, second.end - offset):
+    if len(gap) <= 60 and not re.search(r"[.;:]", gap) and AT_RATE.match(text, second.end - offset):
         return True
     if len(gap) > 30 or not _CONVERSION_GAP.fullmatch(gap):
         return False
