@@ -290,6 +290,14 @@ def test_the_government_points_back_to_a_state_named_as_subject():
     assert [r.donor for r in extract(text, DATE) if r.amount] == ["NLD"]
 
 
+def test_an_organisation_opening_a_line_under_a_givers_lead_in_is_the_channel_and_a_bracketed_note_no_verb():
+    text = ("Canada has decided to give C$50 million in humanitarian aid to Ukraine. The breakdown is as follows:\n"
+            "- World Food Programme (WFP): C$30 million (food assistance)\n"
+            "- International Committee of the Red Cross (ICRC): C$20 million (medical supplies, shelter)\n")
+    assert [(r.donor, r.amount, r.scope.value) for r in extract(text, DATE)] == [
+        ("CAN", 50e6, "new"), ("CAN", 30e6, "part_of"), ("CAN", 20e6, "part_of")]
+
+
 def test_a_conversion_after_a_korean_scale_word_is_one_commitment():
     text = CONTEXT + "Seoul will provide 200 million dollars scale (about 260 billion won) in humanitarian aid to Ukraine in 2025."
     assert [(r.amount, r.alt_amount) for r in extract(text, DATE)] == [(200e6, 260e9)]
@@ -755,6 +763,7 @@ GIVES = [
      "to the NATO fund for Ukraine.", "AUS", 10e6),
     ("The Commission has provided through EU budget instruments €4 billion in support to Ukraine this year.", "EU", 4e9),
     ("Japan will lend Ukraine $500 million at the rate of 0.1 percent a year.", "JPN", 500e6),
+    ("Ukraine received $9 billion in budget support last quarter, of which $2 billion came from Canada.", "CAN", 2e9),
     ("Sweden knows the region. It convened the Nordic donors' meeting and promised SEK 300 million for Ukraine's "
      "schools.", "SWE", 300e6),
     ("The minister said Norway's aid, including its part of the loans repaid from immobilised Russian assets, now "
@@ -879,6 +888,12 @@ NOT_COMMITMENTS = [
                  "Ukrainian projects.", id="cover-for-the-givers-firms"),
     pytest.param("Whether Canada's portion of the $20 billion will be paid in cash has yet to be decided.",
                  id="yet-to-be-decided"),
+    pytest.param("Parliament passed a C$480 billion budget for next year, including C$40 billion for defence.",
+                 id="part-of-a-budget"),
+    pytest.param("Ukraine's financing gap is put at about $30 billion, of which about $20 billion should be covered by "
+                 "concessional loans.", id="part-of-a-gap"),
+    pytest.param("Canadian builders have estimated Ukraine's reconstruction market at about C$700 billion.",
+                 id="market-estimate"),
     pytest.param("A plan for up to C$5 billion in further loans to Ukraine is to be discussed by ministers in March.",
                  id="to-be-discussed"),
     pytest.param("Each Leopard tank Canada sent to Ukraine has a book value of about C$8 million per tank.",

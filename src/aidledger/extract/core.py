@@ -404,9 +404,12 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
     cut = sentence.start + relative.start() if relative else sentence.end
+    notes = [(sentence.start + m.start(), sentence.start + m.end()) for m in _BRACKETED.finditer(sentence.text)]
     if ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
             t.role not in ("report", "part") and tokens[t.index].start < cut
-            and not (t.index and tokens[t.index - 1].lower == "to") for t in triggers):
+            and not (t.index and tokens[t.index - 1].lower == "to")
+            # nor a bracketed note of what the money buys: "- ICRC: 6 million US dollars (medical supplies)"
+            and not any(a <= tokens[t.index].start < b for a, b in notes) for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
     if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
@@ -427,6 +430,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
 
 
 _RELATIVE = re.compile(r",\s*(?:which|that|who)\b")
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 # a sentence about shares of the sum just reported: "Of this amount, USD 21 million will be implemented by UNDP"
@@ -513,6 +517,11 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
                 ctx.text[(prev.alt_end or prev.end):m.start]):
             ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')")
             continue
+        if prev is not None and blocked_prev and _PART_OF_PREVIOUS.fullmatch(ctx.text[(prev.alt_end or prev.end):m.start]) \
+                and not _GIVER_NAMED_AFTER.match(ctx.text, m.alt_end or m.end):  # "of which $23.4bn came from the US"
+            ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
+                                                "including 8.7 trillion yen for defence')")
+            continue
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
         blocked_prev = record is None
         if record is not None and several and _explicit_recipient(ctx, sentence, actors, m.alt_end or m.end) is None:
@@ -541,6 +550,9 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
+_PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,30}?,\s*(?:including|of which|out of which|of this|of that)\s+"
+                               r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
+_GIVER_NAMED_AFTER = re.compile(r"[^.;,]{0,40}?\b(?:from|by)\s+(?:the\s+)?[A-Z]")
 _EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per (?:unit|piece|item|aircraft|jet|plane|helicopter|tank|"
                          r"vehicle|system|launcher|battery|missile|round|shell|drone|ship|boat))\b(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
@@ -1004,10 +1016,12 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
         return []  # "Emergency Grant Aid approved this year: - Türkiye: 8.5 million dollars"
     out = []
     line_donor = None  # a giver named for one figure of the line holds for its later figures
+    # under a giver's lead-in an organisation opening the line is where the money goes: "- ICRC: 6 million dollars"
+    openers = [a for a in givers if a.kind != "org"] if lead_donor not in (None, attrs.MANY_DONORS) else givers
     for m in money:
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
         line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
-            sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, givers)
+            sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, openers)
         donor = line_donor or lead_donor
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
