@@ -321,7 +321,13 @@ _AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
 
 def _opens_list(sentence: Sentence) -> bool:
     """'The package contains:', 'The main items are as follows.': the lines below are its list."""
-    return sentence.text.rstrip().endswith(":") or bool(_AS_FOLLOWS.search(sentence.text))
+    text = sentence.text
+    tail = text.rstrip()
+    if tail.endswith(":"):
+        return True
+    # the cue ends the sentence: search only its last words (a match starts at most 13 characters, the
+    # longer cue, before the end of the text without its closing stop), not the whole sentence
+    return bool(_AS_FOLLOWS.search(text, max(0, len(tail.rstrip(".:").rstrip()) - 13)))
 
 
 def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
@@ -959,8 +965,9 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
     for i, g in enumerate(counted):  # "..., followed by eight in 2024 and the remaining five in 2025"
         stop = counted[i + 1].start if i + 1 < len(counted) else sentence.end
         mentions += [e for e in elliptical_counts(sentence.text, sentence.start, g, stop) if not _overlaps(e, taken)]
+    service_verbs = load("items")["service_verbs"]
     verb_ends = [tokens[t.index + t.width - 1].end for t in triggers
-                 if t.role == "provide" and t.lemma not in load("items")["service_verbs"]]
+                 if t.role == "provide" and t.lemma not in service_verbs]
     # "the aid included helmets, body armour and ...", "the supply of large transformers": lists of goods
     # a finite "includes" after an aid noun lists goods; "including ..." after a sum often says what it buys
     verb_ends += [tokens[t.index + t.width - 1].end for t in triggers if t.role == "part" and not

@@ -274,7 +274,7 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:to (?:finance|fund|support|pay for|cover)|ea
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
     _, service, _, services, _ = _patterns()
-    modifier_of = set(load("items")["service_modifier_of"])
+    modifier_of = _service_modifier_of()
     out = []
     for m in service.finditer(text):
         entry = services.get(m.group("head").lower(), {}) or {}
@@ -292,6 +292,11 @@ def find_services(text: str, offset: int = 0) -> list[ItemMention]:
         out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
                                entry.get("aid_type"), entry.get("sector")))
     return _merge_overlaps(out)
+
+
+@lru_cache(maxsize=1)
+def _service_modifier_of() -> frozenset:
+    return frozenset(load("items")["service_modifier_of"])
 
 
 _LEFT_STOP = re.compile(r"(?:^|[\s,;:(])(?:to|and|or|the|a|an|of|for|with|provide|providing|offer|offering|introduce|"
