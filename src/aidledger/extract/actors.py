@@ -165,6 +165,9 @@ _SIGN_AFTER = re.compile(r"\s?\$")
 def _names_currency(text: str, m: re.Match) -> bool:
     """'US$ 20 million', 'U.S. dollars', 'Australian dollars' name a currency, not an actor; but in
     'the United States $20 billion' the country is the giver of the sum that follows."""
+    nxt = text[m.end():m.end() + 1]
+    if nxt != "d" and nxt != "$" and not nxt.isspace():
+        return False  # both patterns start with a space, "d" or "$"
     if _DOLLARS_AFTER.match(text, m.end()):
         return True
     return len(m.group()) <= 4 and bool(_SIGN_AFTER.match(text, m.end()))
@@ -184,8 +187,13 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
     pattern, table = _gazetteer()
     actors: list[Actor] = []
     text = text.replace("’", "'")  # same length, so spans stay valid
+    picked: dict[str, _Entry | None] = {}  # a form's meaning on the date `on`, looked up once per article
     for m in pattern.finditer(text):
-        entry = _pick(table[m.group()], on)
+        form = m.group()
+        if form in picked:
+            entry = picked[form]
+        else:
+            entry = picked[form] = _pick(table[form], on)
         if entry is None or entry.kind == "blocker" or _names_currency(text, m):
             continue
         if entry.kind == "body" and _generic_word(m.group()) and _NAME_BEFORE.search(text, 0, m.start()):
