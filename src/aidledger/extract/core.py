@@ -355,8 +355,8 @@ def _opens_list(sentence: Sentence) -> bool:
     if tail.endswith(":"):
         return True
     # the cue ends the sentence: search only its last words (a match starts at most 13 characters, the
-    # longer cue, before the end of the text without its closing stop), not the whole sentence
-    return bool(_AS_FOLLOWS.search(text, max(0, len(tail.rstrip(".:").rstrip()) - 13)))
+    # longer cue, before the end of the text without its closing stop; 40 leaves room for longer cues)
+    return bool(_AS_FOLLOWS.search(text, max(0, len(tail.rstrip(".:").rstrip()) - 40)))
 
 
 def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
