@@ -208,3 +208,19 @@ def test_record_replace_is_dataclasses_replace():
         pass
     else:
         raise AssertionError("an unknown field must be refused")
+
+
+def test_private_hint_forms_are_the_pattern():
+    import itertools
+
+    from aidledger.extract import actors
+
+    parts = ["Foundation", "Inc.", "Inc", "Corp", "Ltd", "private", "crowd", "fund-raising", "fundraising", "fundraiser",
+             "charit", "volunteers", "philanthropists", "diaspora", "Tech companies", "technology firms", "giants",
+             "pharmaceutical", "Software", "telecoms", "fund", "-", "raising", "ech", "nology", " ", "x"]
+    for a, b in itertools.product(parts, repeat=2):
+        text = a + b
+        assert actors._private_hint(text) == bool(actors._PRIVATE_HINT.search(text)), text
+    for text in _dev_sentences():
+        assert actors._private_hint(text) == bool(actors._PRIVATE_HINT.search(text)), text
+

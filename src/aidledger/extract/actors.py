@@ -37,6 +37,19 @@ _PRIVATE_HINT = re.compile(r"Foundation|Inc\.|Corp|Ltd|private|crowd|fund-?raisi
                            r"philanthropists|diaspora|ech(?:nology)? (?:compan|firms|giants)|aceutical|oftware|elecom")
 
 
+# The hint's literal forms: each is looked for with `in` (a fast substring search in C), faster than the
+# alternation, which the engine enters at every position of the article
+_PRIVATE_HINT_FORMS = ("Foundation", "Inc.", "Corp", "Ltd", "private", "crowd", "fund-raising", "fundraising",
+                       "fundraiser", "charit", "volunteers", "philanthropists", "diaspora", "ech compan",
+                       "echnology compan", "ech firms", "echnology firms", "ech giants", "echnology giants",
+                       "aceutical", "oftware", "elecom")
+
+
+def _private_hint(text: str) -> bool:
+    """`_PRIVATE_HINT.search(text)`, as a truth value."""
+    return any(form in text for form in _PRIVATE_HINT_FORMS)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     start: int
@@ -201,7 +214,7 @@ def find_actors(text: str, offset: int = 0, on: str | None = None) -> list[Actor
         actor = _actor(entry, m, text, offset)
         if actor is not None:
             actors.append(actor)
-    for m in PRIVATE_FORMS.finditer(text) if _PRIVATE_HINT.search(text) else ():
+    for m in PRIVATE_FORMS.finditer(text) if _private_hint(text) else ():
         if not any(a.start <= m.start() + offset < a.end for a in actors):
             actors.append(Actor(m.start() + offset, m.end() + offset, "PRIVATE", "private", m.group(), detail=m.group()))
     return sorted(actors, key=lambda a: a.start)
