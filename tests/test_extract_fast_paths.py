@@ -127,3 +127,100 @@ def test_gazetteer_word_scan_yields_every_form():
                  "the Ukraine Security Assistance Initiative; ÉTATS-UNIS, JAPAN'S 2A4 155MM the Hague allies")
     for text in texts:
         assert [m.span() for m in index.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def _dev_sentences(limit: int = 40) -> list[str]:
+    from pathlib import Path
+
+    from aidledger.extract.text import split_sentences
+
+    texts = [p.read_text("utf-8") for p in sorted(Path(__file__).parents[1].glob("corpus/dev/docs/*.txt"))[:limit]]
+    return [s.text for t in texts for s in split_sentences(core._plain(t))]
+
+
+SENTENCE_EDGES = ("The breakdown is as follows.", "The main items are THE FOLLOWING :", "as follows  .",
+                  "as follows.:", "It contains the following", "xas follows.", "The package contains:",
+                  "The package contains: ", "\u017fuch as follows", "It gives EUR1.2bn and 50 T-72s",
+                  "A EUR-denominated loan of \u0130stanbul \u212aiev EUR 5m", "5EUR1 tanks", "technical cooperation",
+                  "Technical Cooperation and demining", "50-billion-euro", "\u20ac5m", "z\u0142 5m", "TRY 5",
+                  "all the top ones", "caf\u00e9 de tanks \u2013 \u0663 howitzers", "")
+
+
+def test_opens_list_reads_the_end_as_the_whole_sentence():
+    from aidledger.extract.text import Sentence
+
+    for text in _dev_sentences() + list(SENTENCE_EDGES):
+        plain = text.rstrip().endswith(":") or bool(core._AS_FOLLOWS.search(text))
+        assert core._opens_list(Sentence(0, len(text), text, 0, False)) == plain, text
+
+
+def test_candidate_filter_lower_cased_words():
+    flt = core._candidate_filter()
+
+    def plain(text: str) -> tuple[bool, bool, bool]:
+        raw = flt._WORDS.findall(text)
+        words = {w.lower() for w in raw}
+        if "-" in text:
+            words.update(p for w in [w for w in words if "-" in w] for p in w.split("-"))
+        money = (bool(flt._SIGNS.search(text)) or not flt.codes.isdisjoint(raw)
+                 or not flt.currency.isdisjoint(words) or bool(flt.glued.search(text)))
+        goods = not flt.goods.isdisjoint(words)
+        services = not flt.services.isdisjoint(words) or any(
+            phrase in text.lower() for w in words.intersection(flt.phrases) for phrase in flt.phrases[w])
+        return money, goods, services
+
+    for text in _dev_sentences() + list(SENTENCE_EDGES):
+        assert flt.search(text) == plain(text), text
+
+
+def test_words_next_to_a_match_from_a_window():
+    for text in ("", "word", "a " * 30 + "Revenue", "x" * 60 + " Revenue " + "y" * 60, "Fund" + " " * 50 + "Revenue",
+                 "Revenue" + " " * 50 + "Fund", "\u2009Revenue\u2009Fund", "the Revenue\nAcceleration Project"):
+        for pos in range(len(text) + 1):
+            assert core._last_word(text, pos) == text[:pos].split()[-1:]
+            assert core._first_word(text, pos) == text[pos:].split()[:1]
+
+
+def test_sentence_end_and_percent_patterns():
+    from aidledger.extract import text as text_module
+
+    sent_end = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|[.!?]+[\"'”’)\]]*$")
+    percent = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)")
+    lines = _dev_sentences() + ["End.\" Next", "Why?!) (A", "Done...", "x. y", "3.5% and 1,2 per cent, v1.5%, _5%",
+                                "a.5 percent .5%", "\u0663\u0663% up", "It ends.]", "U.S. \u2014 Then"]
+    for line in lines:
+        assert [m.span() for m in text_module._SENT_END.finditer(line)] == [m.span() for m in sent_end.finditer(line)]
+        assert [m.span() for m in core._PERCENT.finditer(line)] == [m.span() for m in percent.finditer(line)]
+
+
+def test_record_replace_is_dataclasses_replace():
+    import dataclasses
+
+    from aidledger.records import Commitment, Evidence, Kind, Scope, Status
+
+    record = Commitment(kind=Kind.MONEY, donor="JPN", recipient="UKR", status=Status("announced"),
+                        scope=Scope("new"), evidence=Evidence("d", 0, 5, "text", 1, 2), amount=5e6, currency="USD")
+    for changes in ({}, {"scope": Scope.PART_OF, "parent_amount": 1e7}, {"extra_evidence": (record.evidence,)}):
+        assert repr(core.replace(record, **changes)) == repr(dataclasses.replace(record, **changes))
+    try:
+        core.replace(record, colour="red")
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("an unknown field must be refused")
+
+
+def test_private_hint_forms_are_the_pattern():
+    import itertools
+
+    from aidledger.extract import actors
+
+    parts = ["Foundation", "Inc.", "Inc", "Corp", "Ltd", "private", "crowd", "fund-raising", "fundraising", "fundraiser",
+             "charit", "volunteers", "philanthropists", "diaspora", "Tech companies", "technology firms", "giants",
+             "pharmaceutical", "Software", "telecoms", "fund", "-", "raising", "ech", "nology", " ", "x"]
+    for a, b in itertools.product(parts, repeat=2):
+        text = a + b
+        assert actors._private_hint(text) == bool(actors._PRIVATE_HINT.search(text)), text
+    for text in _dev_sentences():
+        assert actors._private_hint(text) == bool(actors._PRIVATE_HINT.search(text)), text
+

@@ -77,6 +77,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
     return goods, service, heads, services, never
 
 
+_MONEY_MODIFIERS = frozenset(("%", "percent", "million", "billion", "bn", "m", "thousand"))
+
+
 def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     goods, _, heads, _, never = _patterns()
     out = []
@@ -98,7 +101,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         if qty is None or qty <= 0 or any(w.lower().rstrip("s") in never or w.lower() in never for w in mods):
             continue
         pos = m.end()
-        if any(re.fullmatch(r"%|percent|million|billion|bn|m|thousand", w.lower()) for w in mods):
+        if any(w.lower() in _MONEY_MODIFIERS for w in mods):
             continue  # "5 million doses" is a count, but "$5 million in trucks" is money; left to money
         if m.group("measure"):
             item, head, entry = _measured(m, mods, heads)
@@ -233,8 +236,10 @@ def _uncounted_np(m: re.Match, offset: int, singular: bool = False) -> ItemMenti
     for i in range(len(words), 0, -1):
         head = words[i - 1].lower().rstrip(",")
         entry = heads.get(head)
+        if entry is None:
+            continue
         number_ok = (head == _singular(head, heads)) if singular else (head != _singular(head, heads))
-        if entry is not None and number_ok and not any(w.lower() in never for w in words[:i]):
+        if number_ok and not any(w.lower() in never for w in words[:i]):
             mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
             if _singular(head, heads) in GENERIC_HEADS and not is_named(" ".join(mods + [words[i - 1]])):
                 return None
@@ -277,7 +282,7 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:to (?:finance|fund|support|pay for|cover)|ea
 
 def find_services(text: str, offset: int = 0) -> list[ItemMention]:
     _, service, _, services, _ = _patterns()
-    modifier_of = set(load("items")["service_modifier_of"])
+    modifier_of = _service_modifier_of()
     out = []
     for m in service.finditer(text):
         entry = services.get(m.group("head").lower(), {}) or {}
@@ -295,6 +300,11 @@ def find_services(text: str, offset: int = 0) -> list[ItemMention]:
         out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
                                entry.get("aid_type"), entry.get("sector")))
     return _merge_overlaps(out)
+
+
+@lru_cache(maxsize=1)
+def _service_modifier_of() -> frozenset:
+    return frozenset(load("items")["service_modifier_of"])
 
 
 _LEFT_STOP = re.compile(r"(?:^|[\s,;:(])(?:to|and|or|the|a|an|of|for|with|provide|providing|offer|offering|introduce|"

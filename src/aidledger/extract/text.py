@@ -21,7 +21,9 @@ _ABBREV = {
     "min", "pres", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "fr", "jr", "sr", "mt", "h.e", "hon", "rt",
     "amb", "excl", "incl", "cf", "fig", "ca", "mio", "mrd",  # "170 Mio. Euro" (German, kept by translation)
 }
-_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|[.!?]+[\"'”’)\]]*$")
+# (one branch after the common head: a pattern that starts with a character set is scanned by the engine's
+# fast prefix search, ~2x faster than two branches; the match is the same, the head being greedy either way)
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:(?=\s+[\"'“‘(\[]?[A-Z0-9•*\-–—])|$)")
 _TOKEN = re.compile(
     r"[A-Za-z](?:\.[A-Za-z])+\.?"  # U.S., U.K.
     r"|\d+(?:[.,\u202f]\d+)*"  # 1,200.5
