@@ -23,14 +23,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
-from sqlalchemy import case, collate, delete, func, insert, select
+from sqlalchemy import bindparam, case, collate, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from aidledger.errors import StoreError
-from aidledger.reconcile.core import BlockMatcher, Entry, apply_decisions, block_order, canonical, reported_totals
-from aidledger.store.schema import commitments, decisions, documents, entries, entry_members, evidence, \
-    reported_totals as totals_table
+from aidledger.reconcile.core import (
+    BlockMatcher,
+    Entry,
+    apply_decisions,
+    block_order,
+    canonical,
+    reported_totals,
+)
+from aidledger.store.schema import (
+    commitments,
+    decisions,
+    documents,
+    entries,
+    entry_members,
+    evidence,
+)
+from aidledger.store.schema import reported_totals as totals_table
 from aidledger.store.terms import forget_donors_but, index_donor
 
 REBUILD_LOCK = 0x616C6472  # the PostgreSQL advisory lock key rebuilds queue on ("aldr")
@@ -115,10 +130,11 @@ def _rebuild_donor(conn: Connection, donor: str | None, found: list[dict], named
             written.entry(entry, members=True)
     written.flush()
     index_donor(conn, donor)
-    for t in reported_totals(_rows(conn, donor, [commitments.c[n] for n in TOTAL_COLUMNS], cumulative=True)):
-        conn.execute(insert(totals_table).values(
-            donor=t.donor, amount=t.amount, currency=t.currency, qualifier=t.qualifier, as_of=t.as_of,
-            amount_usd=t.usd, commitment_ids=json.dumps(t.commitment_ids), documents=json.dumps(t.documents)))
+    for t in reported_totals(_rows(conn, donor, "totals")):
+        conn.execute(_INSERT[totals_table.name], {
+            "donor": t.donor, "amount": t.amount, "currency": t.currency, "qualifier": t.qualifier,
+            "as_of": t.as_of, "amount_usd": t.usd, "commitment_ids": json.dumps(t.commitment_ids),
+            "documents": json.dumps(t.documents)})
     return written.count
 
 
@@ -130,7 +146,7 @@ def _match(conn: Connection, donor: str | None) -> None:
     reach = _reach(conn, donor)
     members = _Chunks(conn, entry_members)
     block = matcher = last = month = None
-    for row in _rows(conn, donor, [commitments.c[n] for n in MATCH_COLUMNS], blocks=True):
+    for row in _rows(conn, donor, "match"):
         key = (row["recipient"], row["kind"])
         if key != block:
             block, matcher, last, month = key, BlockMatcher(), None, None
@@ -148,12 +164,8 @@ def _match(conn: Connection, donor: str | None) -> None:
 def _reach(conn: Connection, donor: str | None) -> dict[tuple, tuple[str | None, bool]]:
     """Per block: the date of its last recap (scope previous, which may join any earlier entry) and whether
     it has undated reports (which may join any entry)."""
-    day = func.coalesce(commitments.c.date, documents.c.published)
-    q = select(commitments.c.recipient, commitments.c.kind,
-               func.max(_text(conn, case((commitments.c.scope == "previous", day)))),
-               func.sum(case((day.is_(None), 1), else_=0))).select_from(_joined()).where(
-        _donor_is(donor), commitments.c.scope != "cumulative").group_by(commitments.c.recipient, commitments.c.kind)
-    return {(r[0], r[1]): (r[2], bool(r[3])) for r in conn.execute(q)}
+    q = _query(conn.dialect.name, "reach", donor is None)
+    return {(r[0], r[1]): (r[2], bool(r[3])) for r in conn.execute(q, _donor_param(donor))}
 
 
 def _in_order(last: tuple | None, row: dict) -> tuple:
@@ -170,10 +182,8 @@ def _in_order(last: tuple | None, row: dict) -> tuple:
 
 def _built_entries(conn: Connection, donor: str | None) -> Iterator[Entry]:
     """The donor's entries with every column of their members, oldest report first, one at a time."""
-    columns = [commitments, documents.c.source.label("doc_source"), entry_members.c.entry_id,
-               entry_members.c.reason]
     entry = None
-    for row in _rows(conn, donor, columns, by_entry=True):
+    for row in _rows(conn, donor, "build"):
         entry_id, reason = row.pop("entry_id"), row.pop("reason")
         if entry is None or entry.id != entry_id:
             if entry is not None:
@@ -192,11 +202,10 @@ def _link_part(conn: Connection, entry: Entry) -> None:
     lead = entry.first
     if lead.get("scope") != "part_of" or not lead.get("parent_amount"):
         return
-    q = select(entry_members.c.entry_id, commitments.c.recipient, commitments.c.kind).join(
-        commitments, commitments.c.id == entry_members.c.commitment_id).where(
-        commitments.c.document_id == lead["document_id"], _donor_is(lead.get("donor")),
-        commitments.c.amount == lead["parent_amount"], commitments.c.scope != "part_of")
-    found = {r[0]: (r[1], r[2]) for r in conn.execute(q)}
+    q = _query(conn.dialect.name, "parts", lead.get("donor") is None)
+    found = {r[0]: (r[1], r[2]) for r in conn.execute(q, {**_donor_param(lead.get("donor")),
+                                                            "document_id": lead["document_id"],
+                                                            "parent_amount": lead["parent_amount"]})}
     if not found:
         return
     parent = max(found, key=lambda e: (block_order((lead.get("donor"), *found[e])), _first_report(conn, e)))
@@ -206,10 +215,8 @@ def _link_part(conn: Connection, entry: Entry) -> None:
 
 def _first_report(conn: Connection, entry_id: str) -> tuple:
     """Canonical key of an entry's first member: the entries of a block are in that order."""
-    q = select(*[commitments.c[n] for n in MATCH_COLUMNS], documents.c.published,
-               evidence.c.start.label("span_start")).select_from(_joined()).join(
-        entry_members, entry_members.c.commitment_id == commitments.c.id).where(entry_members.c.entry_id == entry_id)
-    return min(canonical(dict(r._mapping)) for r in conn.execute(q))
+    q = _query(conn.dialect.name, "first_report", False)
+    return min(canonical(dict(r._mapping)) for r in conn.execute(q, {"entry_id": entry_id}))
 
 
 # ---------------------------------------------------------------- reading and writing
@@ -220,34 +227,60 @@ def _joined():
         evidence, (evidence.c.commitment_id == commitments.c.id) & evidence.c.is_primary)
 
 
-def _rows(conn: Connection, donor: str | None, columns: list, cumulative: bool = False, blocks: bool = False,
-          by_entry: bool = False) -> Iterator[dict]:
-    """The donor's commitments (itemised or running totals) with `published` and `span_start`, streamed in
-    canonical order: within blocks, within entries or for the whole donor."""
-    q = select(*columns, documents.c.published, evidence.c.start.label("span_start")).select_from(_joined())
-    if by_entry:
-        q = q.join(entry_members, entry_members.c.commitment_id == commitments.c.id)
-    scope = commitments.c.scope == "cumulative" if cumulative else commitments.c.scope != "cumulative"
-    first = [commitments.c.recipient, commitments.c.kind] if blocks else [entry_members.c.entry_id] if by_entry else []
-    q = q.where(_donor_is(donor), scope).order_by(*first, *_canonical_order(conn))
-    for r in conn.execute(q.execution_options(yield_per=CHUNK)):
+def _rows(conn: Connection, donor: str | None, which: str) -> Iterator[dict]:
+    """The donor's commitments with `published` and `span_start`, streamed in canonical order: itemised ones
+    within blocks ("match"), with every column within entries ("build"), or its running totals ("totals")."""
+    q = _query(conn.dialect.name, which, donor is None)
+    for r in conn.execute(q.execution_options(yield_per=CHUNK), _donor_param(donor)):
         yield dict(r._mapping)
 
 
-def _canonical_order(conn: Connection) -> list:
-    """`aidledger.reconcile.core.canonical` in SQL."""
-    return [_text(conn, func.coalesce(commitments.c.date, documents.c.published, "9999")),
-            _text(conn, func.coalesce(documents.c.published, "9999")), _text(conn, commitments.c.document_id),
-            func.coalesce(evidence.c.start, 0), _text(conn, commitments.c.id)]
+@cache
+def _query(dialect: str, which: str, null_donor: bool):
+    """The rebuild's queries, built once per backend and kind of donor, the donor (and the rest) bound at
+    execution: building a statement and its cache key anew cost more than running it (~0.15 ms each, ~10 a
+    donor)."""
+    def text(expr):  # text compared byte by byte, as Python compares strings (PostgreSQL's collation may not)
+        return collate(expr, "C") if dialect == "postgresql" else expr
+
+    donor_is = commitments.c.donor.is_(None) if null_donor else commitments.c.donor == bindparam("donor")
+    canonical_order = [  # `aidledger.reconcile.core.canonical` in SQL
+        text(func.coalesce(commitments.c.date, documents.c.published, "9999")),
+        text(func.coalesce(documents.c.published, "9999")), text(commitments.c.document_id),
+        func.coalesce(evidence.c.start, 0), text(commitments.c.id)]
+    tail = [documents.c.published, evidence.c.start.label("span_start")]
+    itemised = commitments.c.scope != "cumulative"
+    if which == "match":
+        return select(*[commitments.c[n] for n in MATCH_COLUMNS], *tail).select_from(_joined()).where(
+            donor_is, itemised).order_by(commitments.c.recipient, commitments.c.kind, *canonical_order)
+    if which == "build":
+        return select(commitments, documents.c.source.label("doc_source"), entry_members.c.entry_id,
+                      entry_members.c.reason, *tail).select_from(_joined()).join(
+            entry_members, entry_members.c.commitment_id == commitments.c.id).where(donor_is, itemised).order_by(
+            entry_members.c.entry_id, *canonical_order)
+    if which == "totals":
+        return select(*[commitments.c[n] for n in TOTAL_COLUMNS], *tail).select_from(_joined()).where(
+            donor_is, commitments.c.scope == "cumulative").order_by(*canonical_order)
+    if which == "reach":
+        day = func.coalesce(commitments.c.date, documents.c.published)
+        return select(commitments.c.recipient, commitments.c.kind,
+                      func.max(text(case((commitments.c.scope == "previous", day)))),
+                      func.sum(case((day.is_(None), 1), else_=0))).select_from(_joined()).where(
+            donor_is, itemised).group_by(commitments.c.recipient, commitments.c.kind)
+    if which == "parts":
+        return select(entry_members.c.entry_id, commitments.c.recipient, commitments.c.kind).join(
+            commitments, commitments.c.id == entry_members.c.commitment_id).where(
+            commitments.c.document_id == bindparam("document_id"), donor_is,
+            commitments.c.amount == bindparam("parent_amount"), commitments.c.scope != "part_of")
+    if which == "first_report":
+        return select(*[commitments.c[n] for n in MATCH_COLUMNS], *tail).select_from(_joined()).join(
+            entry_members, entry_members.c.commitment_id == commitments.c.id).where(
+            entry_members.c.entry_id == bindparam("entry_id"))
+    raise ValueError(which)
 
 
-def _text(conn: Connection, expr):
-    """Text compared byte by byte, as Python compares strings (PostgreSQL's default collation may not)."""
-    return collate(expr, "C") if conn.dialect.name == "postgresql" else expr
-
-
-def _donor_is(donor: str | None):
-    return commitments.c.donor.is_(None) if donor is None else commitments.c.donor == donor
+def _donor_param(donor: str | None) -> dict:
+    return {} if donor is None else {"donor": donor}
 
 
 def _donor_in(column, donors):
@@ -277,6 +310,9 @@ def _delete_donors(conn: Connection, donors) -> None:
     conn.execute(delete(totals_table).where(_donor_in(totals_table.c.donor, donors)))
 
 
+_INSERT = {t.name: insert(t) for t in (entries, entry_members, totals_table)}  # built once: see `_query`
+
+
 class _Chunks:
     """Rows inserted CHUNK at a time."""
 
@@ -290,7 +326,7 @@ class _Chunks:
 
     def flush(self) -> None:
         if self.rows:
-            self.conn.execute(insert(self.table), self.rows)
+            self.conn.execute(_INSERT[self.table.name], self.rows)
             self.rows = []
 
 

@@ -19,8 +19,9 @@ the `donor` column (`index_donor`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from sqlalchemy import delete, func, literal_column, or_, select, text
+from sqlalchemy import bindparam, delete, func, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 
 from aidledger.store.schema import entries, entry_members, entry_terms, evidence
@@ -44,34 +45,46 @@ def index_donor(conn: Connection, donor: str | None) -> None:
     (+25-55% on a one-donor rebuild of the benchmark ledger). The fresh postings are gathered in a temporary
     table, not in memory, however many the donor has.
     """
-    which = entries.c.donor.is_(None) if donor is None else entries.c.donor == donor
-    sentences = entries.join(entry_members, entry_members.c.entry_id == entries.c.id).join(
-        evidence, evidence.c.commitment_id == entry_members.c.commitment_id)
-    day = func.coalesce(entries.c.date, literal_column("''"))  # the page index's expression (migration 0005)
+    fresh, has_postings = _queries(conn.dialect, donor is None)
     same_donor = "donor IS NULL" if donor is None else "donor = :donor"
+    param = {} if donor is None else {"donor": donor}
     if conn.dialect.name == "postgresql":
-        term = func.unnest(func.tsvector_to_array(func.to_tsvector(
-            literal_column("'simple'::regconfig"), evidence.c.sentence)))
-        fresh = select(term.label("term"), day.label("day"), entries.c.id.label("entry_id")).select_from(
-            sentences).where(which).distinct().compile(dialect=conn.dialect)
         conn.exec_driver_sql(POSTGRES_SYNC.format(fresh=fresh, same_donor=same_donor.replace(":donor", "%(donor)s")),
                              {**fresh.params, "donor": donor})
         return
     # A donor with no postings yet (a new ledger, a new donor) has them written directly
-    direct = conn.execute(select(entry_terms.c.term).where(
-        entry_terms.c.donor.is_(None) if donor is None else entry_terms.c.donor == donor).limit(1)).first() is None
+    direct = conn.execute(has_postings, param).first() is None
     if not direct:
         conn.exec_driver_sql(FRESH_TABLE)
         conn.exec_driver_sql("DELETE FROM temp.fresh_terms")
     postings: set[tuple] = set()
-    for entry_id, entry_day, sentence in conn.execute(select(entries.c.id, day, evidence.c.sentence).select_from(
-            sentences).where(which).execution_options(yield_per=1000)):
+    for entry_id, entry_day, sentence in conn.execute(fresh.execution_options(yield_per=1000), param):
         postings.update((t.lower(), entry_day, entry_id) for t in TOKEN.findall(sentence) if t.isascii())
         if len(postings) >= BATCH:
             _write(conn, postings, donor, direct)
     _write(conn, postings, donor, direct)
     for sql in [] if direct else SQLITE_SYNC:
         conn.execute(text(sql.format(same_donor=same_donor)), {"donor": donor})
+
+
+@lru_cache(maxsize=16)
+def _queries(dialect, null_donor: bool):
+    """A donor's fresh postings (PostgreSQL: compiled, to run inside POSTGRES_SYNC; SQLite: its entries'
+    sentences, tokenized in Python) and whether it has postings, built once per backend and kind of donor,
+    the donor bound at execution (building them anew cost ~0.3 ms a donor)."""
+    which = entries.c.donor.is_(None) if null_donor else entries.c.donor == bindparam("donor")
+    sentences = entries.join(entry_members, entry_members.c.entry_id == entries.c.id).join(
+        evidence, evidence.c.commitment_id == entry_members.c.commitment_id)
+    day = func.coalesce(entries.c.date, literal_column("''"))  # the page index's expression (migration 0005)
+    has_postings = select(entry_terms.c.term).where(
+        entry_terms.c.donor.is_(None) if null_donor else entry_terms.c.donor == bindparam("donor")).limit(1)
+    if dialect.name == "postgresql":
+        term = func.unnest(func.tsvector_to_array(func.to_tsvector(
+            literal_column("'simple'::regconfig"), evidence.c.sentence)))
+        fresh = select(term.label("term"), day.label("day"), entries.c.id.label("entry_id")).select_from(
+            sentences).where(which).distinct().compile(dialect=dialect)
+        return fresh, has_postings
+    return select(entries.c.id, day, evidence.c.sentence).select_from(sentences).where(which), has_postings
 
 
 def forget_donors_but(conn: Connection, donors: set[str | None]) -> None:
