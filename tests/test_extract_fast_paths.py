@@ -149,6 +149,9 @@ SENTENCE_EDGES = ("The breakdown is as follows.", "The main items are THE FOLLOW
 def test_opens_list_reads_the_end_as_the_whole_sentence():
     from aidledger.extract.text import Sentence
 
+    cues = re.search(r"\(\?:([^()]*)\)", core._AS_FOLLOWS.pattern).group(1).split("|")
+    assert cues and all(cue[-1] in core._CUE_ENDS and len(cue) <= 40 for cue in cues)  # the window and end test
+
     for text in _dev_sentences() + list(SENTENCE_EDGES):
         plain = text.rstrip().endswith(":") or bool(core._AS_FOLLOWS.search(text))
         assert core._opens_list(Sentence(0, len(text), text, 0, False)) == plain, text

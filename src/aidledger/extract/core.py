@@ -358,6 +358,7 @@ _FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:{qualifier_words()}\s+)?"
 
 
 _AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
+_CUE_ENDS = frozenset("sSgG\u017f")  # the characters the cues' last letters match
 
 
 def _opens_list(sentence: Sentence) -> bool:
@@ -368,7 +369,10 @@ def _opens_list(sentence: Sentence) -> bool:
         return True
     # the cue ends the sentence: search only its last words (a match starts at most 13 characters, the
     # longer cue, before the end of the text without its closing stop; 40 leaves room for longer cues)
-    return bool(_AS_FOLLOWS.search(text, max(0, len(tail.rstrip(".:").rstrip()) - 40)))
+    body = tail.rstrip(".:").rstrip()
+    if body[-1:] not in _CUE_ENDS:
+        return False  # the cues end in "s" or "g" ("\u017f" is an "s" to the case-blind engine)
+    return bool(_AS_FOLLOWS.search(text, max(0, len(body) - 40)))
 
 
 _HEADER_MARKS = " \t#*•-–—:"

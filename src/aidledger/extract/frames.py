@@ -78,13 +78,24 @@ def verb_forms(roles: tuple[str, ...] = (), lemmas: tuple[str, ...] = ()) -> fro
     return frozenset(form for form, (lemma, role, *_) in single.items() if role in roles or lemma in lemmas)
 
 
+@lru_cache(maxsize=1)
+def _trigger_words() -> frozenset[str]:
+    """Every word a trigger can start with: a token that is none of them is passed over with one look-up."""
+    single, multi, nouns, separable = _tables()
+    return frozenset(single) | _multi_starts() | frozenset(nouns) | frozenset(separable)
+
+
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
     single, multi, nouns, separable = _tables()
     starts = _multi_starts()
+    words = _trigger_words()
     out: list[Trigger] = []
     i, n = 0, len(tokens)
     while i < n:
         low = tokens[i].lower
+        if low not in words:
+            i += 1
+            continue
         two = (low, tokens[i + 1].lower) if low in starts and i + 1 < n else None
         if two in multi:
             lemma, role, fut, past, _ = multi[two]
