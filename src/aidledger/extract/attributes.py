@@ -396,12 +396,14 @@ _SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
 _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 
+# Plural nouns for a set of givers ("from donors", "all participants"): many givers, none named
+GIVER_PLURALS = (r"(?:donors|partners|allies|countries|creditors|lenders|governments|sponsors|participants|sources|"
+                 r"nations|states|member states)")
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
               r"tens of thousands of|thousands of|hundreds of|hundreds of thousands of|millions of|"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
-              r"European|Western|key|participating)\s+)*(?:donors|partners|allies|countries|creditors|lenders|"
-              r"governments|sponsors|participants|sources|nations|states|member states)(?:\b|')")
+              r"European|Western|key|participating)\s+)*" + GIVER_PLURALS + r"(?:\b|')")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 # "... of agreements were announced at the conference by all participants"

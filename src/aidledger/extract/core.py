@@ -207,8 +207,8 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         titleish = sentence.titleish and not (is_item and _stated_in_list(sentence, list_open)) \
             and not _FACT_LINE.match(sentence.text) and sentence.start not in ctx.rows
         if not is_item:
-            list_open = not _chrome_header().match(sentence.text) and (_opens_list(sentence) or (
-                "facts" if _fact_box_header().fullmatch(sentence.text.strip(_HEADER_MARKS)) else False))
+            list_open = not _header("chrome_headers").match(sentence.text) and (_opens_list(sentence) or (
+                "facts" if _header("fact_box_headers").fullmatch(sentence.text.strip(_HEADER_MARKS)) else False))
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
             ctx.split_parent = None  # a split's parts follow it in the same paragraph
         if ctx.split_parent is None and ctx.last_money is not None and _SPLIT.search(sentence.text):
@@ -331,19 +331,17 @@ _STATE_KINDS = ("country", "capital", "body", "official", "demonym")
 # after an optional scene-setting place ("In Riga, the government ...")
 # "It" opening a sentence as the subject of a verb: not the "It is ..." of a comment, nor a package or sum as the
 # subject ("It brings Australia's total support for Ukraine to more than $1.3 billion")
-_NOT_AGENT_AFTER_IT = (r"(?:is|was|would be|remains|seems|appears|has been|will be|may|might|brings?|brought|takes?|"
-                       r"took|raises?|raised|lifts?|pushes|push|means?|meant|comes?|came|follows?|followed|includes?|"
-                       r"included|covers?|adds?|added|marks?|marked|makes?|made|represents?|accounts?|amounts?|totals?|"
-                       r"consists?|contains?|goes|went)")
-_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|It(?= (?!{_NOT_AGENT_AFTER_IT}\b)[a-z]+\b)"
+_STATE_ANAPHOR = re.compile(rf"\s*(?:{_PLACE_OPENER.pattern})?(?:Its|Their|"
+                            rf"It(?= (?!{alternation(load('triggers')['not_agent_after_it'])}\b)[a-z]+\b)"
                             r"|[Tt]he (?:government|country|ministry|cabinet|state|defence ministry|defense ministry|"
                             r"foreign ministry|finance ministry))\b")
 
 
-@lru_cache(maxsize=1)
-def _chrome_header() -> re.Pattern:
-    """Headers of page-chrome blocks whose lines are other articles' headlines ("Related:", "Most read")."""
-    return re.compile(r"\s*" + alternation(load("triggers")["chrome_headers"], fold=True) + r"\b", re.I)
+@lru_cache(maxsize=2)
+def _header(kind: str) -> re.Pattern:
+    """A block header of triggers.yaml: `chrome_headers` (other articles' headlines follow: "Related:", "Most
+    read") or `fact_box_headers` (the article's own facts follow: "Key Details")."""
+    return re.compile(r"\s*" + alternation(load("triggers")[kind], fold=True) + r"\b", re.I)
 
 
 _FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:{qualifier_words()}\s+)?"
@@ -387,10 +385,6 @@ def _stated_in_list(sentence: Sentence, list_open: bool | str) -> bool:
         return len(sentence.text.split()) > 14
     return bool(list_open)
 
-
-@lru_cache(maxsize=1)
-def _fact_box_header() -> re.Pattern:
-    return re.compile(alternation(load("triggers")["fact_box_headers"], fold=True), re.I)
 
 
 def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
@@ -443,12 +437,11 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
     cut = sentence.start + relative.start() if relative else sentence.end
-    notes = [(sentence.start + m.start(), sentence.start + m.end()) for m in _BRACKETED.finditer(sentence.text)]
     if ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
             t.role not in ("report", "part") and tokens[t.index].start < cut
             and not (t.index and tokens[t.index - 1].lower == "to")
             # nor a bracketed note of what the money buys: "- ICRC: 6 million US dollars (medical supplies)"
-            and not any(a <= tokens[t.index].start < b for a, b in notes) for t in triggers):
+            and not _in_brackets(sentence.text, tokens[t.index].start - sentence.start) for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
     if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
@@ -469,7 +462,12 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
 
 
 _RELATIVE = re.compile(r",\s*(?:which|that|who)\b")
-_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Is text[pos] inside a pair of round brackets (no brackets nested between)?"""
+    opening = text.rfind("(", 0, pos)
+    return opening >= 0 and text.rfind(")", opening, pos) < 0 and text.find(")", pos) >= 0
 
 
 # a sentence about shares of the sum just reported: "Of this amount, USD 21 million will be implemented by UNDP"
@@ -557,7 +555,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')")
             continue
         if prev is not None and blocked_prev and _PART_OF_PREVIOUS.fullmatch(ctx.text[(prev.alt_end or prev.end):m.start]) \
-                and not _GIVER_NAMED_AFTER.match(ctx.text, m.alt_end or m.end):  # "of which $23.4bn came from the US"
+                and attrs.source_after(sentence, actors, m.alt_end or m.end, tight=False) is None:  # "came from the US"
             ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
                                                 "including 8.7 trillion yen for defence')")
             continue
@@ -591,9 +589,8 @@ _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|incre
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,30}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
-_GIVER_NAMED_AFTER = re.compile(r"[^.;,]{0,40}?\b(?:from|by)\s+(?:the\s+)?[A-Z]")
-_EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per (?:unit|piece|item|aircraft|jet|plane|helicopter|tank|"
-                         r"vehicle|system|launcher|battery|missile|round|shell|drone|ship|boat))\b(?!\s+(?:to|for)\b)")
+_EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per " + alternation(load("items")["unit_nouns"]) + r")\b"
+                         r"(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
                          r"(?:package|bill|law|request|legislation|measure)\b(?!\s+(?:for|to)\s+(?:Ukraine|Kyiv))",
@@ -734,7 +731,7 @@ _REFUGEES_ABROAD = re.compile(r"\b(?:evacuees|refugees|displaced (?:people|perso
 # cover or credit for the giver's firms: "financing worth up to 300 million dollars for Japanese companies taking part
 # in reconstruction", "500 million euros in guarantees for Italian companies investing in Ukraine"
 _OWN_FIRMS = re.compile(r"\bfor (?:the )?(?!Ukrainian\b|Ukraine's\b|local\b)[A-Z][a-z]+(?:an|ese|ish|ch|i|ic) "
-                        r"(?:companies|firms|businesses|exporters|investors|contractors|enterprises|manufacturers)\b"
+                        + alternation(load("triggers")["firm_nouns"]) + r"\b"
                         # firms that carry the gift are its channel: "for French companies to supply equipment to"
                         r"(?!\s+to\s+(?:supply|deliver|provide|send|ship|equip|build|repair|restore)\b)")
 
@@ -1031,8 +1028,7 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
 
 
-_MANY_CELL = re.compile(r"\b(?:all|several|many|\d+)\s+(?:countries|participants|donors|partners|allies|nations|"
-                        r"states|governments)\b", re.I)
+_MANY_CELL = re.compile(r"\b(?:all|several|many|\d+)\s+" + attrs.GIVER_PLURALS + r"\b", re.I)
 
 
 def _many_in_row(sentence: Sentence, actors: list, end: int) -> bool:
