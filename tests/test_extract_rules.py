@@ -220,9 +220,18 @@ def test_list_items_under_a_lead_in_keep_their_own_line_as_evidence():
 
 
 def test_an_anaphor_points_back_to_an_actor_named_in_a_sentence_without_figures():
-    text = ("NATO leaders met in Washington on Tuesday.\n"
-            "Allies have pledged more than 35 billion euros in military aid for Ukraine so far this year.")
-    assert [r.donor for r in extract(text, DATE)] == ["NATO"]
+    text = ("EU finance ministers met in Brussels on Tuesday.\n"
+            "Member States approved a payment of 4.2 billion euros to Ukraine from the Ukraine Facility.")
+    assert [r.donor for r in extract(text, DATE)] == ["EU"]
+
+
+@pytest.mark.parametrize("text", [
+    "NATO leaders met in Washington.\nAllies have pledged more than 35 billion euros in military aid for Ukraine.",
+    "At the Summit, NATO Allies pledged a minimum baseline funding of 40 billion euros for Ukraine.",
+    "Germany set up an air defence initiative, through which allies have pledged more than €1.3 billion for Ukraine.",
+])
+def test_allies_are_many_givers_even_after_the_alliance_is_named(text):
+    assert [r.donor for r in extract(text, DATE) if r.kind.value == "money"] == []
 
 
 CONTEXT = "Aid for Ukraine\n\nThe war in Ukraine goes on, and Canada keeps helping.\n"
@@ -918,3 +927,28 @@ NOT_COMMITMENTS = [
 @pytest.mark.parametrize("text", NOT_COMMITMENTS)
 def test_not_a_commitment(text):
     assert extract(CONTEXT + text, DATE) == []
+
+
+
+@pytest.mark.parametrize("text, donor, amounts", [
+    # a section heading without a colon leads the list under it
+    ("Tokyo, May 2 (Ministry of Defense) - Japan has decided to contribute 12 million US dollars to the NATO trust "
+     "fund for Ukraine.\n\n4. Earlier contributions to the trust fund\n- April 2023: 25 million US dollars\n"
+     "- January 2024: 18 million US dollars (fuel and winter gear)\n", "JPN", [12e6, 18e6, 25e6]),
+    # "the following organisations" lead a breakdown of the aid just described
+    ("The Government of Japan has decided to extend Emergency Grant Aid of 9 million US dollars to Ukraine.\n"
+     "The aid will be implemented through the following international organizations:\n"
+     "(1) United Nations Children's Fund (UNICEF): 5 million US dollars (winter clothing)\n"
+     "(2) World Health Organization (WHO): 4 million US dollars (medicines)\n", "JPN", [4e6, 5e6, 9e6]),
+    # a list hung right under a body sentence states facts, not teasers
+    ("Oslo, June 3 - Norway will lend Ukraine NOK 3 billion, paid through the World Bank, the government said.\n"
+     "- First tranche (June 2025): NOK 2 billion\n- Remaining amount: NOK 1 billion (due next year)\n",
+     "NOR", [1e9, 2e9, 3e9]),
+    # a list line labelled for other beneficiaries is not Ukraine's
+    ("Japan will provide 80 million US dollars in emergency humanitarian aid, the government said.\n"
+     "(1) Assistance for Ukraine: 50 million US dollars\n"
+     "(2) Assistance for neighbouring countries (Poland and Moldova): 30 million US dollars\n", "JPN", [50e6, 80e6]),
+], ids=["heading-no-colon", "the-following", "hung-list", "list-line-for-others"])
+def test_lists_without_a_colon_lead_in(text, donor, amounts):
+    got = [r for r in extract(text, DATE) if r.kind.value == "money"]
+    assert sorted(r.amount for r in got) == amounts and {r.donor for r in got} == {donor}

@@ -378,7 +378,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     if _OBJECT_OF_VERB.search(left, 0, last.start()):
         return False  # "It hosted the 2024 Tokyo conference and pledged ...": the object of another verb
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
-        r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+(?:[\w']+\s+){0,3}$",
+        r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+"
+        r"(?!(?i:which|whom)\s)(?:[\w']+\s+){0,3}$",  # "through which allies have pledged": the relative's subject
         left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
@@ -605,6 +606,14 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return _supported_with(sentence, actors, target_end)
+
+
+def names_other_beneficiaries(text: str) -> bool:
+    """'Assistance for neighbouring countries (Poland, Moldova ...)': a list line's label says whose it is."""
+    return any(_other_beneficiaries().match(text, m.end()) for m in _FOR_WHOM.finditer(text))
+
+
+_FOR_WHOM = re.compile(r"\b(?:to|for|in)\s+")
 
 
 # people helped where they are: "refugees and host communities in Moldova", "victims of the earthquake in Türkiye"

@@ -200,13 +200,20 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     found: list[tuple[Commitment, bool]] = []
     flt = _candidate_filter()
     list_open = False  # under a line ending in ":", list items are body text; elsewhere they are teasers
+    body_line = money_line = -2  # the line of the last body sentence (not a list item or heading); of a sum kept
     for sentence in sentences:
         kinds = flt.search(sentence.text)
         is_item = _is_list_item(ctx, sentence)
+        if is_item and sentence.line == body_line + 1:
+            list_open = True  # a list hung right under a body sentence goes on with it, no teasers
+            if ctx.lead_in is None and money_line == body_line and ctx.last_donor is not None:
+                # and breaks down the sum that sentence gave: "Norway will lend NOK 3 billion." "- First tranche: ..."
+                ctx.lead_in = (ctx.last_status or "announced", ctx.last_donor, True, "hung")
         # a fact-box line ("• $12.6 billion — Japan's total assistance to Ukraine") states a figure, no teaser
         titleish = sentence.titleish and not (is_item and _stated_in_list(sentence, list_open)) \
             and not _FACT_LINE.match(sentence.text) and sentence.start not in ctx.rows
         if not is_item:
+            body_line = -2 if sentence.titleish else sentence.line
             list_open = not _header("chrome_headers").match(sentence.text) and (_opens_list(sentence) or (
                 "facts" if _header("fact_box_headers").fullmatch(sentence.text.strip(_HEADER_MARKS)) else False))
         if ctx.split_parent is not None and sentence.line != ctx.split_line:
@@ -215,9 +222,11 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             ctx.split_parent, ctx.split_line = ctx.last_money, sentence.line
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
             kinds = (False, False, False)  # a question commits nobody: "Which countries pledged to the $50bn loan?"
+        heading = _heads_list(ctx, sentence)
+        list_open = list_open or heading
         if not any(kinds):
             actors = _sentence_actors(ctx, sentence)
-            if _opens_list(sentence):  # "The package contains:" introduces a list
+            if heading or _opens_list(sentence):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
@@ -229,6 +238,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             if record.recipient in recipients or record.recipient is None and None in recipients:
                 found.append((record, titleish))
                 _remember(ctx, record)
+                money_line = sentence.line if record.kind is Kind.MONEY else money_line
             else:
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
@@ -437,13 +447,15 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
     cut = sentence.start + relative.start() if relative else sentence.end
-    if ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
+    if _heads_list(ctx, sentence):  # a numbered heading is a list item too: "5. Previous contributions to ..."
+        ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
+    elif ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
             t.role not in ("report", "part") and tokens[t.index].start < cut
             and not (t.index and tokens[t.index - 1].lower == "to")
             # nor a bracketed note of what the money buys: "- ICRC: 6 million US dollars (medical supplies)"
             and not _in_brackets(sentence.text, tokens[t.index].start - sentence.start) for t in triggers):
         return _list_item_records(ctx, sentence, tokens, actors)
-    if not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
+    elif not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _aid_nouns().search(sentence.text):
         if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
@@ -984,17 +996,20 @@ def _token_at(tokens: list[Token], pos: int) -> int:
 
 _BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|distributed as|split as|in particular|"
                         r"among them|namely|of which)\b", re.I)
+# a list of where the aid just described goes: "The assistance will be implemented through the following
+# international organizations:"
+_FOLLOWING = re.compile(r"\bthe following\b", re.I)
 _RECEIVED = re.compile(r"\b(?:received|receives|attracted|came from|were raised)\b", re.I)
 
 
 def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     """(status, donor, part?, what its labels are) of a sentence that introduces a list ("The package includes:")."""
     if not _opens_list(sentence):
-        return None
+        return _heading_lead_in(ctx, sentence, actors) if _heads_list(ctx, sentence) else None
     # the labels are givers under "Ukraine received USD 47.7 billion from partners. In particular:"
     paragraph = ctx.text.rfind("\n", 0, sentence.start) + 1
     receiving = bool(_RECEIVED.search(ctx.text, paragraph, sentence.end))
-    if not triggers and not (_BREAKDOWN.search(sentence.text) and (
+    if not triggers and not ((_BREAKDOWN.search(sentence.text) or _FOLLOWING.search(sentence.text)) and (
             _aid_nouns().search(sentence.text) or ctx.last_money is not None or receiving)):
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
@@ -1012,6 +1027,37 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     part = labels != "givers" and (any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
                                    or bool(_BREAKDOWN.search(sentence.text)))
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
+
+
+# the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
+_NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern})")
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _heads_list(ctx: _Context, sentence: Sentence) -> bool:
+    """A section heading about aid right above a bulleted list, with no colon ('5. Previous contributions
+    to the CAP Trust Fund', 'Japan's support so far'): the list is the article's own account."""
+    text = sentence.text.strip()
+    mark = LIST_ITEM.match(text)  # a numbered heading; a heading with a figure of its own is a list's line
+    return sentence.titleish and text[-1:] not in ".!?:" and len(text.split()) <= 14 \
+        and not any(c.isdigit() for c in _YEAR.sub("", text[mark.end() if mark else 0:])) \
+        and bool(_NEXT_BULLET.match(ctx.text, sentence.end)) and bool(_aid_nouns().search(text)) \
+        and not _header("chrome_headers").match(text.strip(_HEADER_MARKS))
+
+
+def _heading_lead_in(ctx: _Context, sentence: Sentence, actors: list) -> tuple:
+    """A heading's list belongs to the state the heading opens with ('Germany: new grants'), else to the list
+    it heads a part of ('2. The breakdown is as follows:' ... '(1) Assistance inside Ukraine'), else to the
+    article's main giver; a state opening a line under it is that line's giver ('- Germany: EUR 5 million')."""
+    start = sentence.start + (m.end() if (m := LIST_ITEM.match(sentence.text)) else 0)
+    named = next((a for a in actors if a.start == start and a.kind in _STATE_KINDS
+                  and a.code not in attrs.NON_DONORS), None)
+    if named is None and ctx.lead_in is not None and ctx.lead_in[3] != "hung":
+        return ctx.lead_in[:3] + ("heading",)
+    donor = named or ctx.main_donor
+    return (ctx.last_status or "announced", donor, False, "heading") if donor is not None else None
 
 
 _LABEL_END = re.compile(r"\s*[:–—-]\s")
@@ -1046,7 +1092,7 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million');
     so does a list line under a lead-in about what Ukraine received ('- USA - USD 20 billion')."""
     labels = ctx.lead_in[3] if ctx.lead_in else None
-    if labels == "recipients" or not (sentence.start in ctx.rows or labels == "givers"):
+    if labels == "recipients" or not (sentence.start in ctx.rows or labels in ("givers", "heading")):
         return None
     label = _label(ctx, sentence, actors)
     kinds = _STATE_KINDS + ("org",) if labels == "givers" else _STATE_KINDS
@@ -1076,6 +1122,10 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
         line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
             sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, openers)
         donor = line_donor or lead_donor
+        if attrs.names_other_beneficiaries(sentence.text[:m.start - sentence.start]):
+            ctx.note(m.start, m.end, "dropped", "a list line for other beneficiaries ('Assistance for neighbouring "
+                                                "countries: ...')")
+            continue
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
             out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
