@@ -779,6 +779,13 @@ GIVES = [
      "exceeds NOK 90 billion.", "NOR", 90e9),
     ("Australia will give Ukraine A$50 million more. The package includes:\n- A$20 million for the International Fund "
      "for Ukraine, a UK-administered fund that buys drones;\n- A$30 million for demining.", "AUS", 20e6),
+    ("Norway handed Ukraine's rescue service a batch of demining equipment with a total cost of over NOK 90 million.",
+     "NOR", 90e6),
+    ("It includes a radar that Canada bought from Sweden for Ukraine last year at a cost of about C$70 million.",
+     "CAN", 70e6),
+    ("Ottawa said it would provide an additional C$25 million for winter energy needs through UNDP.", "CAN", 25e6),
+    ("The Vesterberg Foundation, a Norwegian philanthropy, said it would donate NOK 20 million to UNICEF in Ukraine.",
+     "PRIVATE", 20e6),
 ]
 
 
@@ -921,6 +928,16 @@ NOT_COMMITMENTS = [
                  "stocks for Ukraine.", id="to-other-european-allies"),
     pytest.param("Canada, Australia and New Zealand will lend Ukraine $900 million. The loans, worth roughly 1.2 "
                  "billion Canadian dollars at current exchange rates, run for 20 years.", id="restated-at-current-rates"),
+    pytest.param("Pakistan received a separate C$30 million in military financing in the same law.",
+                 id="another-country-receives"),
+    pytest.param("Military aid for Ukraine in the budget rises by C$2 billion compared with the draft.",
+                 id="difference-compared-with"),
+    pytest.param("The Conservatives proposed an extra C$3 billion for Ukraine, but their motion was rejected.",
+                 id="motion-rejected"),
+    pytest.param("Parliament has appropriated C$5 billion to replace equipment sent from Canadian stocks.",
+                 id="replace-equipment-sent"),
+    pytest.param("Ramstein group partners discussed a fund that has raised more than C$1.3 billion to date.",
+                 id="forum-raised"),
 ]
 
 
@@ -952,3 +969,8 @@ def test_not_a_commitment(text):
 def test_lists_without_a_colon_lead_in(text, donor, amounts):
     got = [r for r in extract(text, DATE) if r.kind.value == "money"]
     assert sorted(r.amount for r in got) == amounts and {r.donor for r in got} == {donor}
+
+
+def test_a_share_left_over_is_no_commitment():
+    text = "Canada has committed C$9 billion to Ukraine. Of this, C$1 billion remains available to be drawn down."
+    assert [r.amount for r in extract(text, DATE)] == [9e9]

@@ -16,6 +16,7 @@ from aidledger.extract.money import qualifier_words
 from aidledger.extract.text import CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
+FORUMS = {"UDCG"}  # groups that hold no money of their own: what they "raise" or "pledge" is their members'
 # Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
 # many donors at once ("allies have pledged"), or the recipient's own side ("Shmyhal said the government
 # adopted ..."). The caller must not fall back to the paragraph's donor then.
@@ -682,11 +683,17 @@ def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, de
     if explicit is not None:
         return explicit
     for a in actors:
-        if a.kind == "country" and a.code != donor and a.code not in ("UKR", "RUS") and _double_object(sentence, a):
+        if a.kind == "country" and a.code != donor and a.code not in ("UKR", "RUS") and (
+                _double_object(sentence, a) or _RECEIVES.match(sentence.text, a.end - sentence.start)):
             return a.code
     if UKRAINE_MARKERS.search(sentence.text):
         return "UKR"
     return default
+
+
+# a country that receives: "Taiwan received a separate $2 billion in foreign military financing"
+_RECEIVES = re.compile(r"\s+(?:(?:has|had|will|would|also|then|in turn)\s+)*(?:received|receives|receive|gets|got|"
+                       r"obtained|was granted|was given)\b")
 
 
 def _double_object(sentence: Sentence, actor: Actor) -> bool:

@@ -492,11 +492,15 @@ def _shares_of_last(ctx: _Context, sentence: Sentence, actors, money: list[Money
     the same stage; whoever spends them ("by UNDP") is the channel."""
     parent = ctx.last_money
     donor = next((a for a in reversed(ctx.actors) if a.code == parent.donor and a.start < sentence.start), None)
-    out = []
+    out, tokens = [], sentence.tokens()
     for m in money:
         currency, inferred = resolve_currency(m.currency, donor.code) if donor is not None else (None, False)
         if currency != parent.currency or not MIN_AMOUNT <= m.amount < parent.amount:
             ctx.note(m.start, m.end, "dropped", "not a share of the sum reported before it")
+            continue
+        index = _token_at(tokens, m.start)
+        if is_denied(tokens, index, _clause_end(tokens, index)):  # "Of this, $4 billion remains available"
+            ctx.note(m.start, m.end, "dropped", "a share denied, left over or still open")
             continue
         out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, parent.status.value, "part_of",
                                sentence.text, m.start, m.alt_end or m.end, amount=m.amount, currency=currency,
@@ -552,6 +556,9 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
             increment = m.amount - prev.amount
         prev_to = i > 0 and _joined_by(sentence, money[i - 1], m, "from")
+        if _DIFFERENCE.match(ctx.text, m.alt_end or m.end):
+            ctx.note(m.start, m.end, "dropped", "a difference between two figures ('€3 billion more than the draft')")
+            continue
         if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
@@ -601,6 +608,9 @@ _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|incre
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,30}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
+# a difference, not a sum given: "€3 billion more than the government had planned", "rise by €3 billion compared
+# with the draft", "about €90 billion more than the US"
+_DIFFERENCE = re.compile(r"\)?\s+(?:(?:more|less|fewer|higher|lower)\s+than|compared\s+(?:with|to))\b")
 _EACH_ALONE = re.compile(r"\)?\s+(?:each|apiece|a piece|per " + alternation(load("items")["unit_nouns"]) + r")\b"
                          r"(?!\s+(?:to|for)\b)")
 _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assistance|overseas aid|national security|"
@@ -727,13 +737,18 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     block, good = blockers.search(after), aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
-    purpose = exceptions.search(after[:block.start()]) if block else None
+    purpose = (exceptions.search(after[:block.start()]) or _FOR_NEEDS.match(after)) if block else None
     if block and (good is None or block.start() < good.start()) and not (  # an exception may run past the window
             purpose or _excepted(ctx.text[end:min(nxt, end + 90)], block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
     # anywhere in the rest of the figure's clause: for the giver's own use, or its own firms
     return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt)
                 or _REFUGEES_ABROAD.search(ctx.text, end, nxt))
+
+
+# needs named right after the sum as what it is for: "an additional 8.3 billion yen for winter energy needs"
+_FOR_NEEDS = re.compile(r"\s*\)?\s*for\s+(?:the\s+|its\s+|their\s+|Ukraine's\s+|Kyiv's\s+)?(?:(?![\w-]+-related\s)[\w-]+\s+){0,3}needs\b")
+# ("$113 billion for Ukraine-related needs" is a broad appropriation, much of it spent at home)
 
 
 # people from Ukraine living in the giver's country: "has spent more than 5 billion yen supporting some 2,000
@@ -810,10 +825,12 @@ def _blank(m: re.Match) -> str:
 
 
 
-# the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of")
-_GIFT_PRICE = re.compile(r"\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand|ship|transferr|"
-                         r"fund|financ)\w*\b[^.;]{0,120}?"
-                         r"(?:\bat a (?:total )?cost(?: to [A-Z][\w ]{0,30}?)? of|,\s*(?:costing|cost|worth|valued at))\s+"
+# the price of a gift: "will donate 800 drones to Ukraine, at a cost of $95 million" (not "import gas at a cost of"),
+# "transferred ... a batch of demining equipment with a total cost of", "bought from the US for Ukraine at a cost of"
+_GIFT_PRICE = re.compile(r"(?:\b(?:donat|give|gave|giv|send|sent|provid|supply|suppli|deliver|hand|ship|transferr|"
+                         r"fund|financ)\w*|\b(?:bought|purchased|procured)\b[^.;]{0,60}?\bfor (?:Ukraine|Kyiv)\b)"
+                         r"[^.;]{0,120}?(?:\b(?:at|with) a (?:total )?cost(?: to [A-Z][\w ]{0,30}?)? of"
+                         r"|\bwith (?:a )?(?:total )?(?:cost|value) of|,\s*(?:costing|cost|worth|valued at))\s+"
                          rf"(?:{qualifier_words()}\s+)?$", re.I)
 
 
@@ -949,6 +966,8 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if thanked is not None:
         return thanked
     donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
+    if donor is not None and donor.code in attrs.FORUMS:  # "UDCG partners ... raised": the forum's members
+        donor = attrs.MANY_DONORS
     if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
         ctx.note(start, end, "dropped", f"the actor is {donor.name}")
         return None
