@@ -786,6 +786,10 @@ GIVES = [
     ("Ottawa said it would provide an additional C$25 million for winter energy needs through UNDP.", "CAN", 25e6),
     ("The Vesterberg Foundation, a Norwegian philanthropy, said it would donate NOK 20 million to UNICEF in Ukraine.",
      "PRIVATE", 20e6),
+    ("Denmark pledged €800 million for 2025, including radars, while Norway said it would spend €300 million on "
+     "drones for Ukraine this year.", "NOR", 300e6),
+    ("Ottawa announced C$120 million for Ukraine's interceptor drones to counter Russia's nightly drone attacks.",
+     "CAN", 120e6),
 ]
 
 
@@ -974,3 +978,9 @@ def test_lists_without_a_colon_lead_in(text, donor, amounts):
 def test_a_share_left_over_is_no_commitment():
     text = "Canada has committed C$9 billion to Ukraine. Of this, C$1 billion remains available to be drawn down."
     assert [r.amount for r in extract(text, DATE)] == [9e9]
+
+
+def test_spending_on_hosting_refugees_is_no_service():
+    text = ("Canada says it has given C$2 billion in aid to Ukraine, in addition to what it spends hosting some "
+            "9,000 Ukrainian refugees.")
+    assert [(r.kind.value, r.amount) for r in extract(text, DATE)] == [("money", 2e9)]

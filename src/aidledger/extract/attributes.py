@@ -357,7 +357,8 @@ _SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broa
 # lower case: "the International Fund for Ukraine" is a name; "a $50bn (£38bn) G7 scheme" is the group's
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
-_INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b[^;.]{0,80}$")
+_INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b"
+                        r"(?:(?!,\s+(?:while|whereas|but|and|as|when)\s)[^;.]){0,80}$")  # ", while X said": X's own
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
                          r"creditors|the West|Western (?:countries|nations|governments|partners|allies)|"
                          r"the international community|the coalition|participants|"
@@ -595,8 +596,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
             # never across another preposition: "for reconstruction through the EDCF" is not for the EDCF
-            words = re.match(r"(?:(?!(?:through|via|by|under|with|from|within)\s)[a-z]+\s+){%d}(?:the\s+)?[\"“]?" % k,
-                             tail[m.end():])
+            words = re.match(r"(?:(?!(?:through|via|by|under|with|from|within|" + _AGAINST + r")\s)[a-z]+\s+){%d}"
+                             r"(?:the\s+)?[\"“]?" % k, tail[m.end():])
             if not words:
                 break
             pos = target_end + m.end() + words.end()
@@ -689,6 +690,10 @@ def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, de
     if UKRAINE_MARKERS.search(sentence.text):
         return "UKR"
     return default
+
+
+# verbs of defence: "for interceptor drones to counter Russia's nightly attacks" aims at Russia, gives it nothing
+_AGAINST = r"counter|fight|repel|deter|resist|intercept|defeat|stop|defend|protect|shield|withstand|confront"
 
 
 # a country that receives: "Taiwan received a separate $2 billion in foreign military financing"

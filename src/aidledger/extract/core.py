@@ -1168,6 +1168,9 @@ _SUPPLY_OF = re.compile(r"\b(?:supply|supplies|delivery|deliveries|provision|shi
 
 
 def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services) -> list[Commitment]:
+    money_only = load("items")["money_only_verbs"]  # "spent 1.5% of GDP on hosting them" gives no service,
+    triggers = [t for t in triggers if t.lemma not in money_only and not (  # nor "what it spends hosting refugees"
+        t.index and any(x.index == t.index - 1 and x.lemma in money_only for x in triggers))]
     if not any(t.role != "report" for t in triggers):
         return []
     out = []
