@@ -790,6 +790,9 @@ GIVES = [
      "drones for Ukraine this year.", "NOR", 300e6),
     ("Ottawa announced C$120 million for Ukraine's interceptor drones to counter Russia's nightly drone attacks.",
      "CAN", 120e6),
+    ("Canada's aid includes the roughly C$400 million set aside for Ukraine in the latest supplementary budget.",
+     "CAN", 400e6),
+    ("Finance Minister Freeland said the first payment to Ukraine would be about C$1 billion.", "CAN", 1e9),
 ]
 
 
@@ -942,6 +945,16 @@ NOT_COMMITMENTS = [
                  id="replace-equipment-sent"),
     pytest.param("Ramstein group partners discussed a fund that has raised more than C$1.3 billion to date.",
                  id="forum-raised"),
+    pytest.param("UNICEF's winter response in Ukraine is budgeted at C$90 million, of which half has been secured.",
+                 id="programme-budgeted-at"),
+    pytest.param("Canada froze Russian funds for Ukraine's benefit, including about C$20 billion at Belgium's "
+                 "Euroclear.", id="held-at-euroclear"),
+    pytest.param("The package for Ukraine also carries C$9 billion for electricity and gas subsidies at home.",
+                 id="domestic-subsidies"),
+    pytest.param("Ottawa will add a one-off payment of C$500 per child to its Ukraine programme.",
+                 id="payment-per-child"),
+    pytest.param("Canada has given Ukraine aid. In euro terms, this is equivalent to roughly 12 billion euros at "
+                 "recent exchange rates.", id="at-recent-rates"),
 ]
 
 
@@ -984,3 +997,9 @@ def test_spending_on_hosting_refugees_is_no_service():
     text = ("Canada says it has given C$2 billion in aid to Ukraine, in addition to what it spends hosting some "
             "9,000 Ukrainian refugees.")
     assert [(r.kind.value, r.amount) for r in extract(text, DATE)] == [("money", 2e9)]
+
+
+def test_data_lines_of_a_fact_box_are_facts():
+    text = ("Oslo (Reuters) - Norway will lend Ukraine NOK 5 billion this year, the government said.\n\nKey Details\n"
+            "- Norway's loan: NOK 5 billion over two years\n- First tranche: NOK 2 billion, paid to Ukraine in March\n")
+    assert sorted(r.amount for r in extract(text, DATE)) == [2e9, 5e9]

@@ -391,8 +391,9 @@ def _stated_in_list(sentence: Sentence, list_open: bool | str) -> bool:
     includes:'; under a 'Key Details' box only the items written as sentences ('Japan's government has
     separately extended more than $4 billion ... since 2022, according to the Ukrainian Finance Ministry'),
     since live blogs' key-event boxes repeat headlines ('EU ministers approve €500m to arm Ukraine')."""
-    if list_open == "facts":
-        return len(sentence.text.split()) > 14
+    if list_open == "facts":  # and the data lines: "- First tranche: ¥150 billion, due in December"
+        return len(sentence.text.split()) > 14 or bool(_ROW.match(sentence.text, LIST_ITEM.match(sentence.text).end()
+                                                                 if LIST_ITEM.match(sentence.text) else 0))
     return bool(list_open)
 
 
@@ -701,7 +702,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
 _IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within|through|via) (?:the |its |this year's |next year's |"
                         r"[A-Z][\w-]*'s |EU )?"
                         r"(?:\d{4} )?(?:Ukrainian |Ukraine's )?"
-                        r"(?:federal |state |national |draft |supplementary |defence |defense )?budgets?"
+                        r"(?:(?:federal|state|national|draft|supplementary|defence|defense|latest|new|current|last|"
+                        r"recent|first|second|third) ){0,2}budgets?"
                         r"(?: instruments?| lines?| support)?\b"
                         # the receiving state's budget as a purpose: "unlocking $2.2 billion for the war-torn nation's budget"
                         r"|\bfor (?:the (?:[\w-]+ ){0,2}(?:nation|country|government)'s |Ukraine's |Kyiv's "

@@ -213,7 +213,7 @@ def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]
 
 
 # "..., approximately 740 billion yen at the current exchange rate": the second sum restates the first
-AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:current|present|prevailing|latest|"
+AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:current|present|prevailing|latest|recent|"
                       r"today's|market|official)?\s*(?:exchange\s+)?rates?\b(?!\s+of\b)", re.I)  # not "at the rate of 0.1%"
 
 
