@@ -793,6 +793,14 @@ GIVES = [
     ("Canada's aid includes the roughly C$400 million set aside for Ukraine in the latest supplementary budget.",
      "CAN", 400e6),
     ("Finance Minister Freeland said the first payment to Ukraine would be about C$1 billion.", "CAN", 1e9),
+    ("Oslo said it would put in NOK 800 million for Ukraine's energy sector this winter.", "NOR", 800e6),
+    ("Meanwhile the Netherlands, which is the neighbour of Belgium, earlier reserved 2 billion euro for Ukraine.",
+     "NLD", 2e9),
+    ("Norway joined PURL, pledging NOK 1 billion earlier this month for a package of US air defence components.",
+     "NOR", 1e9),
+    ("About C$90 million of the package for Ukraine will come directly from Canadian Armed Forces stockpiles.",
+     "CAN", 90e6),
+    ("Ottawa's total support to Ukraine since February 2022 had surpassed C$19 billion, she said.", "CAN", 19e9),
 ]
 
 
@@ -1003,3 +1011,13 @@ def test_data_lines_of_a_fact_box_are_facts():
     text = ("Oslo (Reuters) - Norway will lend Ukraine NOK 5 billion this year, the government said.\n\nKey Details\n"
             "- Norway's loan: NOK 5 billion over two years\n- First tranche: NOK 2 billion, paid to Ukraine in March\n")
     assert sorted(r.amount for r in extract(text, DATE)) == [2e9, 5e9]
+
+
+def test_rows_of_a_table_headed_by_aid_are_sums_of_aid_with_their_conversion_column_dropped():
+    text = ("The Ukraine Humanitarian Fund received new contributions in the fourth quarter:\n\n"
+            "Donor               Contribution (original currency)    US$ equivalent\n"
+            "Germany             €25 million                         $26.4 million\n"
+            "Sweden              SEK 100 million                     $9.4 million\n"
+            "Republic of Korea   $3 million                          $3.0 million\n")
+    got = sorted((r.donor, r.currency, r.amount) for r in extract(text, DATE))
+    assert got == [("DEU", "EUR", 25e6), ("KOR", "USD", 3e6), ("SWE", "SEK", 100e6)]

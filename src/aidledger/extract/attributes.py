@@ -343,6 +343,9 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             continue
         if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
             continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
+        if in_closed_relative(sentence.text, a.start - sentence.start, a.end - sentence.start,
+                              anchor - sentence.start):
+            continue  # "the Netherlands, which is the neighbour of Belgium, earlier reserved": not Belgium
         return a
     return None
 
@@ -603,7 +606,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             pos = target_end + m.end() + words.end()
             for a in actors:
                 if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2 \
-                        and not _SCHEME_AFTER.match(sentence.text, a.end - sentence.start):
+                        and not _SCHEME_AFTER.match(sentence.text, a.end - sentence.start) \
+                        and not (_OF_END.search(words.group()) and _MADE_IN.match(sentence.text, a.end - sentence.start)):
                     return a.code
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
@@ -690,6 +694,13 @@ def recipient_for(sentence: Sentence, actors: list[Actor], donor: str | None, de
     if UKRAINE_MARKERS.search(sentence.text):
         return "UKR"
     return default
+
+
+_OF_END = re.compile(r"\bof\s+(?:the\s+)?$")
+# a maker's name before goods, not a recipient: "for a package of US air defence components"
+_MADE_IN = re.compile(r"\s+(?!(?:and|or|in|on|to|for|with|by|from|as|at|of|which|who|that|this|next|last|over|"
+                      r"under|until|through|via|after|before|during|while|but|is|are|was|were|will|would|has|have|"
+                      r"had|said|says)\b)[a-z]")
 
 
 # verbs of defence: "for interceptor drones to counter Russia's nightly attacks" aims at Russia, gives it nothing

@@ -66,6 +66,7 @@ class _Context:
     last_status: str | None = None  # for "The package includes ..." and list items under a lead-in
     lead_in: tuple | None = None  # (status, donor, part?, what labels are) of a sentence that introduces a list
     rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
+    aid_rows: frozenset = frozenset()  # the rows of a table whose header names aid
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     dates_of: tuple = (-1, [])  # (sentence start, its date mentions outside 'since ...' phrases)
@@ -194,7 +195,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
                    trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
-    ctx.rows = _table_rows(sentences)
+    ctx.rows, ctx.aid_rows = _table_rows(sentences)
     ctx.actors = doc_actors
     ctx.actor_starts = [a.start for a in doc_actors]
     found: list[tuple[Commitment, bool]] = []
@@ -407,15 +408,22 @@ _ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s
                   rf"(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")
 
 
-def _table_rows(sentences: list[Sentence]) -> frozenset:
+def _table_rows(sentences: list[Sentence]) -> tuple[frozenset, frozenset]:
     """Lines shaped like table rows that come two or more in a row, and lines opening with a figure right
     under a line that ends in ':' ("The package includes:" / "£35 million for the ... Fund"): facts, not
-    headlines or teasers."""
-    whole = [s for s in sentences if s.titleish and _ROW.match(s.text)]
-    rows = set()
+    headlines or teasers. Second, the rows of a table whose header names aid ("Donor  Contribution  US$
+    equivalent", "Date | Type of payment | Amount"): each row is a sum of aid, verb or not."""
+    whole = [s for s in sentences if s.titleish and (_ROW.match(s.text) or _BAR_CELL_SUM.search(s.text))]
+    rows, aid_rows = set(), set()
+    headers = {s.line: s for s in sentences}
     for a, b in zip(whole, whole[1:]):
         if 0 < b.line - a.line <= 2:
+            if a.start not in rows:  # the first row of a run: the line above is its header
+                header = headers.get(a.line - 1)
+                aid_table = header is not None and header.titleish and bool(_aid_nouns().search(header.text))
             rows.update((a.start, b.start))
+            if aid_table:
+                aid_rows.update((a.start, b.start))
     opener = None  # the line of the last lead-in or of the figure line under it
     for s in sentences:
         if opener is not None and 0 < s.line - opener <= 2 and _FIGURE_FIRST.match(s.text):
@@ -425,7 +433,10 @@ def _table_rows(sentences: list[Sentence]) -> frozenset:
             opener = s.line
         elif s.line != opener:
             opener = None
-    return frozenset(rows)
+    return frozenset(rows), frozenset(aid_rows)
+
+
+_BAR_CELL_SUM = re.compile(rf"\|\s*(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")  # "... | €4.5 billion"
 
 
 _FIGURE_FIRST = re.compile(rf"(?:{qualifier_words()}\s+)?{SUM_START}")
@@ -458,7 +469,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         return _list_item_records(ctx, sentence, tokens, actors)
     elif not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
-    if not triggers and not _aid_nouns().search(sentence.text):
+    if not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows:
         if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
             return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
@@ -557,6 +568,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if prev and prev.preceded_by_from and _joined_by(sentence, prev, m, "to") and prev.currency == m.currency:
             increment = m.amount - prev.amount
         prev_to = i > 0 and _joined_by(sentence, money[i - 1], m, "from")
+        if prev is not None and sentence.start in ctx.rows and (prev.currency != m.currency or prev.amount == m.amount) \
+                and _CELL_GAP.fullmatch(ctx.text, prev.alt_end or prev.end, m.start):
+            ctx.note(m.start, m.end, "dropped", "a table's conversion column ('€25 million   $26.4 million')")
+            continue
         if _DIFFERENCE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a difference between two figures ('€3 billion more than the draft')")
             continue
@@ -609,6 +624,7 @@ _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|incre
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,30}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
+_CELL_GAP = re.compile(r"(?:\s{2,}|\t+|\s*\|\s*)")  # between two cells of a row
 # a difference, not a sum given: "€3 billion more than the government had planned", "rise by €3 billion compared
 # with the draft", "about €90 billion more than the US"
 _DIFFERENCE = re.compile(r"\)?\s+(?:(?:more|less|fewer|higher|lower)\s+than|compared\s+(?:with|to))\b")
@@ -665,7 +681,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):
         return ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
     frame = frame_for(tokens, triggers, index, sentence.titleish)
-    if frame is None and not _has_aid_noun(sentence, m):
+    if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows:
         return ctx.note(m.start, m.end, "dropped", "no commitment verb and no aid noun governs it")
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
@@ -919,9 +935,11 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
     return last_aid > last_block
 
 
-def _has_aid_noun(sentence: Sentence, m: Money) -> bool:
-    rel_s, rel_e = m.start - sentence.start, (m.alt_end or m.end) - sentence.start  # after its conversion
-    near = sentence.text[max(0, rel_s - 40):rel_e + 40]
+def _has_aid_noun(sentence: Sentence, m: Money, figures: list) -> bool:
+    """An aid noun near the figure, after the figure before it: "Japan's total support to Ukraine since 2022
+    had surpassed $13 billion", not "financing gap at $15bn and $19bn"."""
+    lo = max([e for s, e in figures or [] if e <= m.start] + [sentence.start, m.start - 60])
+    near = sentence.text[lo - sentence.start:(m.alt_end or m.end) - sentence.start + 40]
     return bool(_aid_nouns().search(near))
 
 
