@@ -16,7 +16,7 @@ from aidledger.extract.money import qualifier_words
 from aidledger.extract.text import CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
-FORUMS = {"UDCG"}  # groups that hold no money of their own: what they "raise" or "pledge" is their members'
+FORUMS = frozenset(load("actors")["forums"])  # groups with no money of their own: what they raise is their members'
 # Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
 # many donors at once ("allies have pledged"), or the recipient's own side ("Shmyhal said the government
 # adopted ..."). The caller must not fall back to the paragraph's donor then.
@@ -704,12 +704,12 @@ _MADE_IN = re.compile(r"\s+(?!(?:and|or|in|on|to|for|with|by|from|as|at|of|which
 
 
 # verbs of defence: "for interceptor drones to counter Russia's nightly attacks" aims at Russia, gives it nothing
-_AGAINST = r"counter|fight|repel|deter|resist|intercept|defeat|stop|defend|protect|shield|withstand|confront"
+_AGAINST = alternation(load("triggers")["defence_verbs"])
 
 
 # a country that receives: "Taiwan received a separate $2 billion in foreign military financing"
-_RECEIVES = re.compile(r"\s+(?:(?:has|had|will|would|also|then|in turn)\s+)*(?:received|receives|receive|gets|got|"
-                       r"obtained|was granted|was given)\b")
+_RECEIVES = re.compile(r"\s+(?:(?:has|had|will|would|also|then|in turn)\s+)*"
+                       + alternation(load("triggers")["receiving_forms"]) + r"\b")
 
 
 def _double_object(sentence: Sentence, actor: Actor) -> bool:

@@ -67,6 +67,7 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor, part?, what labels are) of a sentence that introduces a list
     rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
     aid_rows: frozenset = frozenset()  # the rows of a table whose header names aid
+    heading: bool = False  # the current sentence heads a list without a colon (see _heads_list)
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
     dates_of: tuple = (-1, [])  # (sentence start, its date mentions outside 'since ...' phrases)
@@ -223,11 +224,11 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
             ctx.split_parent, ctx.split_line = ctx.last_money, sentence.line
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
             kinds = (False, False, False)  # a question commits nobody: "Which countries pledged to the $50bn loan?"
-        heading = _heads_list(ctx, sentence)
-        list_open = list_open or heading
+        ctx.heading = _heads_list(ctx, sentence)
+        list_open = list_open or ctx.heading
         if not any(kinds):
             actors = _sentence_actors(ctx, sentence)
-            if heading or _opens_list(sentence):  # "The package contains:" introduces a list
+            if ctx.heading or _opens_list(sentence):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
@@ -393,8 +394,8 @@ def _stated_in_list(sentence: Sentence, list_open: bool | str) -> bool:
     separately extended more than $4 billion ... since 2022, according to the Ukrainian Finance Ministry'),
     since live blogs' key-event boxes repeat headlines ('EU ministers approve €500m to arm Ukraine')."""
     if list_open == "facts":  # and the data lines: "- First tranche: ¥150 billion, due in December"
-        return len(sentence.text.split()) > 14 or bool(_ROW.match(sentence.text, LIST_ITEM.match(sentence.text).end()
-                                                                 if LIST_ITEM.match(sentence.text) else 0))
+        mark = LIST_ITEM.match(sentence.text)
+        return len(sentence.text.split()) > 14 or bool(_ROW.match(sentence.text, mark.end() if mark else 0))
     return bool(list_open)
 
 
@@ -459,7 +460,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     triggers = find_triggers(tokens)
     relative = _RELATIVE.search(sentence.text)  # "..., which were directed to the special fund": not the item's verb
     cut = sentence.start + relative.start() if relative else sentence.end
-    if _heads_list(ctx, sentence):  # a numbered heading is a list item too: "5. Previous contributions to ..."
+    if ctx.heading:  # a numbered heading is a list item too: "5. Previous contributions to ..."
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     elif ctx.lead_in and _is_list_item(ctx, sentence) and not any(  # a purpose ("to provide shelter") is no verb of its
             t.role not in ("report", "part") and tokens[t.index].start < cut
@@ -1044,7 +1045,7 @@ _RECEIVED = re.compile(r"\b(?:received|receives|attracted|came from|were raised)
 def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     """(status, donor, part?, what its labels are) of a sentence that introduces a list ("The package includes:")."""
     if not _opens_list(sentence):
-        return _heading_lead_in(ctx, sentence, actors) if _heads_list(ctx, sentence) else None
+        return _heading_lead_in(ctx, sentence, actors) if ctx.heading else None
     # the labels are givers under "Ukraine received USD 47.7 billion from partners. In particular:"
     paragraph = ctx.text.rfind("\n", 0, sentence.start) + 1
     receiving = bool(_RECEIVED.search(ctx.text, paragraph, sentence.end))
@@ -1078,9 +1079,11 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def _heads_list(ctx: _Context, sentence: Sentence) -> bool:
     """A section heading about aid right above a bulleted list, with no colon ('5. Previous contributions
     to the CAP Trust Fund', 'Japan's support so far'): the list is the article's own account."""
+    if not sentence.titleish:
+        return False
     text = sentence.text.strip()
     mark = LIST_ITEM.match(text)  # a numbered heading; a heading with a figure of its own is a list's line
-    return sentence.titleish and text[-1:] not in ".!?:" and len(text.split()) <= 14 \
+    return text[-1:] not in ".!?:" and len(text.split()) <= 14 \
         and not any(c.isdigit() for c in _YEAR.sub("", text[mark.end() if mark else 0:])) \
         and bool(_NEXT_BULLET.match(ctx.text, sentence.end)) and bool(_aid_nouns().search(text)) \
         and not _header("chrome_headers").match(text.strip(_HEADER_MARKS))
