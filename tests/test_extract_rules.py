@@ -1021,3 +1021,74 @@ def test_rows_of_a_table_headed_by_aid_are_sums_of_aid_with_their_conversion_col
             "Republic of Korea   $3 million                          $3.0 million\n")
     got = sorted((r.donor, r.currency, r.amount) for r in extract(text, DATE))
     assert got == [("DEU", "EUR", 25e6), ("KOR", "USD", 3e6), ("SWE", "SEK", 100e6)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an approximation sign in brackets
+    ("Copenhagen announced its 18th donation package to Ukraine on Tuesday, worth DKK 4.4 billion (≈ €590m).",
+     [("DNK", 4.4e9, "DKK", 590e6, "EUR")]),
+    # words between the sum and its restatement: only when both are worth about the same
+    ("The fund received a US$300 million grant from Norway (about NOK 3.3 billion) for Ukraine's schools.",
+     [("NOR", 300e6, "USD", 3.3e9, "NOK")]),
+    ("Ukraine will receive US$250 million in concessional loans from Korea's Economic Development Cooperation "
+     "Fund (EDCF), about 360 billion won.", [("KOR", 250e6, "USD", 360e9, "KRW")]),
+])
+def test_a_conversion_a_few_words_after_its_sum(text, expected):
+    got = [(r.donor, r.amount, r.currency, r.alt_amount, r.alt_currency) for r in extract(text, DATE)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    # list commas and a new source: two sums, however close their values
+    "The ERA loans will be made up of $20bn from the US, about €18.1bn from the EU and C$5bn from Canada.",
+    "Budget support for Ukraine came from Japan – USD 300 mln, from Canada – CAD 400 mln.",
+    "Germany gave €500 million and the US $540 million (about €500 million).",
+])
+def test_sums_of_similar_value_from_different_givers_stay_apart(text):
+    from aidledger.extract.money import find_money
+
+    found = find_money(text)
+    assert len(found) >= 2 and found[0].alt_amount is None and found[1].currency != found[0].currency
+
+
+def test_each_givers_share_in_brackets_after_its_name():
+    text = "Contributions to Ukraine came from Norway (NOK 500 million), Germany (EUR 30 million) and Japan (USD 25 million)."
+    assert sorted((r.donor, r.amount) for r in extract(text, DATE)) == [("DEU", 30e6), ("JPN", 25e6), ("NOR", 500e6)]
+
+
+@pytest.mark.parametrize("text, donor", [
+    ("IMF staff welcome the adoption by the European Union of the €50 billion Ukraine Facility for Ukraine.", "EU"),
+    ("IMF staff welcome the approval by the United States Congress in April of a bill that includes about "
+     "US$7.8 billion in direct budget support for Ukraine.", "USA"),
+])
+def test_the_agent_of_a_noun_of_giving_is_the_giver(text, donor):
+    assert [r.donor for r in extract(text, DATE)] == [donor]
+
+
+@pytest.mark.parametrize("text, kept", [
+    # a gerund after "of" is what the cost is for, not a verb that commits
+    ("Japan pledged $5 billion to Ukraine. The latest Rapid Damage and Needs Assessment estimates the cost of "
+     "clearing it at 34.6 billion US dollars over ten years.", [5e9]),
+    # a bulleted line is checked like a sentence
+    ("Japan has provided 12 billion US dollars to Ukraine, the ministry said:\n"
+     "- Financial support: 9 billion US dollars\n"
+     "- The Fourth Rapid Damage and Needs Assessment estimates reconstruction needs at 524 billion US dollars\n",
+     [9e9, 12e9]),
+    # "in defence" is the giver's own budget; "for defence aid" is aid
+    ("Australia has given A$1.3 billion to Ukraine. The Government is investing $330 billion in Defence over "
+     "the decade to 2033-34.", [1.3e9]),
+    ("Germany pledged €500 million for defence aid to Ukraine.", [500e6]),
+])
+def test_blocked_figures_and_the_aid_they_qualify(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == kept
+
+
+@pytest.mark.parametrize("text, amounts", [
+    ("Japan will provide $20 million in grant aid to Ukraine, the minister said. The aid, roughly 3.1 billion yen, "
+     "will be channeled through UNICEF.", [20e6]),
+    # not when the value differs: a second sum
+    ("Japan will provide $20 million in grant aid to Ukraine. The loan, about 50 billion yen, will follow next year.",
+     [20e6, 50e9]),
+])
+def test_the_next_sentence_restating_the_sum_in_another_currency(text, amounts):
+    assert sorted(r.amount for r in extract(text, DATE)) == amounts

@@ -90,7 +90,9 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    agent = _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
+    agent = _bracketed_share(sentence, givers, target_start, target_end) or _nominal_agent(
+        sentence, givers, target_start) \
+        or _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
         sentence, givers, target_start) \
         or _noun_source(sentence, givers, target_start) \
         or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
@@ -234,6 +236,36 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         "of_giver": re.compile(rf"\)?\s*[—–-]?\s*(?:(?!(?:for|to|with|in|on)\b)[\w-]+\s+){{0,3}}?{noun}\s+(?:of|by)\s+"
                                r"(?:the\s+)?"),
     }
+
+
+# a giver's share given in brackets after its name: "the United States (USD 20 billion), the European Union
+# (EUR 18.1 billion), Canada (CAD 5 billion)"
+_OPEN_BRACKET = re.compile(r"\s*\(\s*(?:" + qualifier_words() + r"\s*)?")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+
+
+def _bracketed_share(sentence: Sentence, givers: list[Actor], target_start: int, target_end: int) -> Actor | None:
+    if not _CLOSE_BRACKET.match(sentence.text, target_end - sentence.start):
+        return None
+    return next((a for a in givers if a.end < target_start and _OPEN_BRACKET.fullmatch(
+        sentence.text, a.end - sentence.start, target_start - sentence.start)), None)
+
+
+# the agent of a noun of giving, then what it gives: "the adoption by the European Union of the €50 billion
+# Ukraine Facility", "the approval by the United States Congress in April of a bill that includes US$7.8 billion"
+_NOMINAL_BY = re.compile(r"\b(?:adoption|approval|allocation|provision|pledge|decision|announcement|disbursement|"
+                         r"signing|transfer|contribution|commitment|delivery|extension|release)\s+by\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"[^.;:()]{0,30}?\bof\b[^.;:]{0,100}")
+
+
+def _nominal_agent(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+    before = [a for a in givers if a.end < target_start]
+    last = before[-1] if before else None  # no other giver between the agent and the sum
+    if last is None or not _NOMINAL_BY.search(sentence.text, max(0, last.start - sentence.start - 40),
+                                               last.start - sentence.start):
+        return None
+    return last if _NOMINAL_OBJECT.fullmatch(sentence.text, last.end - sentence.start, target_start - sentence.start) \
+        else None
 
 
 def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:

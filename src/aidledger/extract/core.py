@@ -23,7 +23,7 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
-from aidledger.extract.money import AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency
+from aidledger.extract.money import AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency, same_value
 from aidledger.extract.text import (BULLET, CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative,
                                     split_sentences)
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
@@ -467,7 +467,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
             and not (t.index and tokens[t.index - 1].lower == "to")
             # nor a bracketed note of what the money buys: "- ICRC: 6 million US dollars (medical supplies)"
             and not _in_brackets(sentence.text, tokens[t.index].start - sentence.start) for t in triggers):
-        return _list_item_records(ctx, sentence, tokens, actors)
+        return _list_item_records(ctx, sentence, tokens, actors, triggers)
     elif not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
     if not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows:
@@ -583,6 +583,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "a conversion of a figure stated before ('worth about 38 billion yen "
                                                 "at current exchange rates')")
             continue
+        if i == 0 and _restates_last(ctx, sentence, m):
+            ctx.note(m.start, m.end, "dropped", "the sum of the sentence before in another currency ('The aid, "
+                                                "roughly 3.1 billion yen, ...')")
+            continue
         if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
@@ -608,6 +612,24 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
+
+
+def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
+    """'Japan will give $20 million. The aid, roughly 3.1 billion yen, ...': the sum just kept, restated in
+    another currency by a sentence that opens on the aid itself."""
+    last = ctx.last_money
+    if last is None or m.alt_amount is not None or sentence.start - last.evidence.end > 300 \
+            or not _AID_OPENER.fullmatch(ctx.text, sentence.start, m.start):
+        return False
+    currency = m.currency if m.currency in load("money")["usd_value"] else resolve_currency(m.currency, last.donor)[0]
+    return currency not in (last.currency, last.alt_currency) and same_value(m.amount, m.currency, last.amount, last.currency)
+
+
+# "The aid, roughly", "This assistance is worth about", "The package, equivalent to"
+_AID_OPENER = re.compile(r"\s*(?:The|This|That|These|Its|Their)\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?:aid|assistance|package|grant|loan|support|contribution|funding|money|amount|sum|donation)"
+                         r"\s*(?:,\s*|\s+(?:is|was|will\s+be|would\s+be)\s+)(?:worth\s+|equivalent\s+to\s+|valued\s+at\s+)?"
+                         r"(?:(?:about|around|roughly|approximately|some|nearly|almost)\s+)?")
 
 
 _JOINED = re.compile(r"\)?\s+(?:in\s+)?(?:[a-z-]+\s+){0,3}?(?:,\s*|and\s+|plus\s+)(?:a\s+further\s+|another\s+)?")
@@ -754,7 +776,11 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     comment = _COMMENT_AFTER.search(ctx.text, end, nxt)  # ", an approach that costs little up front": about the act
     nxt = comment.start() if comment else nxt
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
-    block, good = blockers.search(after), aid.search(after)
+    # a blocker that only qualifies an aid noun says what the aid is for: "€500 million for defence aid"
+    # ("on its own air defence" stays the giver's own)
+    block = next((b for b in blockers.finditer(after) if "own" in b.group().lower().split()
+                  or not aid.match(after, b.end() + _spaces(after, b.end()))), None)
+    good = aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
     purpose = (exceptions.search(after[:block.start()]) or _FOR_NEEDS.match(after)) if block else None
     if block and (good is None or block.start() < good.start()) and not (  # an exception may run past the window
@@ -799,6 +825,9 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     # a participle right after the blocker modifies it: "the deficit of the state budget financed by external sources"
     verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ed") and tokens[t.index].start - lo - last.end() <= 1
                                       and tokens[t.index + 1:t.index + 2] and tokens[t.index + 1].lower == "by")]
+    # a gerund after a preposition names what the blocked thing is about: "the cost of clearing it at"
+    verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ing") and t.index > 0
+                                      and tokens[t.index - 1].lower in _PREPOSITIONS)]
     if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
         # a need in an earlier conjunct: "the money would go to humanitarian needs ..., and would include £90m"
         coordinated = _NEXT_CONJUNCT.search(between)
@@ -812,6 +841,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
 
 
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
+_PREPOSITIONS = {"of", "for", "in", "on", "at", "by", "from", "with", "without", "about", "after", "before"}
 _NEXT_CONJUNCT = re.compile(r",\s+and\s+(?:it\s+|they\s+)?(?:will|would|has|have|had|also|is|are|was|were)\b")
 
 
@@ -837,6 +867,10 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
 _OTHER_CLAUSE = re.compile(CLAUSE_BREAK)
 # a comment on the whole act, set off by a comma: "..., a move that ...", "..., an approach that costs little"
 _COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|gesture|sign|signal|measure)\b")
+
+
+def _spaces(text: str, at: int) -> int:
+    return len(text[at:]) - len(text[at:].lstrip(" "))
 
 
 def _blank(m: re.Match) -> str:
@@ -1143,7 +1177,7 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     return label
 
 
-def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
+def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
     status, lead_donor, part, _ = ctx.lead_in
     scope = "part_of" if part else "new"
@@ -1167,6 +1201,9 @@ def _list_item_records(ctx, sentence, tokens, actors) -> list[Commitment]:
         if attrs.names_other_beneficiaries(sentence.text[:m.start - sentence.start]):
             ctx.note(m.start, m.end, "dropped", "a list line for other beneficiaries ('Assistance for neighbouring "
                                                 "countries: ...')")
+            continue
+        if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):  # "- RDNA4 estimates needs at"
+            ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
             continue
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)

@@ -191,7 +191,7 @@ def _scale(raw: str | None, scales: dict) -> float:
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
 _CONVERSION_GAP = re.compile(
     # Korean wire English: "394 million dollars scale (about 520 billion won)"
-    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|"
+    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|"
     r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
@@ -204,8 +204,12 @@ def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]
         if skip:
             skip = False
             continue
-        if second is not None and _is_conversion(first, second, text, offset):
-            out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=second.end))
+        how = _is_conversion(first, second, text, offset) if second is not None else None
+        if how:
+            # A far conversion keeps the words between the sums outside the figure: they may name the giver
+            # ("a US$300 million grant from Norway (about NOK 3.3 billion)")
+            end = second.end if how == "near" else None
+            out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=end))
             skip = True
         else:
             out.append(first)
@@ -217,17 +221,54 @@ AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:cur
                       r"today's|market|official)?\s*(?:exchange\s+)?rates?\b(?!\s+of\b)", re.I)  # not "at the rate of 0.1%"
 
 
-def _is_conversion(first: Money, second: Money, text: str, offset: int) -> bool:
+def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str | None:
+    """"near" when `second` restates `first` right after it, "far" when a few words stand between, else None."""
     if first.currency == second.currency:
-        return False
+        return None
     gap = text[first.end - offset:second.start - offset]
     if len(gap) <= 60 and not re.search(r"[.;:]", gap) and AT_RATE.match(text, second.end - offset):
-        return True
-    if len(gap) > 30 or not _CONVERSION_GAP.fullmatch(gap):
+        return "near"
+    if len(gap) <= 30 and _CONVERSION_GAP.fullmatch(gap) and (
+            any(mark in gap.lower() for mark in ("(", "[", "or", "—", "--", "equivalent", "about", "roughly", "around"))):
+        return "near"
+    # Further away, the two sums must also be worth about the same: "a US$300 million grant from Norway (about
+    # NOK 3.3 billion)", "US$250 million in co-financing from Korea's EDCF, about 360 billion won."
+    if len(gap) > 120 or not _same_value(first, second):
+        return None
+    after = text[second.end - offset:second.end - offset + 3]
+    if _FAR_IN_BRACKETS.fullmatch(gap) and re.match(r"\s*[)\]]", after):
+        return "far"
+    if _FAR_APPOSITION.fullmatch(gap) and re.match(r"\s*(?:[.;]|$)", after):
+        return "far"
+    return None
+
+
+# A restatement further from its sum: no clause break, list comma or second actor between them ("$20bn from the
+# US, about €18.1bn from the EU" are two sums), then a bracket or ", about" right before the second sum
+_FAR_BODY = (r"(?:(?![,;:–—]|\.\s+[A-Z]|\b(?:and|while|but|plus|whereas|versus|vs|compared|than|against|besides|up|"
+             r"down|as\s+well\s+as|in\s+addition)\b).)*?")
+_APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+to|equal\s+to)"
+_FAR_IN_BRACKETS = re.compile(_FAR_BODY + r"[(\[]\s*(?:or\s+)?" + _APPROX + r"?\s*(?:US)?\s*", re.I | re.S)
+_FAR_APPOSITION = re.compile(_FAR_BODY + r"(?:\)\s*)?,\s*(?:or\s+)?" + _APPROX + r"\s*(?:US)?\s*", re.I | re.S)
+
+
+def _same_value(first: Money, second: Money) -> bool:
+    return same_value(first.amount, first.currency, second.amount, second.currency)
+
+
+def same_value(amount: float | None, currency: str, other: float | None, other_currency: str) -> bool:
+    """Whether two sums are worth about the same in US dollars at the rates of money.yaml `usd_value`
+    (an ambiguous "$" or "kroner" may be any of its currencies)."""
+    if not amount or not other:
         return False
-    if "(" in gap or "[" in gap or "or" in gap.lower() or "—" in gap or "--" in gap or "equivalent" in gap.lower():
-        return True
-    return "about" in gap.lower() or "roughly" in gap.lower() or "around" in gap.lower()
+    values, ambiguous = load("money")["usd_value"], load("money")["ambiguous"]
+
+    def worth(value: float, code: str) -> list[float]:
+        table = ambiguous.get(code)
+        codes = [table["default"], *table["by_donor"].values()] if table else [code]
+        return [value * values[c] for c in codes if c in values]
+
+    return any(0.75 <= a / b <= 1.33 for a in worth(amount, currency) for b in worth(other, other_currency))
 
 
 def resolve_currency(currency: str, donor: str | None) -> tuple[str, bool]:
