@@ -1092,3 +1092,8 @@ def test_blocked_figures_and_the_aid_they_qualify(text, kept):
 ])
 def test_the_next_sentence_restating_the_sum_in_another_currency(text, amounts):
     assert sorted(r.amount for r in extract(text, DATE)) == amounts
+
+
+def test_a_loan_of_frozen_assets_is_not_rescued_by_its_noun():
+    text = "The EU pledged €2 billion to Ukraine. EU leaders backed a €140 billion reparations loan for Ukraine."
+    assert [r.amount for r in extract(text, DATE)] == [2e9]

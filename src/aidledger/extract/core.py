@@ -776,9 +776,9 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     comment = _COMMENT_AFTER.search(ctx.text, end, nxt)  # ", an approach that costs little up front": about the act
     nxt = comment.start() if comment else nxt
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
-    # a blocker that only qualifies an aid noun says what the aid is for: "€500 million for defence aid"
-    # ("on its own air defence" stays the giver's own)
-    block = next((b for b in blockers.finditer(after) if "own" in b.group().lower().split()
+    # a purpose that only qualifies an aid noun says what the aid is for: "€500 million for defence aid" ("on its
+    # own air defence" stays the giver's own; "a reparations loan" stays a loan of frozen assets)
+    block = next((b for b in blockers.finditer(after) if not _QUALIFYING.fullmatch(b.group())
                   or not aid.match(after, b.end() + _spaces(after, b.end()))), None)
     good = aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
@@ -867,6 +867,9 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
 _OTHER_CLAUSE = re.compile(CLAUSE_BREAK)
 # a comment on the whole act, set off by a comma: "..., a move that ...", "..., an approach that costs little"
 _COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|gesture|sign|signal|measure)\b")
+
+
+_QUALIFYING = re.compile(r"(?:for|in|on)\s+(?!(?:its|their)\s+own\b)\S.*", re.I)
 
 
 def _spaces(text: str, at: int) -> int:
