@@ -1097,3 +1097,38 @@ def test_the_next_sentence_restating_the_sum_in_another_currency(text, amounts):
 def test_a_loan_of_frozen_assets_is_not_rescued_by_its_noun():
     text = "The EU pledged €2 billion to Ukraine. EU leaders backed a €140 billion reparations loan for Ukraine."
     assert [r.amount for r in extract(text, DATE)] == [2e9]
+
+
+@pytest.mark.parametrize("spoken, amount", [
+    ("Today the Commission is paying out three and a half billion euros to Ukraine.", 3.5e9),
+    ("The programme for Ukraine was about fifteen point six billion dollars, the IMF said.", 15.6e9),
+    ("The EU has given Ukraine more than one hundred and forty billion euros.", 140e9),
+])
+def test_spoken_figures_of_transcripts(spoken, amount):
+    from aidledger.extract.money import find_money
+
+    assert [m.amount for m in find_money(spoken)] == [amount]
+
+
+@pytest.mark.parametrize("text, kept", [
+    # a fund that pays for what Ukraine buys is aid
+    ("France has given €3 billion to Ukraine. Lecornu said France would put a further €200m into its fund that lets "
+     "Ukraine buy French-made equipment.", [200e6, 3e9]),
+    # cover for the giver's own firms is not
+    ("Japan gave Ukraine $5 billion. JBIC and NEXI have set up a 100 billion yen facility to cover Japanese "
+     "companies' risks in Ukraine reconstruction projects.", [5e9]),
+    # a possessive opener restating the sum just given in another currency
+    ("Japan will provide $150 million to Ukraine through the World Bank. Japan's contribution, equivalent to about "
+     "22 billion yen, comes from the grant budget.", [150e6]),
+])
+def test_what_the_money_is_for(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE)) == kept
+
+
+@pytest.mark.parametrize("text", [
+    "The EU gave €100 million to Ukraine. A further €22 million will support Moldova, which borders Ukraine.",
+    "The EU adopted assistance measures of €40 million for the armed forces of the Republic of Moldova.",
+])
+def test_money_for_another_country_named_after_a_verb_or_an_institution(text):
+    assert all(r.recipient == "UKR" for r in extract(text, DATE) if r.kind.value == "money") and not any(
+        r.amount in (22e6, 40e6) for r in extract(text, DATE))

@@ -597,7 +597,9 @@ def _other_beneficiaries() -> re.Pattern:
 
 
 # "to be shipped to Sudan and Yemen", "delivered to Moldova": the goods end up elsewhere
-_DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?")
+_DESTINATION = re.compile(r"\b(?:shipped|delivered|sent|exported|transported|distributed)\s+to\s+(?:the\s+)?"
+                          # "A further €22 million will support Moldova"
+                          r"|\b(?:will|would|shall|should|to)\s+(?:also\s+)?(?:support|help|assist|benefit)\s+(?:the\s+)?")
 
 
 # "to the Danish model", "for the British-led coalition": a programme named after a country, not the country
@@ -631,8 +633,9 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
             # never across another preposition: "for reconstruction through the EDCF" is not for the EDCF
-            words = re.match(r"(?:(?!(?:through|via|by|under|with|from|within|" + _AGAINST + r")\s)[a-z]+\s+){%d}"
-                             r"(?:the\s+)?[\"“]?" % k, tail[m.end():])
+            words = re.match(r"(?:the\s+)?(?:(?!(?:through|via|by|under|with|from|within|" + _AGAINST + r")\s)[a-z]+\s+){%d}"
+                             r"(?:the\s+)?(?:(?:Republic|Kingdom|Government|State)\s+of\s+(?:the\s+)?)?[\"“]?" % k,
+                             tail[m.end():])  # "for the armed forces of the Republic of Moldova"
             if not words:
                 break
             pos = target_end + m.end() + words.end()

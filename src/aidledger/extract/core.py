@@ -626,7 +626,8 @@ def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
 
 
 # "The aid, roughly", "This assistance is worth about", "The package, equivalent to"
-_AID_OPENER = re.compile(r"\s*(?:The|This|That|These|Its|Their)\s+(?:[\w-]+\s+){0,2}?"
+_AID_OPENER = re.compile(r"\s*(?:The|This|That|These|Its|Their|(?!(?:Of|From|In|For|With|On|At|By|To|Under)\s)"
+                         r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}['’]s)\s+(?:[\w-]+\s+){0,2}?"
                          r"(?:aid|assistance|package|grant|loan|support|contribution|funding|money|amount|sum|donation)"
                          r"\s*(?:,\s*|\s+(?:is|was|will\s+be|would\s+be)\s+)(?:worth\s+|equivalent\s+to\s+|valued\s+at\s+)?"
                          r"(?:(?:about|around|roughly|approximately|some|nearly|almost)\s+)?")
@@ -802,7 +803,8 @@ _REFUGEES_ABROAD = re.compile(r"\b(?:evacuees|refugees|displaced (?:people|perso
                               r"(?:(?:living|staying|residing|sheltering|hosted|settled)\s+)?in\s+(?!Ukraine\b)[A-Z]")
 # cover or credit for the giver's firms: "financing worth up to 300 million dollars for Japanese companies taking part
 # in reconstruction", "500 million euros in guarantees for Italian companies investing in Ukraine"
-_OWN_FIRMS = re.compile(r"\bfor (?:the )?(?!Ukrainian\b|Ukraine's\b|local\b)[A-Z][a-z]+(?:an|ese|ish|ch|i|ic) "
+_OWN_FIRMS = re.compile(r"\b(?:for|cover|covers|covering|insure|insures|insuring|protect|protects|protecting) "
+                        r"(?:the )?(?!Ukrainian\b|Ukraine's\b|local\b)[A-Z][a-z]+(?:an|ese|ish|ch|i|ic) "
                         + alternation(load("triggers")["firm_nouns"]) + r"\b"
                         # firms that carry the gift are its channel: "for French companies to supply equipment to"
                         r"(?!\s+to\s+(?:supply|deliver|provide|send|ship|equip|build|repair|restore)\b)")

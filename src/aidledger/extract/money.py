@@ -43,7 +43,9 @@ def _grammar() -> tuple[re.Pattern, dict, dict, dict, dict]:
     short = ("bn", "mn", "tn", "k", "mio", "mrd")
     long_scales = [s for s in scales if len(s) > 1 and s not in short]
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?|\.\d+"
-    spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*"
+    # spoken figures of transcripts: "three and a half billion", "eighteen point one billion"
+    spelled = alternation(numbers, fold=True) + r"(?:[\s-]+(?:and\s+)?" + alternation(numbers, fold=True) + r")*" \
+        + r"(?:\s+point(?:\s+(?:" + "|".join(_DIGIT_WORDS) + r"))+)?"
     number = rf"(?:{digits}|(?i:{spelled}))"
     # "$500-million" and "50-billion-euro" (Canadian and AP house styles) take a hyphen
     # "$13 m" (a space before a one-letter scale) only after a currency sign or code; see _to_money
@@ -163,22 +165,28 @@ def _number(raw: str, numbers: dict) -> float | None:
     return _spelled(raw.lower(), numbers)
 
 
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
 def _spelled(raw: str, numbers: dict) -> float | None:
     if raw in numbers:
         return numbers[raw]
-    total, current = 0.0, 0.0
-    for word in re.split(r"[\s-]+", raw):
+    whole, _, decimals = raw.partition(" point ")
+    current = 0.0
+    for word in re.split(r"[\s-]+", whole):
         if word in ("and", "a"):
             continue
-        if word not in numbers:
+        if word == "half":
+            current += 0.5  # "three and a half"
+        elif word not in numbers:
             return None
-        value = numbers[word]
-        if value == 100:
+        elif numbers[word] == 100:
             current = (current or 1) * 100
         else:
-            current += value
-    total += current
-    return total or None
+            current += numbers[word]
+    if decimals:  # "eighteen point one" = 18.1
+        current += float("0." + "".join(str(_DIGIT_WORDS.index(w)) for w in decimals.split()))
+    return current or None
 
 
 def _scale(raw: str | None, scales: dict) -> float:
