@@ -253,8 +253,7 @@ def _bracketed_share(sentence: Sentence, givers: list[Actor], target_start: int,
 
 # the agent of a noun of giving, then what it gives: "the adoption by the European Union of the €50 billion
 # Ukraine Facility", "the approval by the United States Congress in April of a bill that includes US$7.8 billion"
-_NOMINAL_BY = re.compile(r"\b(?:adoption|approval|allocation|provision|pledge|decision|announcement|disbursement|"
-                         r"signing|transfer|contribution|commitment|delivery|extension|release)\s+by\s+(?:the\s+)?$", re.I)
+_NOMINAL_BY = re.compile(r"\b" + alternation(load("triggers")["giving_nouns"], fold=True) + r"\s+by\s+(?:the\s+)?$", re.I)
 _NOMINAL_OBJECT = re.compile(r"[^.;:()]{0,30}?\bof\b[^.;:]{0,100}")
 
 

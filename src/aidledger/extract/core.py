@@ -23,7 +23,8 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
-from aidledger.extract.money import AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency, same_value
+from aidledger.extract.money import (APPROX, AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency,
+                                     same_value)
 from aidledger.extract.text import (BULLET, CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative,
                                     split_sentences)
 from aidledger.records import AidType, Commitment, Evidence, Kind, Qualifier, Scope, Status
@@ -621,16 +622,17 @@ def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
     if last is None or m.alt_amount is not None or sentence.start - last.evidence.end > 300 \
             or not _AID_OPENER.fullmatch(ctx.text, sentence.start, m.start):
         return False
-    currency = m.currency if m.currency in load("money")["usd_value"] else resolve_currency(m.currency, last.donor)[0]
+    currency = resolve_currency(m.currency, last.donor)[0]
     return currency not in (last.currency, last.alt_currency) and same_value(m.amount, m.currency, last.amount, last.currency)
 
 
-# "The aid, roughly", "This assistance is worth about", "The package, equivalent to"
+# "The aid, roughly", "This assistance is worth about", "Japan's contribution, equivalent to" (the nouns of a sum,
+# triggers.yaml sum_nouns)
 _AID_OPENER = re.compile(r"\s*(?:The|This|That|These|Its|Their|(?!(?:Of|From|In|For|With|On|At|By|To|Under)\s)"
                          r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}['’]s)\s+(?:[\w-]+\s+){0,2}?"
-                         r"(?:aid|assistance|package|grant|loan|support|contribution|funding|money|amount|sum|donation)"
+                         r"(?:" + alternation(load("triggers")["sum_nouns"]) + r"|money|amount|sum)s?"
                          r"\s*(?:,\s*|\s+(?:is|was|will\s+be|would\s+be)\s+)(?:worth\s+|equivalent\s+to\s+|valued\s+at\s+)?"
-                         r"(?:(?:about|around|roughly|approximately|some|nearly|almost)\s+)?")
+                         r"(?:" + APPROX + r"\s+)?")
 
 
 _JOINED = re.compile(r"\)?\s+(?:in\s+)?(?:[a-z-]+\s+){0,3}?(?:,\s*|and\s+|plus\s+)(?:a\s+further\s+|another\s+)?")
@@ -703,7 +705,7 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
     index = _token_at(tokens, m.start)
     if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):
-        return ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
+        return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows:
         return ctx.note(m.start, m.end, "dropped", "no commitment verb and no aid noun governs it")
@@ -780,7 +782,7 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
     # a purpose that only qualifies an aid noun says what the aid is for: "€500 million for defence aid" ("on its
     # own air defence" stays the giver's own; "a reparations loan" stays a loan of frozen assets)
     block = next((b for b in blockers.finditer(after) if not _QUALIFYING.fullmatch(b.group())
-                  or not aid.match(after, b.end() + _spaces(after, b.end()))), None)
+                  or not aid.match(after[b.end():].lstrip(" "))), None)
     good = aid.search(after)
     # a purpose ("to help ... pay salaries", "to buy ...") before the blocker rescues the figure
     purpose = (exceptions.search(after[:block.start()]) or _FOR_NEEDS.match(after)) if block else None
@@ -842,6 +844,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     return not (verbs or aid_between or _excepted(before, last))
 
 
+_NOT_AID = "about damage, prices, budgets or sanctions, not aid"
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 _PREPOSITIONS = {"of", "for", "in", "on", "at", "by", "from", "with", "without", "about", "after", "before"}
 _NEXT_CONJUNCT = re.compile(r",\s+and\s+(?:it\s+|they\s+)?(?:will|would|has|have|had|also|is|are|was|were)\b")
@@ -872,10 +875,6 @@ _COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|g
 
 
 _QUALIFYING = re.compile(r"(?:for|in|on)\s+(?!(?:its|their)\s+own\b)\S.*", re.I)
-
-
-def _spaces(text: str, at: int) -> int:
-    return len(text[at:]) - len(text[at:].lstrip(" "))
 
 
 def _blank(m: re.Match) -> str:
@@ -1208,7 +1207,7 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
                                                 "countries: ...')")
             continue
         if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):  # "- RDNA4 estimates needs at"
-            ctx.note(m.start, m.end, "dropped", "about damage, prices, budgets or sanctions, not aid")
+            ctx.note(m.start, m.end, "dropped", _NOT_AID)
             continue
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)

@@ -197,10 +197,11 @@ def _scale(raw: str | None, scales: dict) -> float:
 
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
+# The words that mark a restatement as approximate: "(about $106 million)", "(≈ €590m)", ", equivalent to"
+APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+to|equal\s+to)"
 _CONVERSION_GAP = re.compile(
     # Korean wire English: "394 million dollars scale (about 520 billion won)"
-    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|"
-    r"equivalent\s+to|equal\s+to|worth|the\s+equivalent\s+of|c\.|ca\.)?\s*(?:US)?\s*$",
+    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:" + APPROX + r"|worth|the\s+equivalent\s+of)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
 
@@ -241,7 +242,7 @@ def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str |
         return "near"
     # Further away, the two sums must also be worth about the same: "a US$300 million grant from Norway (about
     # NOK 3.3 billion)", "US$250 million in co-financing from Korea's EDCF, about 360 billion won."
-    if len(gap) > 120 or not _same_value(first, second):
+    if len(gap) > 120 or not same_value(first.amount, first.currency, second.amount, second.currency):
         return None
     after = text[second.end - offset:second.end - offset + 3]
     if _FAR_IN_BRACKETS.fullmatch(gap) and re.match(r"\s*[)\]]", after):
@@ -255,13 +256,8 @@ def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str |
 # US, about €18.1bn from the EU" are two sums), then a bracket or ", about" right before the second sum
 _FAR_BODY = (r"(?:(?![,;:–—]|\.\s+[A-Z]|\b(?:and|while|but|plus|whereas|versus|vs|compared|than|against|besides|up|"
              r"down|as\s+well\s+as|in\s+addition)\b).)*?")
-_APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+to|equal\s+to)"
-_FAR_IN_BRACKETS = re.compile(_FAR_BODY + r"[(\[]\s*(?:or\s+)?" + _APPROX + r"?\s*(?:US)?\s*", re.I | re.S)
-_FAR_APPOSITION = re.compile(_FAR_BODY + r"(?:\)\s*)?,\s*(?:or\s+)?" + _APPROX + r"\s*(?:US)?\s*", re.I | re.S)
-
-
-def _same_value(first: Money, second: Money) -> bool:
-    return same_value(first.amount, first.currency, second.amount, second.currency)
+_FAR_IN_BRACKETS = re.compile(_FAR_BODY + r"[(\[]\s*(?:or\s+)?" + APPROX + r"?\s*(?:US)?\s*", re.I | re.S)
+_FAR_APPOSITION = re.compile(_FAR_BODY + r"(?:\)\s*)?,\s*(?:or\s+)?" + APPROX + r"\s*(?:US)?\s*", re.I | re.S)
 
 
 def same_value(amount: float | None, currency: str, other: float | None, other_currency: str) -> bool:
