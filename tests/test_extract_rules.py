@@ -1132,3 +1132,51 @@ def test_what_the_money_is_for(text, kept):
 def test_money_for_another_country_named_after_a_verb_or_an_institution(text):
     assert all(r.recipient == "UKR" for r in extract(text, DATE) if r.kind.value == "money") and not any(
         r.amount in (22e6, 40e6) for r in extract(text, DATE))
+
+
+def test_a_reference_heading_opens_the_list_of_the_givers_totals():
+    text = ("Norway will provide NOK 100 million to UNICEF for schools in Ukraine.\n\n"
+            "(Reference) Main assistance provided by Norway to Ukraine to date\n"
+            "- Budget support: a total of 300 million US dollars in grants, all of it disbursed\n"
+            "- Total: Norway has pledged assistance totalling over NOK 75 billion until 2027\n")
+    records = extract(text, DATE)
+    assert sorted(r.amount for r in records) == [100e6, 300e6, 75e9] and {r.donor for r in records} == {"NOR"}
+
+
+def test_a_bulleted_link_is_no_heading_of_the_lines_below_it():
+    text = ("Canada announced C$500 million in military aid for Ukraine on Monday.\n\nAssociated links\n"
+            "- Canada's military support to Ukraine\n- Minister opens a $2 billion port expansion in Halifax\n")
+    assert [r.amount for r in extract(text, DATE)] == [500e6]
+
+
+@pytest.mark.parametrize("text, amount, alt", [
+    ("Japan signed a grant of 20.4 billion yen (over UAH 5 billion) with Ukraine.", 20.4e9, "UAH"),
+    # a second restatement in the same brackets
+    ("Ukraine received from Japan JPY 100 bln (USD 0.69 bln, or approximately UAH 28.6 bln) under ERA.", 100e9, "USD"),
+])
+def test_every_restatement_in_the_brackets_is_the_same_sum(text, amount, alt):
+    assert [(r.amount, r.alt_currency) for r in extract(text, DATE)] == [(amount, alt)]
+
+
+def test_a_scale_abbreviation_before_a_currency_word_ends_no_sentence():
+    text = "Switzerland said it has earmarked 60 mil. Swiss francs for mine action in Ukraine through 2028."
+    assert [(r.donor, r.amount, r.currency) for r in extract(text, DATE)] == [("CHE", 60e6, "CHF")]
+
+
+def test_the_giver_fronted_before_a_receive_verb():
+    text = ("Ukraine's Ministry of Finance reported on support. In total, from Norway within the Nansen programme "
+            "already received NOK 5.2 bln.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("NOR", 5.2e9)]
+
+
+def test_a_blocker_word_inside_a_programme_name_leaves_the_running_total_aid():
+    text = ("Germany sent a tranche of €500 million to Ukraine in May, bringing its total under the Extra Revenue "
+            "Transfer (ERT) scheme to €2 billion.")
+    assert sorted(r.amount for r in extract(text, DATE)) == [500e6, 2e9]
+
+
+def test_a_payment_owned_by_a_state_and_a_share_in_its_own_currency_are_its():
+    text = ("Japan paid the last of its loan in June, officials said. Australia's final payment of A$200 million "
+            "($130 million) reached Kyiv on Monday, completing its A$500 million share.")
+    records = [r for r in extract(text, DATE) if r.currency == "AUD"]
+    assert [(r.donor, r.amount, r.alt_currency) for r in records] == [("AUS", 200e6, "USD"), ("AUS", 500e6, None)]

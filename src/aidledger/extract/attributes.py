@@ -78,8 +78,9 @@ def donor_for(sentence: Sentence, actors: list[Actor], frame: Frame | None, toke
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         # "Ukraine received the tranche of the IMF": the giver follows; the subject is the recipient or
         # the channel ("the World Food Programme will receive C$25 million"), never the donor
-        return _giver_after(sentence, givers, tokens[frame.inner.index].end, target_end + 80) or _reporter(
-            sentence, givers, tokens, frame.inner.index)
+        verb = tokens[frame.inner.index]
+        return _giver_after(sentence, givers, verb.end, target_end + 80) or _source_before_verb(
+            sentence, givers, verb.start) or _reporter(sentence, givers, tokens, frame.inner.index)
     return _subject_giver(sentence, actors, givers, frame, tokens, target_start, target_end, figures)
 
 
@@ -180,6 +181,15 @@ def _giver_after(sentence: Sentence, givers: list[Actor], start: int, end: int) 
                 return MANY_DONORS  # "received $3.1bn of external financing, including from the EU ...": many
             if re.search(r"\b(?:from|of|by)\s+(?:the\s+)?$", before):
                 return a
+    return None
+
+
+def _source_before_verb(sentence: Sentence, givers: list[Actor], verb: int) -> Actor | None:
+    """The giver fronted before a receive verb, as translated releases put it: 'In total, from Japan within ERA
+    already received JPY 311.9 bln'."""
+    for a in reversed(givers):
+        if verb - 60 <= a.end <= verb and re.search(r"\bfrom\s+(?:the\s+)?$", sentence.text[:a.start - sentence.start]):
+            return a
     return None
 
 

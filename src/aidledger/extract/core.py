@@ -407,7 +407,7 @@ def _is_list_item(ctx: _Context, sentence: Sentence) -> bool:
 
 # A line of a text table: a label, a dash, colon, bar or wide gap, then a figure
 _ROW = re.compile(r"\s*[A-Z(][^.!?—–:|\t\n]{0,70}?(?:\s+[—–|-]\s*|\t+|\s{3,}|:\s+)"
-                  rf"(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")
+                  rf"(?:(?:a\s+)?total\s+of\s+)?(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")
 
 
 def _table_rows(sentences: list[Sentence]) -> tuple[frozenset, frozenset]:
@@ -714,8 +714,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
+    donor = _home_of_currency(ctx, actors, donor, m.currency)
     currency, inferred = resolve_currency(m.currency, donor.code)
-    alt_currency = resolve_currency(m.alt_currency, donor.code)[0] if m.alt_currency else None
+    alt_currency = resolve_currency(m.alt_currency, donor.code, currency)[0] if m.alt_currency else None
     window = _clause_window(sentence, money, m)
     clause = ctx.text[window[0]:window[1]]
     thanked = attrs.thank_donor(sentence, actors, m.start) is not None
@@ -969,7 +970,7 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
     subject = ctx.text[sentence.start:figure]
     last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)],
                    default=-1)
-    last_block = max((m.end() for m in blockers.finditer(subject)
+    last_block = max((m.end() for m in _NameSkipping(blockers).finditer(subject)
                       if not in_closed_relative(subject, m.start(), m.end(), len(subject))), default=-1)
     return last_aid > last_block
 
@@ -1053,6 +1054,15 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     return donor
 
 
+def _home_of_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
+    """A donor taken from earlier sentences gives way to the state the sentence names whose own currency the sum
+    is in: "Canada's last payment of C$1.7 billion arrived, completing its C$5 billion share" (not Japan's)."""
+    home = load("money")["home"].get(currency)
+    if home is None or donor.code == home or any(a.code == donor.code for a in actors):
+        return donor
+    return next((a for a in actors if a.code == home and a.kind in _STATE_KINDS), donor)
+
+
 def _clause_window(sentence: Sentence, money: list[Money], m: Money) -> tuple[int, int]:
     """From the previous figure (or sentence start) to the next figure (or sentence end)."""
     starts = [x.start for x in money if x.start > m.start]
@@ -1108,10 +1118,13 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
 
 
 # the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
-_NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern})")
+_NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern}|[^\n]*?\b{SUM_START})")
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# the number of a release's annex or a report's table before a heading's words
+_REFERENCE_LABEL = re.compile(r"(?:\((?:Reference|Annex|Appendix|Attachment)(?:\s+\d{1,2})?\)|(?:Reference|Annex|Appendix|"
+                              r"Attachment|Table|Box|Chart|Part|Section)\s+\d{1,2}\b[.:)]?)\s*", re.I)
 
 
 def _heads_list(ctx: _Context, sentence: Sentence) -> bool:
@@ -1119,8 +1132,10 @@ def _heads_list(ctx: _Context, sentence: Sentence) -> bool:
     to the CAP Trust Fund', 'Japan's support so far'): the list is the article's own account."""
     if not sentence.titleish:
         return False
-    text = sentence.text.strip()
+    text = _REFERENCE_LABEL.sub("", sentence.text.strip(), 1)  # "(Reference 1) Main assistance ... to date"
     mark = LIST_ITEM.match(text)  # a numbered heading; a heading with a figure of its own is a list's line
+    if re.match(rf"\s*{BULLET}", text):
+        return False  # a bulleted line is an item of a list, not its heading ("Associated links" / "- Canada's support")
     return text[-1:] not in ".!?:" and len(text.split()) <= 14 \
         and not any(c.isdigit() for c in _YEAR.sub("", text[mark.end() if mark else 0:])) \
         and bool(_NEXT_BULLET.match(ctx.text, sentence.end)) and bool(_aid_nouns().search(text)) \

@@ -201,27 +201,35 @@ def _scale(raw: str | None, scales: dict) -> float:
 APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+to|equal\s+to)"
 _CONVERSION_GAP = re.compile(
     # Korean wire English: "394 million dollars scale (about 520 billion won)"
-    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:" + APPROX + r"|worth|the\s+equivalent\s+of)?\s*(?:US)?\s*$",
+    r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:" + APPROX + r"|worth|the\s+equivalent\s+of|over|more\s+than|"
+    r"less\s+than|under|at\s+least)?\s*(?:US)?\s*$",
     re.IGNORECASE,
 )
 
 
 def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]:
     out: list[Money] = []
-    skip = False
-    for first, second in zip(found, found[1:] + [None]):
-        if skip:
-            skip = False
-            continue
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
         how = _is_conversion(first, second, text, offset) if second is not None else None
-        if how:
-            # A far conversion keeps the words between the sums outside the figure: they may name the giver
-            # ("a US$300 million grant from Norway (about NOK 3.3 billion)")
-            end = second.end if how == "near" else None
-            out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=end))
-            skip = True
-        else:
+        if not how:
             out.append(first)
+            i += 1
+            continue
+        # A far conversion keeps the words between the sums outside the figure: they may name the giver
+        # ("a US$300 million grant from Norway (about NOK 3.3 billion)")
+        end = second.end if how == "near" else None
+        i += 2
+        # a second restatement in the same brackets is the same sum again: "JPY 161.9 bln (USD 1.12 bln, or
+        # approximately UAH 46.5 bln)"
+        while how == "near" and i < len(found) and found[i].currency not in (first.currency, second.currency) \
+                and _CONVERSION_GAP.fullmatch(text[end - offset:found[i].start - offset]) \
+                and not re.search(r"[)\]]", text[first.end - offset:end - offset]):
+            end = found[i].end
+            i += 1
+        out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=end))
     return out
 
 
@@ -275,12 +283,13 @@ def same_value(amount: float | None, currency: str, other: float | None, other_c
     return any(0.75 <= a / b <= 1.33 for a in worth(amount, currency) for b in worth(other, other_currency))
 
 
-def resolve_currency(currency: str, donor: str | None) -> tuple[str, bool]:
-    """An ambiguous "$" or "kroner" resolved from the donor: (code, inferred?)."""
+def resolve_currency(currency: str, donor: str | None, converted: str | None = None) -> tuple[str, bool]:
+    """An ambiguous "$" or "kroner" resolved from the donor: (code, inferred?). A conversion of a sum in
+    `converted` is in another currency: "C$1.7 billion ($1.22 billion)" restates Canada's dollars in US dollars."""
     table = load("money")["ambiguous"].get(currency)
     if table is None:
         return currency, False
     by_donor = table["by_donor"]
-    if donor in by_donor:
+    if donor in by_donor and by_donor[donor] != converted:
         return by_donor[donor], by_donor[donor] != table["default"]
     return table["default"], False

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from aidledger.extract.lexicon import load
+from aidledger.extract.lexicon import alternation, load
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -131,7 +131,11 @@ def _scale_abbreviations() -> frozenset[str]:
     return frozenset(s.lower() for s in load("money")["scales"] if len(s) <= 4)
 
 
-_CODE_AFTER = re.compile(r"\.\s+(?:[A-Z]{3}|US\$)(?![A-Za-z])")
+@lru_cache(maxsize=1)
+def _code_after() -> re.Pattern:
+    """A currency code or word right after a dot: "1.5 bln. USD", "100 mil. Swiss francs", "4 bln. Dollars"."""
+    words = alternation(load("money")["words"], fold=True)
+    return re.compile(r"\.\s+(?:[A-Z]{3}|US\$|(?i:" + words + r"))(?![A-Za-z])")
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:
@@ -140,7 +144,7 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if not word:
         return False
     w = word.group().lower().rstrip(".")
-    if w in _ABBREV or w in _scale_abbreviations() and _CODE_AFTER.match(line, dot):
+    if w in _ABBREV or w in _scale_abbreviations() and _code_after().match(line, dot):
         return True  # "Mr. Kishida"; "1.5 bln. USD" (a scale's dot before the currency code)
     # Single capital initials ("Joe R. Biden") never end a sentence.
     return len(w) == 1 and line[dot - 1].isupper()
