@@ -1180,3 +1180,57 @@ def test_a_payment_owned_by_a_state_and_a_share_in_its_own_currency_are_its():
             "($130 million) reached Kyiv on Monday, completing its A$500 million share.")
     records = [r for r in extract(text, DATE) if r.currency == "AUD"]
     assert [(r.donor, r.amount, r.alt_currency) for r in records] == [("AUS", 200e6, "USD"), ("AUS", 500e6, None)]
+
+
+@pytest.mark.parametrize("text, kept", [
+    # the purpose of the second part, after a blocker that belongs to the first
+    ("Norway's support for Ukraine this year will be NOK 5 billion, of which NOK 3 billion is guarantees on loans for budget, and "
+     "NOK 2 billion is for humanitarian needs and recovery.", [2e9, 3e9, 5e9]),
+    # a supplementary budget holds the aid
+    ("The Danish government plans to set aside around DKK 900 million for Ukraine in a supplementary budget.", [900e6]),
+    # what the first sum buys is not said of the one added on to it
+    ("Ottawa will provide C$1bn in military aid this year, including drones, armoured vehicles, radars and ammunition "
+     "purchased from Canadian industry, plus C$80m for Ukraine's power grid.", [80e6, 1e9]),
+])
+def test_a_blocker_of_one_conjunct_leaves_the_next_sum(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == kept
+
+
+def test_a_loan_named_with_capitals_is_its_lenders():
+    text = ("Japan backs the package for Ukraine. It includes a US$700 million Third Public Expenditure Support Loan "
+            "from the European Investment Bank.")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("EIB", 700e6)]
+
+
+def test_hryvnias_of_ukraines_own_purses_have_no_giver():
+    text = ("Japan will hand over demining machines to Ukraine. The Prime Minister said the Government allocated "
+            "UAH 2.1 billion from the reserve fund for demining equipment made by Ukrainian manufacturers.")
+    assert [r.amount for r in extract(text, DATE) if r.kind.value == "money"] == []
+
+
+def test_a_destination_after_a_channels_name():
+    text = ("Japan decided to extend 3 million US dollars through the Office of the United Nations High Commissioner for "
+            "Refugees (UNHCR) to the Republic of Moldova, and 20 million US dollars to Ukraine.")
+    assert [r.amount for r in extract(text, DATE)] == [20e6]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Korea's total contribution to the 50 billion dollar fund for Ukraine was about 400 million dollars.", [400e6]),
+    ("Germany has paid in full; its share of a €20bn package for Ukraine agreed with partners is €2bn.", [2e9]),
+    # not the sum a share comes to
+    ("Canada added C$20 million for Ukraine, bringing Canada's contributions to the fund to C$60 million.", [20e6, 60e6]),
+])
+def test_a_pot_a_giver_has_a_share_in_is_not_its_sum(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE)) == kept
+
+
+def test_investment_a_fund_must_draw_in_is_not_aid():
+    text = ("The EU will provide €1 billion to Ukraine through the Ukraine Investment Framework, which must attract up "
+            "to €8 bln of investments.")
+    assert [r.amount for r in extract(text, DATE)] == [1e9]
+
+
+def test_an_increase_to_a_qualified_total():
+    text = "Japan will add $20 million for Ukraine, raising its total contribution to the fund from $40 million to about $60 million."
+    new = [r for r in extract(text, DATE) if r.amount == 60e6]
+    assert [r.increment for r in new] == [20e6]

@@ -439,7 +439,9 @@ _COUNTED = re.compile(r"\b(?:more than|over|some|nearly|about|at least|almost)\s
 _STATE_OF = r"(?:(?:[Gg]overnment|[Pp]eople)\s+of\s+(?:the\s+)?)?"  # "Kingdom of ..." are names
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?" + _STATE_OF)
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
-_SUM_NP = r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
+_SUM_NP = (r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
+           # or the loan's own name: "A US$1.0 billion Second Recovery Development Policy Loan from the IBRD"
+           r"(?:(?:[A-Z][\w-]*\s+){0,5}(?:Loan|Grant|Credit|Guarantee|Facility|Operation)s?\s+)?")
 _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 
@@ -636,7 +638,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
     hosted = _hosted_in(sentence, actors, target_end, tail[:160])
     if hosted:
         return hosted
-    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60]):
+    channel = _CHANNEL_FIRST.match(tail)  # "through the International Organization for Migration (IOM) to Moldova"
+    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60 + (channel.end() if channel else 0)]):
         if _ONCE_MEANT.search(tail, 0, m.start()):
             continue  # "helicopters originally intended for Afghanistan": where they were meant to go before
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
@@ -656,6 +659,11 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return _supported_with(sentence, actors, target_end)
+
+
+# a channel's proper name right after the sum: its own "for" is no destination, and the destination comes after it
+_CHANNEL_FIRST = re.compile(r"\s*(?:through|via)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:for|of|and)\s+(?:the\s+)?)?){1,8}"
+                            r"(?:\([A-Z]{2,8}\)\s*)?")
 
 
 def names_other_beneficiaries(text: str) -> bool:

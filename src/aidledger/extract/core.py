@@ -588,6 +588,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "the sum of the sentence before in another currency ('The aid, "
                                                 "roughly 3.1 billion yen, ...')")
             continue
+        if _SHARE_OF_POT.search(ctx.text, max(sentence.start, m.start - 80), m.start):
+            ctx.note(m.start, m.end, "dropped", "the whole of a pot the giver has a share in ('its contribution to the "
+                                                "$50 billion loan')")
+            continue
         if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
@@ -613,6 +617,12 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
+
+
+# a share of something bigger names the whole: "Japan's total contribution to the 50 billion dollar loan"
+_SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+"
+                           r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w-]+\s+){0,2}$",
+                           re.I)  # not "bringing Germany's contributions to the fund to €560 million"
 
 
 def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
@@ -699,7 +709,7 @@ def _distribute(ctx, sentence, actors, record: Commitment, m: Money) -> list[Com
 
 def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
     gap = sentence.text[(a.alt_end or a.end) - sentence.start:b.start - sentence.start]
-    return bool(re.fullmatch(rf"\)?\s*{word}\s*", gap))
+    return bool(re.fullmatch(rf"\)?\s*{word}\s*(?:{qualifier_words()}\s+)?", gap))  # "from $30m to about $67m"
 
 
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
@@ -715,6 +725,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
     donor = _home_of_currency(ctx, actors, donor, m.currency)
+    if m.currency == "UAH" and not m.alt_currency and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
+            a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors):  # "Ukrainian firms"
+        return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
     currency, inferred = resolve_currency(m.currency, donor.code)
     alt_currency = resolve_currency(m.alt_currency, donor.code, currency)[0] if m.alt_currency else None
     window = _clause_window(sentence, money, m)
@@ -742,7 +755,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
 
 
 # "€2bn in the 2023 budget", "$1.5bn arrived in Ukraine's budget": the budget holds the aid, it is not the figure
-_IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within|through|via) (?:the |its |this year's |next year's |"
+_IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within|through|via) (?:the |its |a |an |this year's |next year's |"
                         r"[A-Z][\w-]*'s |EU )?"
                         r"(?:\d{4} )?(?:Ukrainian |Ukraine's )?"
                         r"(?:(?:federal|state|national|draft|supplementary|defence|defense|latest|new|current|last|"
@@ -796,7 +809,7 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
 
 
 # needs named right after the sum as what it is for: "an additional 8.3 billion yen for winter energy needs"
-_FOR_NEEDS = re.compile(r"\s*\)?\s*for\s+(?:the\s+|its\s+|their\s+|Ukraine's\s+|Kyiv's\s+)?(?:(?![\w-]+-related\s)[\w-]+\s+){0,3}needs\b")
+_FOR_NEEDS = re.compile(r"\s*\)?\s*(?:(?:is|are|was|were|will\s+be|goes|go|went|will\s+go)\s+)?for\s+(?:the\s+|its\s+|their\s+|Ukraine's\s+|Kyiv's\s+)?(?:(?![\w-]+-related\s)[\w-]+\s+){0,3}needs\b")
 # ("$113 billion for Ukraine-related needs" is a broad appropriation, much of it spent at home)
 
 
@@ -816,7 +829,11 @@ _OWN_FIRMS = re.compile(r"\b(?:for|cover|covers|covering|insure|insures|insuring
 def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tokens, blockers) -> bool:
     """'Russia's defence budget of', 'has agreed to buy around': what leads up to the figure."""
     aid = _blockers()[2]
-    lo = max([e for s, e in ctx.figures or [] if e <= start] + [sentence.start, start - 90])
+    previous = [e for s, e in ctx.figures or [] if sentence.start <= e <= start]
+    lo = max(previous + [sentence.start, start - 90])
+    # "... ammunition purchased from Canadian industry, plus C$200m"; after a sum: "..., and USD 1 billion is for"
+    joined = _PLUS_BEFORE.search(ctx.text, lo, start) or (_AND_BEFORE.search(ctx.text, lo, start) if previous else None)
+    lo = joined.end() if joined else lo
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
     hits = [h for h in blockers.finditer(before)
             if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
@@ -845,6 +862,10 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     return not (verbs or aid_between or _excepted(before, last))
 
 
+# a sum added on to the one before: what precedes the conjunction belongs to that one
+_PLUS_BEFORE = re.compile(rf"(?:,\s*|\s)(?:plus|as well as|along with)\s+(?:an?\s+|another\s+)?(?:(?:further|additional|"
+                          rf"extra|separate)\s+)?(?:(?:{qualifier_words()})\s+)?$", re.I)
+_AND_BEFORE = re.compile(rf",\s*and\s+(?:(?:{qualifier_words()})\s+)?$", re.I)
 _NOT_AID = "about damage, prices, budgets or sanctions, not aid"
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 _PREPOSITIONS = {"of", "for", "in", "on", "at", "by", "from", "with", "without", "about", "after", "before"}
@@ -1052,6 +1073,11 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
              and _seat_of().search(ctx.text, max(sentence.start, a.start - 30), a.start)), None)
         donor = programme or topic or ctx.last_donor or (ctx.main_donor if fallback else None)
     return donor
+
+
+# Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
+# program of humanitarian demining for 2024 provides UAH 3.8 billion"
+_UKRAINE_OWN_FUND = re.compile(r"\b(?:state|local|regional|city) (?:budgets?|programs?|programmes?)\b|\breserve fund\b", re.I)
 
 
 def _home_of_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
