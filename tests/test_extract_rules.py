@@ -1234,3 +1234,34 @@ def test_an_increase_to_a_qualified_total():
     text = "Japan will add $20 million for Ukraine, raising its total contribution to the fund from $40 million to about $60 million."
     new = [r for r in extract(text, DATE) if r.amount == 60e6]
     assert [r.increment for r in new] == [20e6]
+
+
+def test_a_tables_column_header_names_the_currency_of_its_cells():
+    text = ("Norway has decided to extend NOK 900 million to Ukraine through UN agencies. The breakdown is as follows:\n\n"
+            "Agency | Amount (NOK) | Purpose\nUNICEF | 400 million | Schools and water\n"
+            "WFP | 300 million | Food for frontline towns\nUNHCR | 200 million | Winter shelter\n\n"
+            "Table | Population (million) | Area\nUkraine | 41.1 | 603,700 square kilometers\n")
+    records = extract(text, DATE)
+    assert sorted((r.amount, r.currency) for r in records if r.scope.value == "part_of") == [
+        (200e6, "NOK"), (300e6, "NOK"), (400e6, "NOK")]
+    assert {r.donor for r in records} == {"NOR"} and len(records) == 4
+
+
+@pytest.mark.parametrize("header, named", [
+    ("Amount (USD)", ("USD", 1.0)), ("US$ million", ("USD", 1e6)), ("EUR m", ("EUR", 1e6)),
+    ("(in million yen)", ("JPY", 1e6)), ("Main activities", None), ("Japan gave USD 5 million", None),
+])
+def test_column_currency(header, named):
+    from aidledger.extract.money import column_currency
+
+    assert column_currency(header) == named
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("UNICEF's school programme in Ukraine is supported by 12 donors, which together have provided more than "
+     "$90 million since 2022. Japan gave $4 million of it this year.", [4e6]),
+    ("Germany will give Ukraine €500 million. Berlin is also rolling out economic measures worth €30 billion to support "
+     "households.", [500e6]),
+])
+def test_many_givers_in_a_relative_clause_and_relief_at_home(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE)) == kept

@@ -512,7 +512,10 @@ _WITH_MANY = re.compile(_COORDINATION + _MANY_NOUNS)
 _MANY_WITH = re.compile(_MANY_NOUNS + _COORDINATION + "$")
 # "Together they have committed", "they had collectively provided": a plural subject's joint total
 _THEY_JOINTLY = re.compile(r"\b(?:[Tt]ogether|[Cc]ollectively|[Jj]ointly|[Bb]etween them),? they\b|"
-                           r"\bthey (?:have |had |will |would )?(?:together|collectively|jointly)\b")
+                           r"\bthey (?:have |had |will |would )?(?:together|collectively|jointly)\b|"
+                           # "supported by 14 donors, which together have provided more than US$150 million"
+                           rf"\b{GIVER_PLURALS},?\s+(?:which|that|who)\s+(?:have\s+|had\s+)?(?:together|collectively|"
+                           r"jointly|between them)\b")
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 

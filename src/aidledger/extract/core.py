@@ -23,7 +23,8 @@ from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_
 from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
                                      is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
-from aidledger.extract.money import (APPROX, AT_RATE, SUM_START, Money, find_money, qualifier_words, resolve_currency,
+from aidledger.extract.money import (APPROX, AT_RATE, SUM_START, Money, cell_money, column_currency, find_money,
+                                     qualifier_words, resolve_currency,
                                      same_value)
 from aidledger.extract.text import (BULLET, CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative,
                                     split_sentences)
@@ -68,6 +69,7 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor, part?, what labels are) of a sentence that introduces a list
     rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
     aid_rows: frozenset = frozenset()  # the rows of a table whose header names aid
+    column_money: dict = field(default_factory=dict)  # sentence start -> figures of a column whose header names the currency
     heading: bool = False  # the current sentence heads a list without a colon (see _heads_list)
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
     seen: list = None  # actor codes in order of mention, for "the bank", "the Fund"
@@ -198,6 +200,9 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                    trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
     ctx.rows, ctx.aid_rows = _table_rows(sentences)
+    ctx.column_money, headers = _column_money(sentences)
+    # "UNDP | 31.0 million | Humanitarian demining, ...": rows of a table; its header keeps the lead-in above it
+    ctx.rows |= frozenset(ctx.column_money) | headers
     ctx.actors = doc_actors
     ctx.actor_starts = [a.start for a in doc_actors]
     found: list[tuple[Commitment, bool]] = []
@@ -206,6 +211,8 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     body_line = money_line = -2  # the line of the last body sentence (not a list item or heading); of a sum kept
     for sentence in sentences:
         kinds = flt.search(sentence.text)
+        if sentence.start in ctx.column_money:
+            kinds = (True, kinds[1], kinds[2])  # "UNDP | 31.0 million | ..." under "Amount (USD)"
         is_item = _is_list_item(ctx, sentence)
         if is_item and sentence.line == body_line + 1:
             list_open = True  # a list hung right under a body sentence goes on with it, no teasers
@@ -438,6 +445,49 @@ def _table_rows(sentences: list[Sentence]) -> tuple[frozenset, frozenset]:
     return frozenset(rows), frozenset(aid_rows)
 
 
+def _money_in(ctx: _Context, sentence: Sentence) -> list[Money]:
+    """The sentence's sums: written ones, and a table cell's figure whose currency its column header names."""
+    return sorted(find_money(sentence.text, sentence.start) + ctx.column_money.get(sentence.start, []),
+                  key=lambda m: m.start)
+
+
+def _column_money(sentences: list[Sentence]) -> tuple[dict[int, list[Money]], frozenset]:
+    """Figures of a '|' or tab table under a header cell naming their currency ("Organization | Amount (USD) |
+    Main activities" / "UNDP | 31.0 million | ..."): each row's cell in that column, until the table ends."""
+    out: dict[int, list[Money]] = {}
+    headers = set()
+    column = None  # (cell index, number of cells, currency, scale, line of the last row, header start)
+    for s in sentences:
+        cells = _cells(s.text)
+        if column is not None and len(cells) == column[1] and 0 < s.line - column[4] <= 2:
+            start, cell = cells[column[0]]
+            money = cell_money(cell, s.start + start, column[2], column[3])
+            if money is not None and not find_money(cell):
+                out[s.start] = [money]
+                headers.add(column[5])
+            column = column[:4] + (s.line, column[5])
+            continue
+        column = None
+        for i, (_, cell) in enumerate(cells):
+            named = column_currency(cell.strip()) if len(cells) >= 2 else None
+            if named is not None:
+                column = (i, len(cells), *named, s.line, s.start)
+                break
+    return out, frozenset(headers)
+
+
+def _cells(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of the cells of a table line split on '|' or tabs; [] for a line of prose."""
+    sep = "|" if " | " in text or text.count("|") >= 2 else "\t" if "\t" in text else None
+    if sep is None:
+        return []
+    out, pos = [], 0
+    for part in text.split(sep):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return [(o, c) for o, c in out if c.strip()] if sep == "|" else out
+
+
 _BAR_CELL_SUM = re.compile(rf"\|\s*(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")  # "... | €4.5 billion"
 
 
@@ -477,7 +527,7 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
     has_money, has_goods, has_services = kinds
-    money = find_money(sentence.text, sentence.start) if has_money else []
+    money = _money_in(ctx, sentence) if has_money else []
     goods = find_goods(sentence.text, sentence.start) if has_goods else []
     ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     records = _money_records(ctx, sentence, tokens, actors, triggers, money)
@@ -1226,7 +1276,7 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
     status, lead_donor, part, _ = ctx.lead_in
     scope = "part_of" if part else "new"
-    money, goods = find_money(sentence.text, sentence.start), find_goods(sentence.text, sentence.start)
+    money, goods = _money_in(ctx, sentence), find_goods(sentence.text, sentence.start)
     ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     givers = [a for a in actors if a.code not in attrs.NON_DONORS]
     label = _label(ctx, sentence, actors)

@@ -293,3 +293,52 @@ def resolve_currency(currency: str, donor: str | None, converted: str | None = N
     if donor in by_donor and by_donor[donor] != converted:
         return by_donor[donor], by_donor[donor] != table["default"]
     return table["default"], False
+
+
+# ---------------------------------------------------------------- table columns
+
+# A column header that names the currency of the figures below it: "Amount (USD)", "US$ million", "EUR m",
+# "(in million yen)", "Contribution, € bn". The scale is optional: "31.0 million" under "Amount (USD)".
+_HEADER_SCALE = re.compile(r"(?<![A-Za-z])(?:(?P<long>thousands?|millions?|billions?|mln|bln|mn|bn)|(?P<short>[mkb]))"
+                           r"(?![A-Za-z])", re.I)
+
+
+def column_currency(header: str) -> tuple[str, float] | None:
+    """(currency, scale) a table header cell names for its column, or None. Only short cells, so a row's
+    sentence ("Japan gave USD 5 million") never passes for a header."""
+    words = header.split()
+    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in header):
+        return None
+    _, pre_map, names, scales, _ = _grammar()
+    currency = None
+    for word in re.findall(r"[A-Z]{0,3}\$|[€£¥₩]|[A-Za-z]+(?:\s+dollars)?", header):
+        currency = pre_map.get(word) or names.get(word.lower()) or currency
+    if currency is None:
+        return None
+    scale = _HEADER_SCALE.search(header.replace("$", " ").replace("€", " ").replace("£", " "))
+    if scale is None:
+        return currency, 1.0
+    if scale.group("short") and len(words) > 3:
+        return None  # a lone "m" only in a short unit cell ("EUR m"), never in a longer label
+    return currency, _scale(scale.group(), scales)
+
+
+_CELL_FIGURE = re.compile(r"\s*(?:(?P<qual>about|approx\.|approximately|around|over|more than|up to|~)\s*)?"
+                          r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+                          r"(?:\s*(?P<scale>thousand|million|billion|mln|bln|mn|bn|m|k)\b\.?)?\s*", re.I)
+
+
+def cell_money(cell: str, start: int, currency: str, scale: float) -> Money | None:
+    """The figure of a table cell under a column header naming its currency: "31.0 million" under "Amount (USD)"."""
+    m = _CELL_FIGURE.fullmatch(cell)
+    if m is None:
+        return None
+    _, _, _, scales, (numbers, quals) = _grammar()
+    amount = float(m.group("num").replace(",", "")) * (_scale(m.group("scale"), scales) if m.group("scale") else scale)
+    if amount <= 0:
+        return None
+    lead = len(cell) - len(cell.lstrip())
+    first = start + lead + (m.start("num") - lead)
+    last = start + len(cell.rstrip())
+    return Money(start=first, end=last, amount=amount, currency=currency,
+                 qualifier=quals.get((m.group("qual") or "").lower(), "exact"))
