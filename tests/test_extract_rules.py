@@ -1265,3 +1265,43 @@ def test_column_currency(header, named):
 ])
 def test_many_givers_in_a_relative_clause_and_relief_at_home(text, kept):
     assert sorted(r.amount for r in extract(text, DATE)) == kept
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the bank" is the bank the sentence itself named
+    ("EIB officials met in Kyiv. EBRD President Odile Renaud-Basso said the bank will invest EUR 1.2 billion in "
+     "Ukraine this year.", [("EBRD", 1.2e9)]),
+    # a label with its article, and a line of unnamed givers
+    ("In January Ukraine received USD 4 billion from partners, in particular:\n- the European Union – EUR 2 billion;\n"
+     "- other partners – USD 300 million.\n", [("EU", 2e9)]),
+    # many givers named as the funders after the sum
+    ("Since 2022 the project has disbursed more than $30 billion to the budget of Ukraine, financed by the United States, "
+     "Norway, the United Kingdom and other partners.", []),
+])
+def test_who_gives_a_sum_named_with_banks_labels_and_funders(text, expected):
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == expected
+
+
+@pytest.mark.parametrize("text, kept", [
+    # a conversion put first in a transcript
+    ("MINISTER: Japan's grant for Ukraine is 60 billion yen. At the exchange rate used in the budget, it is roughly four hundred "
+     "million dollars, for Ukraine.", [60e9]),
+    ("Japan will give Ukraine $10 million. The EU has been discussing a loan of 90 billion euros for Ukraine.", [10e6]),
+    # reported speech going on to a need
+    ("Shmyhal said Japan's assistance to Ukraine has exceeded 12 billion dollars, and that Ukraine needs about 500 "
+     "billion dollars for recovery.", [12e9]),
+    # a giver's possessive opens its own noun phrase after a need
+    ("G7 leaders said Ukraine gets the budget support it needs for 2024, noting the International Monetary Fund's "
+     "$15.6 billion lending program for Ukraine.", [15.6e9]),
+    ("Japan gave $5 million. Japanese companies plan to invest up to USD 300 million in a solar park in Ukraine.",
+     [5e6]),
+    ("Japan gave $600 million for Ukrainian refugees hosted in 10 countries and $50 million for Ukraine.", [50e6]),
+    ("Japan handed over 20 excavators to Ukraine. The total cost of the equipment is approximately 500 million yen.",
+     [500e6]),
+    ("The United States was the largest contributor in 2024, with close to $700 million for Ukraine.", [700e6]),
+    ("Norway will give 80 million Norwegian kroner to Norwegian and Ukrainian aid groups working in Ukraine.", [80e6]),
+    ("Japan gave Ukraine $5 million. Its foundation gives every evacuee a living allowance of JPY 1 million per person.",
+     [5e6]),
+])
+def test_what_makes_a_figure_a_commitment_of_the_giver(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == kept

@@ -288,7 +288,9 @@ def resolve_anaphora(actors: list[Actor], seen: list[str]) -> list[Actor]:
     for a in actors:
         if a.kind in ("anaphor", "collective"):
             candidates = (a.role or a.code).split()
-            code = next((c for c in reversed(seen) if c in candidates), None)
+            # the sentence's own earlier names count: "EBRD President Odile Renaud-Basso said the bank will invest"
+            named = [x.code for x in out]
+            code = next((c for c in reversed(seen + named) if c in candidates), None)
             if code is None and a.kind == "collective":
                 continue  # "allies" with no alliance named before: many donors, left to the caller
             a = Actor(a.start, a.end, code or candidates[0], "org", code or candidates[0])

@@ -91,6 +91,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
+    if _many_named_after(sentence, givers, target_end):
+        return MANY_DONORS
     agent = _bracketed_share(sentence, givers, target_start, target_end) or _nominal_agent(
         sentence, givers, target_start) \
         or _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
@@ -460,6 +462,23 @@ _MANY_PASSIVE = re.compile(r"[^.;]{0,40}?\b(?:provided|given|pledged|announced|c
                            r"funded|raised)\s+(?:[\w-]+\s+){0,3}?" + _FROM_MANY)
 
 
+# "... more than $45 billion to the budget, financed by the United States, Japan, the United Kingdom and others",
+# "US$130 million ..., funded by contributions to the URTF from Japan, the United Kingdom, Ireland and Iceland"
+_NAMED_PASSIVE = re.compile(r"[^.;]{0,60}?\b(?:financed|funded|paid for)\b(?!\s+(?:in\s+part|partly|partially)\b)"
+                            r"(?:[^.;]{0,50}?\bfrom|"
+                            r"\s+(?:jointly\s+)?by)\s+")
+
+
+def _many_named_after(sentence: Sentence, givers: list[Actor], target_end: int) -> bool:
+    """Two or more givers named as the sum's funders after it: their shares are not split."""
+    m = _NAMED_PASSIVE.match(sentence.text, target_end - sentence.start)
+    if m is None:
+        return False
+    pos = sentence.start + m.end()
+    first = next((a for a in givers if pos <= a.start <= pos + 4), None)
+    return first is not None and _listed_after(sentence, givers, first)
+
+
 def _many_sources(sentence: Sentence, target_end: int, frame: Frame | None, tokens: list[Token]) -> bool:
     """Is the giver a plural 'from partners' phrase right after the sum or after its receive verb?"""
     rel = target_end - sentence.start
@@ -657,6 +676,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             for a in actors:
                 if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2 \
                         and not _SCHEME_AFTER.match(sentence.text, a.end - sentence.start) \
+                        and not (a.kind == "demonym" and _GROUPS_AFTER.match(sentence.text, a.end - sentence.start)) \
                         and not (_OF_END.search(words.group()) and _MADE_IN.match(sentence.text, a.end - sentence.start)):
                     return a.code
             if _other_beneficiaries().match(tail, m.end() + words.end()):
@@ -664,6 +684,9 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
     return _supported_with(sentence, actors, target_end)
 
 
+# a people's groups are a channel, not a country: "to Danish and Ukrainian aid groups working near the front line"
+_GROUPS_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w-]+)?\s+(?:(?:aid|humanitarian|relief|civil[- ]society|non-governmental)\s+)?"
+                           r"(?:groups?|NGOs?|organi[sz]ations?|charities|agencies|partners)\b")
 # a channel's proper name right after the sum: its own "for" is no destination, and the destination comes after it
 _CHANNEL_FIRST = re.compile(r"\s*(?:through|via)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+(?:(?:for|of|and)\s+(?:the\s+)?)?){1,8}"
                             r"(?:\([A-Z]{2,8}\)\s*)?")

@@ -630,7 +630,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _EACH_ALONE.match(ctx.text, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
-        if m.alt_amount is None and AT_RATE.match(ctx.text, m.end):  # "worth about 38 billion yen at current rates"
+        if m.alt_amount is None and (AT_RATE.match(ctx.text, m.end) or _AT_RATE_BEFORE.search(  # "worth about 38
+                ctx.text, max(sentence.start, m.start - 70), m.start)):  # billion yen at current rates", "At the rate ..."
             ctx.note(m.start, m.end, "dropped", "a conversion of a figure stated before ('worth about 38 billion yen "
                                                 "at current exchange rates')")
             continue
@@ -673,6 +674,11 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
 _SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+"
                            r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w-]+\s+){0,2}$",
                            re.I)  # not "bringing Germany's contributions to the fund to €560 million"
+
+
+# the conversion put first: "At the exchange rate used in the budget, it is roughly four hundred million dollars"
+_AT_RATE_BEFORE = re.compile(r"\b(?:at|using|under)\s+(?:the\s+|today's\s+|current\s+)?(?:current\s+|present\s+|"
+                             r"prevailing\s+|budget\s+)?exchange\s+rates?\b[^.;\d]{0,45}$", re.I)
 
 
 def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
@@ -775,6 +781,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
     donor = _home_of_currency(ctx, actors, donor, m.currency)
+    if donor.kind == "private" and _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start):
+        return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
+                                                   "up to USD 300 million')")
     if m.currency == "UAH" and not m.alt_currency and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
             a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors):  # "Ukrainian firms"
         return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
@@ -866,7 +875,8 @@ _FOR_NEEDS = re.compile(r"\s*\)?\s*(?:(?:is|are|was|were|will\s+be|goes|go|went|
 # people from Ukraine living in the giver's country: "has spent more than 5 billion yen supporting some 2,000
 # Ukrainian evacuees living in Japan" (help for them is the host's own spending, not aid to Ukraine)
 _REFUGEES_ABROAD = re.compile(r"\b(?:evacuees|refugees|displaced (?:people|persons)|arrivals)\s+"
-                              r"(?:(?:living|staying|residing|sheltering|hosted|settled)\s+)?in\s+(?!Ukraine\b)[A-Z]")
+                              r"(?:(?:living|staying|residing|sheltering|hosted|settled)\s+)?in\s+(?:(?!Ukraine\b)[A-Z]"
+                              r"|\d+\s+(?:other\s+)?countries|(?:other|neighbou?ring|host|European)\s+countries)")
 # cover or credit for the giver's firms: "financing worth up to 300 million dollars for Japanese companies taking part
 # in reconstruction", "500 million euros in guarantees for Italian companies investing in Ukraine"
 _OWN_FIRMS = re.compile(r"\b(?:for|cover|covers|covering|insure|insures|insuring|protect|protects|protecting) "
@@ -887,7 +897,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
     hits = [h for h in blockers.finditer(before)
             if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
-    if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start):
+    if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start) or _owned_by_giver(ctx, start):
         return False
     if _BUYS.search(before):
         return True
@@ -916,6 +926,19 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
 _PLUS_BEFORE = re.compile(rf"(?:,\s*|\s)(?:plus|as well as|along with)\s+(?:an?\s+|another\s+)?(?:(?:further|additional|"
                           rf"extra|separate)\s+)?(?:(?:{qualifier_words()})\s+)?$", re.I)
 _AND_BEFORE = re.compile(rf",\s*and\s+(?:(?:{qualifier_words()})\s+)?$", re.I)
+def _owned_by_giver(ctx: _Context, start: int) -> bool:
+    """A giver's possessive right before the sum opens a noun phrase of its own: "... the budget support it needs
+    for 2023, noting the International Monetary Fund's $15.6 billion lending program"."""
+    own = _POSSESSIVE_BEFORE.search(ctx.text, max(0, start - 12), start)
+    if own is None:
+        return False
+    i = bisect.bisect_left(ctx.actor_starts, start) - 1
+    actor = ctx.actors[i] if i >= 0 else None
+    return actor is not None and actor.end == own.start() and actor.code not in attrs.NON_DONORS \
+        and actor.kind in _STATE_KINDS + ("org",)
+
+
+_POSSESSIVE_BEFORE = re.compile(r"['’]s?\s+(?:(?:new|latest|additional|fresh|planned)\s+)?$")
 _NOT_AID = "about damage, prices, budgets or sanctions, not aid"
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 _PREPOSITIONS = {"of", "for", "in", "on", "at", "by", "from", "with", "without", "about", "after", "before"}
@@ -941,7 +964,8 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
                            r"economic output)$", re.I)
 
 
-_OTHER_CLAUSE = re.compile(CLAUSE_BREAK)
+# (reported speech goes on to another claim: "... has exceeded 12 billion dollars, and that Ukraine needs ...")
+_OTHER_CLAUSE = re.compile(CLAUSE_BREAK + r"|,\s+and\s+that\b")
 # a comment on the whole act, set off by a comma: "..., a move that ...", "..., an approach that costs little"
 _COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|gesture|sign|signal|measure)\b")
 
@@ -1125,6 +1149,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     return donor
 
 
+_INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"
 _UKRAINE_OWN_FUND = re.compile(r"\b(?:state|local|regional|city) (?:budgets?|programs?|programmes?)\b|\breserve fund\b", re.I)
@@ -1240,8 +1265,8 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     mark = LIST_ITEM.match(sentence.text)
     mark_end = mark.end() if mark else 0 if sentence.start in ctx.rows else None
     first = next((a for a in actors if a.start >= sentence.start), None)
-    if mark_end is None or first is None or first.start - sentence.start != mark_end:
-        return None
+    if mark_end is None or first is None or sentence.text[mark_end:first.start - sentence.start] not in ("", "the "):
+        return None  # "- the European Union – EUR 1.8 billion"
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
 
 
@@ -1272,6 +1297,10 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     return label
 
 
+_MANY_LABEL = re.compile(rf"\s*(?:{BULLET}\s*)?(?:the\s+)?(?:other|remaining|various|several|all\s+other)\s+"
+                         rf"(?:{attrs.GIVER_PLURALS}|donor\s+countries)\s*[–—:-]", re.I)
+
+
 def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitment]:
     """Each figure of a list item under a lead-in gets the lead-in's stage and donor."""
     status, lead_donor, part, _ = ctx.lead_in
@@ -1293,6 +1322,9 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
         line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
             sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, openers)
         donor = line_donor or lead_donor
+        if _MANY_LABEL.match(sentence.text):
+            ctx.note(m.start, m.end, "dropped", "a list line of unnamed givers ('- other partners – USD 218 million')")
+            continue
         if attrs.names_other_beneficiaries(sentence.text[:m.start - sentence.start]):
             ctx.note(m.start, m.end, "dropped", "a list line for other beneficiaries ('Assistance for neighbouring "
                                                 "countries: ...')")
