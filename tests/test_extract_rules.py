@@ -1305,3 +1305,11 @@ def test_who_gives_a_sum_named_with_banks_labels_and_funders(text, expected):
 ])
 def test_what_makes_a_figure_a_commitment_of_the_giver(text, kept):
     assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == kept
+
+
+def test_a_sum_for_refugees_abroad_is_dropped_but_its_decision_carries_to_the_breakdown():
+    text = ("1. On March 1, the Government of Norway decided to extend NOK 500 million through UN agencies to people "
+            "affected by the war in Ukraine and to evacuees in neighbouring countries.\n\n"
+            "2. The breakdown of the assistance is as follows:\n- UNICEF: NOK 200 million\n- WFP: NOK 100 million\n")
+    records = extract(text, DATE)
+    assert [(r.amount, r.status.value) for r in records] == [(200e6, "decided"), (100e6, "decided")]

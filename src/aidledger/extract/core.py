@@ -250,6 +250,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                 _remember(ctx, record)
                 money_line = sentence.line if record.kind is Kind.MONEY else money_line
             else:
+                ctx.last_status = record.status.value  # "decided to extend ... to Ukraine and neighbours. The breakdown:"
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
@@ -657,6 +658,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             continue
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
         blocked_prev = record is None
+        if record is not None and _for_refugees_abroad(ctx, sentence, m.alt_end or m.end):
+            record = replace(record, recipient="OTHER")  # dropped by the caller, whose stage still counts
         if record is not None and several and _explicit_recipient(ctx, sentence, actors, m.alt_end or m.end) is None:
             ctx.note(m.start, m.end, "dropped", "a total for several recipients")
             continue
@@ -770,7 +773,7 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
 
 def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
     index = _token_at(tokens, m.start)
-    if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens):
+    if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens, refugees=False):
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows:
@@ -826,7 +829,7 @@ _IN_BUDGET = re.compile(r"\b(?:in|into|to|from|under|within|through|via) (?:the 
 
 
 def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, tokens,
-             look_after: bool = True) -> bool:
+             look_after: bool = True, refugees: bool = True) -> bool:
     """Is the figure about damage, prices, budgets, sanctions ... rather than aid?
 
     Looks at what the figure is about: the words after it up to the next figure ("$486bn in
@@ -836,12 +839,12 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     blockers = _blockers()[0]
     if not sentence.titleish:  # in running text a capitalised blocker is part of a name
         blockers = _NameSkipping(blockers)
-    if look_after and _blocked_after(ctx, sentence, end, blockers):
+    if look_after and _blocked_after(ctx, sentence, end, blockers, refugees):
         return True
     return _blocked_before(ctx, sentence, start, triggers, tokens, blockers)
 
 
-def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> bool:
+def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers, refugees: bool = True) -> bool:
     """'$486bn in reconstruction needs', '... for its own territory': what follows the figure."""
     _, exceptions, aid = _blockers()
     nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
@@ -863,8 +866,16 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers) -> boo
             purpose or _excepted(ctx.text[end:min(nxt, end + 90)], block) or _SHARE_OF_GDP.search(after, 0, block.end())):
         return True
     # anywhere in the rest of the figure's clause: for the giver's own use, or its own firms
-    return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt)
-                or _REFUGEES_ABROAD.search(ctx.text, end, nxt))
+    if refugees and _REFUGEES_ABROAD.search(ctx.text, end, nxt):
+        return True  # (a sum of money for them is aid to another country: see _money_records)
+    return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt))
+
+
+def _for_refugees_abroad(ctx: _Context, sentence: Sentence, end: int) -> bool:
+    """'... and to evacuees in neighbouring countries': the money goes to the countries hosting them."""
+    nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
+    other = _OTHER_CLAUSE.search(ctx.text, end, nxt)
+    return bool(_REFUGEES_ABROAD.search(ctx.text, end, other.start() if other else nxt))
 
 
 # needs named right after the sum as what it is for: "an additional 8.3 billion yen for winter energy needs"
