@@ -1313,3 +1313,17 @@ def test_a_sum_for_refugees_abroad_is_dropped_but_its_decision_carries_to_the_br
             "2. The breakdown of the assistance is as follows:\n- UNICEF: NOK 200 million\n- WFP: NOK 100 million\n")
     records = extract(text, DATE)
     assert [(r.amount, r.status.value) for r in records] == [(200e6, "decided"), (100e6, "decided")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Officials said G7 members and the European Union together have pledged more than $40 billion to Kyiv this year.",
+     []),
+    # the giver coordinated with the recipient's minister, however long the titles
+    ("Japan's State Minister for Foreign Affairs Hisashi Matsumoto and Ukraine's Minister of Finance Serhii Marchenko "
+     "signed an exchange of notes on a grant of JPY 5.1 billion for road repair in Ukraine.", [("JPN", 5.1e9)]),
+    # the part of a sum many unnamed givers gave
+    ("The EU disbursed EUR 2 billion to Ukraine on Monday. In 2025 Ukraine's state budget received USD 50.1 billion of "
+     "international financial support, of which about USD 30 billion – under the ERA mechanism.", [("EU", 2e9)]),
+])
+def test_joint_givers_partners_and_parts_of_many_givers_sums(text, expected):
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == expected

@@ -169,7 +169,7 @@ def _coordinated_giver(sentence: Sentence, givers: list[Actor], subject: Actor) 
     before = [a for a in givers if a.end <= subject.start]
     for a in reversed(before):
         gap = sentence.text[a.end - sentence.start:subject.start - sentence.start]
-        if re.search(r"\b(?:and|with|together with)\b", gap) and len(gap) < 90:
+        if re.search(r"\b(?:and|with|together with)\b", gap) and len(gap) < 120:
             return a
     return None
 
@@ -506,9 +506,12 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
         return True  # "European allies and Canada have committed" ("allies" may stand for NATO named before)
     if len(listed) == 2 and _JOINTLY.search(tail):
         return True  # "The U.K. and Norway will jointly fund": one sum for two givers
+    if _JOINTLY.search(tail) and _MEMBERS_AND.search(sentence.text, 0, before[-1].start - sentence.start):
+        return True  # "G7 members and the European Union together have pledged"
     return len({a.code for a in listed}) >= 3
 
 
+_MEMBERS_AND = re.compile(r"\b(?:members|member states|allies|partners|donors|countries)\s+(?:and|&)\s+(?:the\s+)?$")
 # Between the members of a list of actors: "Denmark, Norway and Sweden", "the UK & Norway"
 _COORDINATION = r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?"
 _COORDINATED = re.compile(_COORDINATION)

@@ -87,8 +87,10 @@ class _Context:
     original: str = ""  # the text as given; `text` has its no-break and thin spaces made plain for the grammars
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
     recipients: dict = field(default_factory=dict)  # the current sentence's explicit recipient by figure end
+    last_reason: str = ""  # why the last figure was dropped
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
+        self.last_reason = reason
         if self.trace is not None:
             self.trace.append({"figure": self.text[start:end], "span": [start, end], "decision": decision,
                                "reason": reason})
@@ -657,7 +659,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
                                                 "including 8.7 trillion yen for defence')")
             continue
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
-        blocked_prev = record is None
+        blocked_prev = record is None and ctx.last_reason != _UNGOVERNED  # not aid, or many givers' sum
         if record is not None and _for_refugees_abroad(ctx, sentence, m.alt_end or m.end):
             record = replace(record, recipient="OTHER")  # dropped by the caller, whose stage still counts
         if record is not None and several and _explicit_recipient(ctx, sentence, actors, m.alt_end or m.end) is None:
@@ -717,7 +719,7 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
-_PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,30}?,\s*(?:including|of which|out of which|of this|of that)\s+"
+_PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,50}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
 _CELL_GAP = re.compile(r"(?:\s{2,}|\t+|\s*\|\s*)")  # between two cells of a row
 # a difference, not a sum given: "€3 billion more than the government had planned", "rise by €3 billion compared
@@ -777,7 +779,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows:
-        return ctx.note(m.start, m.end, "dropped", "no commitment verb and no aid noun governs it")
+        return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
     donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
@@ -951,6 +953,7 @@ def _owned_by_giver(ctx: _Context, start: int) -> bool:
 
 _POSSESSIVE_BEFORE = re.compile(r"['’]s?\s+(?:(?:new|latest|additional|fresh|planned)\s+)?$")
 _NOT_AID = "about damage, prices, budgets or sanctions, not aid"
+_UNGOVERNED = "no commitment verb and no aid noun governs it"
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 _PREPOSITIONS = {"of", "for", "in", "on", "at", "by", "from", "with", "without", "about", "after", "before"}
 _NEXT_CONJUNCT = re.compile(r",\s+and\s+(?:it\s+|they\s+)?(?:will|would|has|have|had|also|is|are|was|were)\b")
