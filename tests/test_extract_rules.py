@@ -1327,3 +1327,30 @@ def test_a_sum_for_refugees_abroad_is_dropped_but_its_decision_carries_to_the_br
 ])
 def test_joint_givers_partners_and_parts_of_many_givers_sums(text, expected):
     assert [(r.donor, r.amount) for r in extract(text, DATE)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Together, the EU and its member states have provided over €30 billion in military support to Ukraine.", []),
+    ("The Drone Coalition, co-led by the UK and Latvia, has received pledges of more than £1.2 billion from its 16 "
+     "members for Ukraine.", []),
+    ("The EU gave Ukraine €2bn in January.\n- February: Leaders overcome Hungary's veto; the Ukraine Facility is "
+     "adopted, with €30bn in loans.", [("EU", 2e9), ("EU", 30e9)]),
+    ("The financial ceiling of the fund, which pays for partners around the world, rises to over €15 billion.", []),
+    ("The Council of the EU adopted a decision increasing the financial ceiling of the fund by €4 billion for Ukraine.",
+     [("EU", 4e9)]),
+    ("In December the state budget of Ukraine received funds from international partners in the amount of USD 8.1 "
+     "billion. Japan gave $1 billion.", [("JPN", 1e9)]),
+    ("The package adds grant funding channelled through the trust fund for Ukraine: $120 million from Norway and $80 "
+     "million from the Republic of Korea.", [("NOR", 120e6), ("KOR", 80e6)]),
+])
+def test_many_givers_ceilings_obstacles_and_lists_of_sums(text, expected):
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == expected
+
+
+def test_a_giver_named_again_restates_its_own_sum_in_another_currency():
+    text = ("The package for Ukraine combines a $200 million loan from the World Bank with grants: $150 million from "
+            "Norway and $100 million from the Republic of Korea. The grants go through the trust fund, which the Bank "
+            "manages for Ukraine and which has paid out to schools, hospitals and water utilities in twelve regions "
+            "since 2023, officials said on Monday in Washington. Norway's contribution, equivalent to NOK 1.5 billion, "
+            "comes from its Nansen programme.")
+    assert sorted(r.amount for r in extract(text, DATE)) == [100e6, 150e6, 200e6]

@@ -91,8 +91,9 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    if _many_named_after(sentence, givers, target_end):
-        return MANY_DONORS
+    if _many_named_after(sentence, givers, target_end) or _RECEIVED_FROM_MANY.search(
+            sentence.text, 0, target_start - sentence.start):
+        return MANY_DONORS  # "... received funds from international partners in the amount of USD 9.6 billion"
     agent = _bracketed_share(sentence, givers, target_start, target_end) or _nominal_agent(
         sentence, givers, target_start) \
         or _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
@@ -384,6 +385,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             continue
         if a.kind in ("org", "channel") and is_channel_mention(sentence, a):
             continue
+        if _OBSTACLE_AFTER.match(after):
+            continue  # "Leaders overcome Hungary's veto; the Ukraine Facility is adopted": Hungary blocked it
         if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
             continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
         if in_closed_relative(sentence.text, a.start - sentence.start, a.end - sentence.start,
@@ -393,6 +396,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
+_OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:veto|vetoes|objections?|opposition|blockade|resistance|refusal|"
+                             r"reluctance|reservations|holdout|hold-out)\b")
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
 _SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
@@ -449,13 +454,15 @@ _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 # Plural nouns for a set of givers ("from donors", "all participants"): many givers, none named
 GIVER_PLURALS = (r"(?:donors|partners|allies|countries|creditors|lenders|governments|sponsors|participants|sources|"
-                 r"nations|states|member states)")
+                 r"nations|states|member states|members)")
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
               r"tens of thousands of|thousands of|hundreds of|hundreds of thousands of|millions of|"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*" + GIVER_PLURALS + r"(?:\b|')")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
+_RECEIVED_FROM_MANY = re.compile(r"\b(?:received|receives|receive|got|obtained)\b[^.;]{0,40}?\b" + _FROM_MANY
+                                 + r"[^.;$€£¥\d]{0,40}$")
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 # "... of agreements were announced at the conference by all participants"
 _MANY_PASSIVE = re.compile(r"[^.;]{0,40}?\b(?:provided|given|pledged|announced|committed|made|contributed|financed|"
@@ -513,7 +520,7 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
 
 _MEMBERS_AND = re.compile(r"\b(?:members|member states|allies|partners|donors|countries)\s+(?:and|&)\s+(?:the\s+)?$")
 # Between the members of a list of actors: "Denmark, Norway and Sweden", "the UK & Norway"
-_COORDINATION = r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+)?"
+_COORDINATION = r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+|its\s+|their\s+)?"  # "the EU and its member states"
 _COORDINATED = re.compile(_COORDINATION)
 
 

@@ -77,6 +77,8 @@ class _Context:
     shares_of: tuple = (-1, [])  # (sentence start, the spans of its percentages)
     split_parent: Commitment | None = None  # "the money will be split among ...": later figures are its parts
     last_money: Commitment | None = None
+    kept_money: list = field(default_factory=list)  # every money record kept so far, in text order
+    joined_to_kept: bool = False  # the current sum is listed right after a kept one ("$150m from Norway and $100m from")
     split_line: int = -1
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
@@ -600,6 +602,8 @@ def _remember(ctx: _Context, record: Commitment) -> None:
     ctx.last_status = record.status.value
     if record.kind is Kind.MONEY and record.scope is not Scope.PART_OF:
         ctx.last_money = record
+    if record.kind is Kind.MONEY:
+        ctx.kept_money.append(record)
 
 
 # ---------------------------------------------------------------- money
@@ -658,6 +662,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
                                                 "including 8.7 trillion yen for defence')")
             continue
+        ctx.joined_to_kept = bool(out) and prev is not None and out[-1].evidence.amount_start == prev.start \
+            and bool(_SUM_LIST_GAP.fullmatch(ctx.text, prev.alt_end or prev.end, m.start))
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
         blocked_prev = record is None and ctx.last_reason != _UNGOVERNED  # not aid, or many givers' sum
         if record is not None and _for_refugees_abroad(ctx, sentence, m.alt_end or m.end):
@@ -675,6 +681,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     return out
 
 
+# the next of a list of sums, each with its giver: "$150 million from Norway and $100 million from the Republic of Korea"
+_SUM_LIST_GAP = re.compile(r"(?:\s+from\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})?\s*(?:,\s*|\s+and\s+)")
 # a share of something bigger names the whole: "Japan's total contribution to the 50 billion dollar loan"
 _SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+"
                            r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w-]+\s+){0,2}$",
@@ -689,18 +697,30 @@ _AT_RATE_BEFORE = re.compile(r"\b(?:at|using|under)\s+(?:the\s+|today's\s+|curre
 def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
     """'Japan will give $20 million. The aid, roughly 3.1 billion yen, ...': the sum just kept, restated in
     another currency by a sentence that opens on the aid itself."""
-    last = ctx.last_money
-    if last is None or m.alt_amount is not None or sentence.start - last.evidence.end > 300 \
-            or not _AID_OPENER.fullmatch(ctx.text, sentence.start, m.start):
+    opener = _AID_OPENER.fullmatch(ctx.text, sentence.start, m.start)
+    if m.alt_amount is not None or opener is None:
         return False
-    currency = resolve_currency(m.currency, last.donor)[0]
-    return currency not in (last.currency, last.alt_currency) and same_value(m.amount, m.currency, last.amount, last.currency)
+    # the sums kept just before; a giver's possessive opener restates its own ("Norway's contribution, equivalent to")
+    owner = next((a.code for a in ctx.actors if a.start == opener.start("owner")), None) \
+        if opener.group("owner") else None
+    for last in reversed(ctx.kept_money):
+        if sentence.start - last.evidence.end > (800 if owner else 300):
+            break  # a giver named again may point further back than "The aid, roughly ..."
+        if owner is not None and last.donor != owner:
+            continue
+        currency = resolve_currency(m.currency, last.donor)[0]
+        if currency not in (last.currency, last.alt_currency) and same_value(m.amount, m.currency, last.amount,
+                                                                             last.currency):
+            return True
+        if owner is None:
+            return False  # "The aid, roughly ...": the sum just kept
+    return False
 
 
 # "The aid, roughly", "This assistance is worth about", "Japan's contribution, equivalent to" (the nouns of a sum,
 # triggers.yaml sum_nouns)
 _AID_OPENER = re.compile(r"\s*(?:The|This|That|These|Its|Their|(?!(?:Of|From|In|For|With|On|At|By|To|Under)\s)"
-                         r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}['’]s)\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['’]s)\s+(?:[\w-]+\s+){0,2}?"
                          r"(?:" + alternation(load("triggers")["sum_nouns"]) + r"|money|amount|sum)s?"
                          r"\s*(?:,\s*|\s+(?:is|was|will\s+be|would\s+be)\s+)(?:worth\s+|equivalent\s+to\s+|valued\s+at\s+)?"
                          r"(?:" + APPROX + r"\s+)?")
@@ -778,7 +798,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens, refugees=False):
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
-    if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows:
+    if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows \
+            and not ctx.joined_to_kept:
         return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
