@@ -1354,3 +1354,17 @@ def test_a_giver_named_again_restates_its_own_sum_in_another_currency():
             "since 2023, officials said on Monday in Washington. Norway's contribution, equivalent to NOK 1.5 billion, "
             "comes from its Nansen programme.")
     assert sorted(r.amount for r in extract(text, DATE)) == [100e6, 150e6, 200e6]
+
+
+def test_a_lead_in_naming_no_giver_leaves_each_line_to_its_label():
+    text = ("The World Bank welcomed new contributions to its trust fund for Ukraine.\n\nThe new contributions are:\n"
+            "- Japan: JPY 3.3 billion (approximately US$22 million), to support the repair of heating systems;\n"
+            "- Republic of Korea: US$12 million, for the restoration of water infrastructure.\n")
+    assert [(r.donor, r.amount) for r in extract(text, DATE)] == [("JPN", 3.3e9), ("KOR", 12e6)]
+
+
+def test_lines_labelled_with_a_year_are_facts():
+    text = ("Japan has given Ukraine more than $12 billion since 2022.\n\nBy year of announcement\n"
+            "- 2022: about $1.5 billion (including $0.6 billion in financial support)\n"
+            "- 2023: about $6.1 billion (including $5.5 billion announced in February)\n")
+    assert sorted(r.amount for r in extract(text, DATE)) == [0.6e9, 1.5e9, 5.5e9, 6.1e9, 12e9]

@@ -376,8 +376,8 @@ _FACT_LINE = re.compile(rf"\s*(?:{BULLET}\s*)?(?:(?:{qualifier_words()}\s+)?"
                         r"|[A-Z][^:\n]{0,60}\b(?:aid|support|assistance|loans?|grants?|funding|contributions?)\s*:\s+"
                         rf"(?:{qualifier_words()}\s+)?\S*\d"
                         # a dated entry of a timeline: "March 2022: Emergency Grant Aid of 100 million US dollars"
-                        r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                        r"(?:\s+\d{1,2},?)?\s+\d{4}\s*[:—–]\s)")
+                        r"|(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                        r"(?:\s+\d{1,2},?)?\s+)?(?:19|20)\d\d\s*[:—–]\s)")  # "- 2023: about $6.4 billion"
 
 
 _AS_FOLLOWS = re.compile(r"\b(?:as follows|the following)\s*[.:]?\s*$", re.I)
@@ -1235,6 +1235,9 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     receiving = bool(_RECEIVED.search(ctx.text, paragraph, sentence.end))
     if not triggers and not ((_BREAKDOWN.search(sentence.text) or _FOLLOWING.search(sentence.text)) and (
             _aid_nouns().search(sentence.text) or ctx.last_money is not None or receiving)):
+        if _GIVERS_LIST.match(sentence.text) and (ctx.last_donor or ctx.main_donor) is not None:
+            # "The new contributions are:" names no giver: each line's label does ("- Norway: NOK 500 million")
+            return (ctx.last_status or "announced", ctx.last_donor or ctx.main_donor, False, "givers")
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
@@ -1253,6 +1256,9 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
 
 
+_GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?(?:contributions|pledges|"
+                          r"contributors|donors|donations|commitments)\s+(?:are|were|include|included|so far|to date)?\s*"
+                          r"(?:as follows)?\s*:\s*$", re.I)
 # the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
 _NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern}|[^\n]*?\b{SUM_START})")
 
@@ -1292,6 +1298,7 @@ def _heading_lead_in(ctx: _Context, sentence: Sentence, actors: list) -> tuple:
 
 
 _LABEL_END = re.compile(r"\s*[:–—-]\s")
+_LABEL_PREFIX = re.compile(r"(?:the\s+)?(?:(?:Republic|Kingdom|Government|State|Grand Duchy)\s+of\s+(?:the\s+)?)?")
 
 
 def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
@@ -1300,8 +1307,9 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     mark = LIST_ITEM.match(sentence.text)
     mark_end = mark.end() if mark else 0 if sentence.start in ctx.rows else None
     first = next((a for a in actors if a.start >= sentence.start), None)
-    if mark_end is None or first is None or sentence.text[mark_end:first.start - sentence.start] not in ("", "the "):
-        return None  # "- the European Union – EUR 1.8 billion"
+    if mark_end is None or first is None or not _LABEL_PREFIX.fullmatch(sentence.text, mark_end,
+                                                                         first.start - sentence.start):
+        return None  # "- the European Union – EUR 1.8 billion", "- Republic of Korea: US$15 million"
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
 
 
