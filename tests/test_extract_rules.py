@@ -1368,3 +1368,15 @@ def test_lines_labelled_with_a_year_are_facts():
             "- 2022: about $1.5 billion (including $0.6 billion in financial support)\n"
             "- 2023: about $6.1 billion (including $5.5 billion announced in February)\n")
     assert sorted(r.amount for r in extract(text, DATE)) == [0.6e9, 1.5e9, 5.5e9, 6.1e9, 12e9]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The UK lent Ukraine £2.26 billion, the UK's contribution to the G7's $50 billion ERA loans agreed last year.",
+     [2.26e9]),
+    ("Sweden will join the Danish model for Ukraine, and its share would be 2.8 billion kronor (about $290 million).",
+     [2.8e9]),
+    ("The US gave Ukraine $1 billion. Trump wants Ukraine to give the US access to rare earths and other minerals worth "
+     "$500bn.", [1e9]),
+])
+def test_pots_shares_and_resource_deals(text, kept):
+    assert sorted(r.amount for r in extract(text, DATE)) == kept

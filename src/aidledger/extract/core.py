@@ -685,7 +685,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
 _SUM_LIST_GAP = re.compile(r"(?:\s+from\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})?\s*(?:,\s*|\s+and\s+)")
 # a share of something bigger names the whole: "Japan's total contribution to the 50 billion dollar loan"
 _SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+"
-                           r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w-]+\s+){0,2}$",
+                           r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w'’-]+\s+){0,2}$",
                            re.I)  # not "bringing Germany's contributions to the fund to €560 million"
 
 
