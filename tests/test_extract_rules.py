@@ -1380,3 +1380,12 @@ def test_lines_labelled_with_a_year_are_facts():
 ])
 def test_pots_shares_and_resource_deals(text, kept):
     assert sorted(r.amount for r in extract(text, DATE)) == kept
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The EU gave Ukraine €5 billion in March. Kyiv then waited for months, with Hungary having delayed a 50 billion "
+     "euro programme for Ukraine until earlier this month.", [("EU", 5e9), ("EU", 50e9)]),
+    ("Turkey's Baykar gave Ukraine three drones. Baykar also plans to build a $100 million factory in Ukraine.", []),
+])
+def test_an_obstructing_state_and_a_firms_factory_give_nothing(text, expected):
+    assert [(r.donor, r.amount) for r in extract(text, DATE) if r.kind.value == "money"] == expected

@@ -397,7 +397,9 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
 
 
 _OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:veto|vetoes|objections?|opposition|blockade|resistance|refusal|"
-                             r"reluctance|reservations|holdout|hold-out)\b")
+                             r"reluctance|reservations|holdout|hold-out)\b"
+                             # "Hungary having delayed a 50 billion euro EU programme"
+                             r"|\s+(?:having\s+|has\s+|had\s+)?(?:delayed|blocked|vetoed|held\s+up|stalled|obstructed)\b")
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
 _SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
