@@ -1389,3 +1389,10 @@ def test_pots_shares_and_resource_deals(text, kept):
 ])
 def test_an_obstructing_state_and_a_firms_factory_give_nothing(text, expected):
     assert [(r.donor, r.amount) for r in extract(text, DATE) if r.kind.value == "money"] == expected
+
+
+def test_medical_devices_and_farm_machinery_are_goods():
+    text = ("In October JICA handed over 35 ultrasound diagnostic devices and 110 patient monitors to hospitals in "
+            "Ukraine, and 60 tractors to farmers in Kharkiv region.")
+    assert sorted((r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind") == [
+        (35, "ultrasound diagnostic device"), (60, "tractor"), (110, "patient monitor")]
