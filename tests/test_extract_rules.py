@@ -1396,3 +1396,26 @@ def test_medical_devices_and_farm_machinery_are_goods():
             "Ukraine, and 60 tractors to farmers in Kharkiv region.")
     assert sorted((r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind") == [
         (35, "ultrasound diagnostic device"), (60, "tractor"), (110, "patient monitor")]
+
+
+def test_mass_nouns_of_goods_in_a_list_of_given_goods():
+    text = "Japan sent tents, canned food, headlamps and emergency rations to Ukraine, officials said."
+    assert [r.item for r in extract(text, DATE) if r.kind.value == "in_kind"] == [
+        "tent", "canned food", "headlamp", "emergency ration"]
+
+
+@pytest.mark.parametrize("text, amounts", [
+    # "more than" is no "or": two sums
+    ("Japan will give Ukraine JPY 5 billion, more than USD 10 million pledged by Korea last year.", [10e6, 5e9]),
+    # a third sum after a conversion is a restatement only when it is worth the same
+    ("Ukraine received JPY 161.9 bln (USD 1.12 bln, or EUR 50 million from Italy).", [50e6, 161.9e9]),
+    # a conversion's rate phrase belongs to its own sum (that sum restates one stated before)
+    ("Japan will provide Ukraine with aid worth 38 billion yen at current exchange rates, and Norway also pledged $5 "
+     "million to Ukraine.", [5e6]),
+    ("Japan announced a contribution of an additional $10 million to Ukraine.", [10e6]),
+    # the restated sum is the whole, not its part
+    ("Japan will provide $20 million to Ukraine, including $5 million for demining. The aid, roughly 3 billion yen, "
+     "goes through UNDP.", [5e6, 20e6]),
+])
+def test_conversions_and_shares_keep_their_own_sums(text, amounts):
+    assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == amounts

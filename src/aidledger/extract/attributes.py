@@ -673,7 +673,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
     if hosted:
         return hosted
     channel = _CHANNEL_FIRST.match(tail)  # "through the International Organization for Migration (IOM) to Moldova"
-    for m in re.finditer(r"(?<!according )\b(?:to|for|towards)\s+", tail[:60 + (channel.end() if channel else 0)]):
+    for m in _TO_OR_FOR.finditer(tail[:60 + (channel.end() if channel else 0)], channel.end() if channel else 0):
         if _ONCE_MEANT.search(tail, 0, m.start()):
             continue  # "helicopters originally intended for Afghanistan": where they were meant to go before
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
@@ -696,6 +696,7 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
     return _supported_with(sentence, actors, target_end)
 
 
+_TO_OR_FOR = re.compile(r"(?<!according )\b(?:to|for|towards)\s+")
 # a people's groups are a channel, not a country: "to Danish and Ukrainian aid groups working near the front line"
 _GROUPS_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w-]+)?\s+(?:(?:aid|humanitarian|relief|civil[- ]society|non-governmental)\s+)?"
                            r"(?:groups?|NGOs?|organi[sz]ations?|charities|agencies|partners)\b")

@@ -78,7 +78,6 @@ class _Context:
     split_parent: Commitment | None = None  # "the money will be split among ...": later figures are its parts
     last_money: Commitment | None = None
     kept_money: list = field(default_factory=list)  # every money record kept so far, in text order
-    joined_to_kept: bool = False  # the current sum is listed right after a kept one ("$150m from Norway and $100m from")
     split_line: int = -1
     actors: list = None  # every actor of the document, by position
     actor_starts: list = None
@@ -638,7 +637,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "a sum per unit ('worth $500 million each'), not a commitment")
             continue
         if m.alt_amount is None and (AT_RATE.match(ctx.text, m.end) or _AT_RATE_BEFORE.search(  # "worth about 38
-                ctx.text, max(sentence.start, m.start - 70), m.start)):  # billion yen at current rates", "At the rate ..."
+                ctx.text, max(sentence.start, m.start - 70, prev.alt_end or prev.end if prev else 0), m.start)):
+            # billion yen at current rates", "At the exchange rate used in the budget, it is roughly ..."
             ctx.note(m.start, m.end, "dropped", "a conversion of a figure stated before ('worth about 38 billion yen "
                                                 "at current exchange rates')")
             continue
@@ -662,9 +662,9 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
                                                 "including 8.7 trillion yen for defence')")
             continue
-        ctx.joined_to_kept = bool(out) and prev is not None and out[-1].evidence.amount_start == prev.start \
+        listed = bool(out) and prev is not None and out[-1].evidence.amount_start == prev.start \
             and bool(_SUM_LIST_GAP.fullmatch(ctx.text, prev.alt_end or prev.end, m.start))
-        record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment)
+        record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment, listed)
         blocked_prev = record is None and ctx.last_reason != _UNGOVERNED  # not aid, or many givers' sum
         if record is not None and _for_refugees_abroad(ctx, sentence, m.alt_end or m.end):
             record = replace(record, recipient="OTHER")  # dropped by the caller, whose stage still counts
@@ -681,17 +681,21 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     return out
 
 
-# the next of a list of sums, each with its giver: "$150 million from Norway and $100 million from the Republic of Korea"
+# the next of a list of sums, with or without their givers: "$150 million from Norway and $100 million from the
+# Republic of Korea", "$33bn in loans and $17bn in grants"
 _SUM_LIST_GAP = re.compile(r"(?:\s+from\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})?\s*(?:,\s*|\s+and\s+)")
 # a share of something bigger names the whole: "Japan's total contribution to the 50 billion dollar loan"
-_SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+"
-                           r"(?:the|a|an)\s+(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w'’-]+\s+){0,2}$",
-                           re.I)  # not "bringing Germany's contributions to the fund to €560 million"
+# ("a contribution of an additional $10 million" is the giver's own sum)
+_SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+(?:the|a|an)\s+"
+                           r"(?!(?:additional|further|extra|new|fresh)\s)"
+                           # not "bringing Germany's contributions to the fund to €560 million"
+                           r"(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w'’-]+\s+){0,2}$",
+                           re.I)
 
 
 # the conversion put first: "At the exchange rate used in the budget, it is roughly four hundred million dollars"
 _AT_RATE_BEFORE = re.compile(r"\b(?:at|using|under)\s+(?:the\s+|today's\s+|current\s+)?(?:current\s+|present\s+|"
-                             r"prevailing\s+|budget\s+)?exchange\s+rates?\b[^.;\d]{0,45}$", re.I)
+                             r"prevailing\s+|budget\s+)?exchange\s+rates?\b(?:(?!\b(?:and|while|but)\b)[^.;\d]){0,45}$", re.I)
 
 
 def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
@@ -706,8 +710,8 @@ def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
     for last in reversed(ctx.kept_money):
         if sentence.start - last.evidence.end > (800 if owner else 300):
             break  # a giver named again may point further back than "The aid, roughly ..."
-        if owner is not None and last.donor != owner:
-            continue
+        if owner is not None and last.donor != owner or owner is None and last.scope is Scope.PART_OF:
+            continue  # "The aid, roughly 3 billion yen" restates the whole sum, not its part
         currency = resolve_currency(m.currency, last.donor)[0]
         if currency not in (last.currency, last.alt_currency) and same_value(m.amount, m.currency, last.amount,
                                                                              last.currency):
@@ -793,13 +797,15 @@ def _joined_by(sentence: Sentence, a: Money, b: Money, word: str) -> bool:
     return bool(re.fullmatch(rf"\)?\s*{word}\s*(?:{qualifier_words()}\s+)?", gap))  # "from $30m to about $67m"
 
 
-def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment) -> Commitment | None:
+def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, increment,
+                  listed: bool = False) -> Commitment | None:
+    """The record of one sum; `listed`: it follows a kept sum in a list ("$150m from Norway and $100m from Korea")."""
     index = _token_at(tokens, m.start)
     if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens, refugees=False):
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows \
-            and not ctx.joined_to_kept:
+            and not listed:
         return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
@@ -926,8 +932,8 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     previous = [e for s, e in ctx.figures or [] if sentence.start <= e <= start]
     lo = max(previous + [sentence.start, start - 90])
     # "... ammunition purchased from Canadian industry, plus C$200m"; after a sum: "..., and USD 1 billion is for"
-    joined = _PLUS_BEFORE.search(ctx.text, lo, start) or (_AND_BEFORE.search(ctx.text, lo, start) if previous else None)
-    lo = joined.end() if joined else lo
+    if _PLUS_BEFORE.search(ctx.text, lo, start) or previous and _AND_BEFORE.search(ctx.text, lo, start):
+        return False  # the blockers belong to the conjunct before
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
     hits = [h for h in blockers.finditer(before)
             if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
@@ -963,7 +969,7 @@ _AND_BEFORE = re.compile(rf",\s*and\s+(?:(?:{qualifier_words()})\s+)?$", re.I)
 def _owned_by_giver(ctx: _Context, start: int) -> bool:
     """A giver's possessive right before the sum opens a noun phrase of its own: "... the budget support it needs
     for 2023, noting the International Monetary Fund's $15.6 billion lending program"."""
-    own = _POSSESSIVE_BEFORE.search(ctx.text, max(0, start - 12), start)
+    own = _POSSESSIVE_BEFORE.search(ctx.text, max(0, start - 40), start)
     if own is None:
         return False
     i = bisect.bisect_left(ctx.actor_starts, start) - 1
@@ -1274,7 +1280,9 @@ def _heads_list(ctx: _Context, sentence: Sentence) -> bool:
     to the CAP Trust Fund', 'Japan's support so far'): the list is the article's own account."""
     if not sentence.titleish:
         return False
-    text = _REFERENCE_LABEL.sub("", sentence.text.strip(), 1)  # "(Reference 1) Main assistance ... to date"
+    text = sentence.text.strip()
+    label = _REFERENCE_LABEL.match(text)  # "(Reference 1) Main assistance ... to date"
+    text = text[label.end():] if label else text
     mark = LIST_ITEM.match(text)  # a numbered heading; a heading with a figure of its own is a list's line
     if re.match(rf"\s*{BULLET}", text):
         return False  # a bulleted line is an item of a list, not its heading ("Associated links" / "- Canada's support")

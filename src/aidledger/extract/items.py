@@ -248,6 +248,25 @@ def _uncounted_np(m: re.Match, offset: int, singular: bool = False) -> ItemMenti
             end = start + len(" ".join(words[:i]))
             return ItemMention("in_kind", start, end, _clean(item), item.split()[-1].lower(), 1 if singular else None,
                                entry.get("aid_type"), entry.get("sector"))
+    return None if singular else _uncountable_np(m, words, offset)
+
+
+def _uncountable_np(m: re.Match, words: list[str], offset: int) -> ItemMention | None:
+    """A mass noun of goods in a list ('tents, winter clothing, headlamps', 'ammunition, artillery rounds'):
+    the phrase ends in one of items.yaml `listed_mass_goods`."""
+    things = load("items")["listed_mass_goods"]
+    low = [w.lower().rstrip(",") for w in words]
+    for i in range(len(words), 0, -1):
+        for width in (2, 1):
+            if i - width >= 0 and " ".join(low[i - width:i]) in things:
+                mods = [w for w in words[:i - width] if w.lower() not in STOP_MODIFIERS]
+                if any(w[:1].isupper() for w in mods):
+                    return None  # "Russian ammunition", "Ukraine's fuel": not a good on the list
+                item = " ".join(mods + [w.rstrip(",") for w in words[i - width:i]])
+                start = offset + m.start("np")
+                entry = things[" ".join(low[i - width:i])]
+                return ItemMention("in_kind", start, start + len(" ".join(words[:i])), _clean(item),
+                                   item.split()[-1].lower(), None, entry.get("aid_type"), entry.get("sector"))
     return None
 
 

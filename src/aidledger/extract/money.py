@@ -226,7 +226,8 @@ def _link_conversions(found: list[Money], text: str, offset: int) -> list[Money]
         # approximately UAH 46.5 bln)"
         while how == "near" and i < len(found) and found[i].currency not in (first.currency, second.currency) \
                 and _CONVERSION_GAP.fullmatch(text[end - offset:found[i].start - offset]) \
-                and not re.search(r"[)\]]", text[first.end - offset:end - offset]):
+                and not re.search(r"[)\]]", text[first.end - offset:end - offset]) \
+                and same_value(first.amount, first.currency, found[i].amount, found[i].currency):
             end = found[i].end
             i += 1
         out.append(replace(first, alt_amount=second.amount, alt_currency=second.currency, alt_end=end))
@@ -238,6 +239,9 @@ AT_RATE = re.compile(r"\s*,?\s*(?:at|using|under)\s+(?:the\s+|today's\s+)?(?:cur
                       r"today's|market|official)?\s*(?:exchange\s+)?rates?\b(?!\s+of\b)", re.I)  # not "at the rate of 0.1%"
 
 
+_NEAR_WORD = re.compile(r"\b(?:or|equivalent|about|roughly|around)\b", re.I)  # not the "or" of "more"
+
+
 def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str | None:
     """"near" when `second` restates `first` right after it, "far" when a few words stand between, else None."""
     if first.currency == second.currency:
@@ -246,7 +250,7 @@ def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str |
     if len(gap) <= 60 and not re.search(r"[.;:]", gap) and AT_RATE.match(text, second.end - offset):
         return "near"
     if len(gap) <= 30 and _CONVERSION_GAP.fullmatch(gap) and (
-            any(mark in gap.lower() for mark in ("(", "[", "or", "—", "--", "equivalent", "about", "roughly", "around"))):
+            (any(mark in gap for mark in ("(", "[", "—", "--")) or _NEAR_WORD.search(gap))):
         return "near"
     # Further away, the two sums must also be worth about the same: "a US$300 million grant from Norway (about
     # NOK 3.3 billion)", "US$250 million in co-financing from Korea's EDCF, about 360 billion won."
@@ -337,8 +341,5 @@ def cell_money(cell: str, start: int, currency: str, scale: float) -> Money | No
     amount = float(m.group("num").replace(",", "")) * (_scale(m.group("scale"), scales) if m.group("scale") else scale)
     if amount <= 0:
         return None
-    lead = len(cell) - len(cell.lstrip())
-    first = start + lead + (m.start("num") - lead)
-    last = start + len(cell.rstrip())
-    return Money(start=first, end=last, amount=amount, currency=currency,
+    return Money(start=start + m.start("num"), end=start + len(cell.rstrip()), amount=amount, currency=currency,
                  qualifier=quals.get((m.group("qual") or "").lower(), "exact"))
