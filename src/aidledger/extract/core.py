@@ -812,7 +812,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
-    donor = _home_of_currency(ctx, actors, donor, m.currency)
+    donor = _giver_by_currency(ctx, actors, donor, m.currency)
     if donor.kind == "private" and _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start):
         return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
                                                    "up to USD 300 million')")
@@ -1196,9 +1196,10 @@ _INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
 _UKRAINE_OWN_FUND = re.compile(r"\b(?:state|local|regional|city) (?:budgets?|programs?|programmes?)\b|\breserve fund\b", re.I)
 
 
-def _home_of_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
-    """A donor taken from earlier sentences gives way to the state the sentence names whose own currency the sum
-    is in: "Canada's last payment of C$1.7 billion arrived, completing its C$5 billion share" (not Japan's)."""
+def _giver_by_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
+    """A donor the sentence does not name (carried over from earlier ones) gives way to the state the sentence
+    names whose own currency the sum is in: "Canada's last payment of C$1.7 billion arrived, completing its C$5
+    billion share" is Canada's, not the article's main donor's."""
     home = load("money")["home"].get(currency)
     if home is None or donor.code == home or any(a.code == donor.code for a in actors):
         return donor

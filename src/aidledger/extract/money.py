@@ -327,7 +327,7 @@ def column_currency(header: str) -> tuple[str, float] | None:
     return currency, _scale(scale.group(), scales)
 
 
-_CELL_FIGURE = re.compile(r"\s*(?:(?P<qual>about|approx\.|approximately|around|over|more than|up to|~)\s*)?"
+_CELL_FIGURE = re.compile(rf"\s*(?:(?P<qual>{qualifier_words()}|~)\s*)?"
                           r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
                           r"(?:\s*(?P<scale>thousand|million|billion|mln|bln|mn|bn|m|k)\b\.?)?\s*", re.I)
 
