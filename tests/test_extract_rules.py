@@ -1249,7 +1249,8 @@ def test_a_tables_column_header_names_the_currency_of_its_cells():
 
 @pytest.mark.parametrize("header, named", [
     ("Amount (USD)", ("USD", 1.0)), ("US$ million", ("USD", 1e6)), ("EUR m", ("EUR", 1e6)),
-    ("(in million yen)", ("JPY", 1e6)), ("Main activities", None), ("Japan gave USD 5 million", None),
+    ("(in million yen)", ("JPY", 1e6)), ("USD thousands", ("USD", 1e3)), ("Main activities", None),
+    ("Japan gave USD 5 million", None),
 ])
 def test_column_currency(header, named):
     from aidledger.extract.money import column_currency

@@ -91,9 +91,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         thank = _thank_object(frame, givers, tokens, target_start)
         if thank is not None:
             return thank
-    if _many_named_after(sentence, givers, target_end) or _RECEIVED_FROM_MANY.search(
-            sentence.text, 0, target_start - sentence.start):
-        return MANY_DONORS  # "... received funds from international partners in the amount of USD 9.6 billion"
+    if _many_named_after(sentence, givers, target_end):
+        return MANY_DONORS  # "... financed by the United States, Japan, ... and other partners"
     agent = _bracketed_share(sentence, givers, target_start, target_end) or _nominal_agent(
         sentence, givers, target_start) \
         or _lender_not_guarantor(sentence, givers, target_start, target_end) or _possessor(
@@ -102,7 +101,7 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         or _relative_giver(sentence, givers, tokens, target_end) or _giver_as_modifier(sentence, givers, target_end)
     if agent is not None:
         return agent
-    if _many_sources(sentence, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
+    if _many_sources(sentence, target_start, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
                                                                                     target_end - sentence.start):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
     source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start) \
@@ -396,10 +395,9 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
-_OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?(?:veto|vetoes|objections?|opposition|blockade|resistance|refusal|"
-                             r"reluctance|reservations|holdout|hold-out)\b"
+_OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?" + alternation(load("triggers")["obstacle_nouns"]) + r"\b"
                              # "Hungary having delayed a 50 billion euro EU programme"
-                             r"|\s+(?:having\s+|has\s+|had\s+)?(?:delayed|blocked|vetoed|held\s+up|stalled|obstructed)\b")
+                             r"|\s+(?:having\s+|has\s+|had\s+)?" + alternation(load("triggers")["obstacle_verbs"]) + r"\b")
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
 _SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
@@ -446,6 +444,9 @@ _COUNTED = re.compile(r"\b(?:more than|over|some|nearly|about|at least|almost)\s
 
 # "from the Government of the Netherlands", "from the people of Japan": the state behind the words
 _STATE_OF = r"(?:(?:[Gg]overnment|[Pp]eople)\s+of\s+(?:the\s+)?)?"  # "Kingdom of ..." are names
+# The title before a state's short name, where a list label or a destination may carry it: "Republic of Korea: ...",
+# "for the armed forces of the Republic of Moldova"
+STATE_TITLE = r"(?:(?:Republic|Kingdom|Government|State|Grand Duchy)\s+of\s+(?:the\s+)?)"
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?" + _STATE_OF)
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
 _SUM_NP = (r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
@@ -488,10 +489,13 @@ def _many_named_after(sentence: Sentence, givers: list[Actor], target_end: int) 
     return first is not None and _listed_after(sentence, givers, first)
 
 
-def _many_sources(sentence: Sentence, target_end: int, frame: Frame | None, tokens: list[Token]) -> bool:
-    """Is the giver a plural 'from partners' phrase right after the sum or after its receive verb?"""
+def _many_sources(sentence: Sentence, target_start: int, target_end: int, frame: Frame | None,
+                  tokens: list[Token]) -> bool:
+    """Is the giver a plural 'from partners' phrase right after the sum or after its receive verb (also when the
+    verb comes first: "... received funds from international partners in the amount of USD 9.6 billion")?"""
     rel = target_end - sentence.start
-    if _MANY_AFTER_SUM.match(sentence.text, rel) or _MANY_PASSIVE.match(sentence.text, rel):
+    if _MANY_AFTER_SUM.match(sentence.text, rel) or _MANY_PASSIVE.match(sentence.text, rel) \
+            or _RECEIVED_FROM_MANY.search(sentence.text, 0, target_start - sentence.start):
         return True
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":
         return bool(_MANY_AFTER_VERB.match(sentence.text, tokens[frame.inner.index].end - sentence.start))
@@ -520,7 +524,7 @@ def _listed_subjects(sentence: Sentence, givers: list[Actor], anchor: int) -> bo
     return len({a.code for a in listed}) >= 3
 
 
-_MEMBERS_AND = re.compile(r"\b(?:members|member states|allies|partners|donors|countries)\s+(?:and|&)\s+(?:the\s+)?$")
+_MEMBERS_AND = re.compile(rf"\b{GIVER_PLURALS}\s+(?:and|&)\s+(?:the\s+)?$")
 # Between the members of a list of actors: "Denmark, Norway and Sweden", "the UK & Norway"
 _COORDINATION = r"\s*(?:,|,?\s+and|,?\s+as well as|&)\s+(?:the\s+|its\s+|their\s+)?"  # "the EU and its member states"
 _COORDINATED = re.compile(_COORDINATION)
@@ -679,8 +683,8 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
         # "to Ukraine", "for the Indo-Pacific", "to modernise the German armed forces" (up to two words between)
         for k in range(4):
             # never across another preposition: "for reconstruction through the EDCF" is not for the EDCF
-            words = re.match(r"(?:the\s+)?(?:(?!(?:through|via|by|under|with|from|within|" + _AGAINST + r")\s)[a-z]+\s+){%d}"
-                             r"(?:the\s+)?(?:(?:Republic|Kingdom|Government|State)\s+of\s+(?:the\s+)?)?[\"“]?" % k,
+            words = re.match(r"(?:the\s+)?(?:(?!(?:through|via|by|under|with|from|within|" + _AGAINST + r")\s)[a-z]+\s+)"
+                             + "{" + str(k) + "}" + r"(?:the\s+)?" + STATE_TITLE + r"?[\"“]?",
                              tail[m.end():])  # "for the armed forces of the Republic of Moldova"
             if not words:
                 break

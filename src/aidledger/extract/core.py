@@ -451,8 +451,9 @@ def _table_rows(sentences: list[Sentence]) -> tuple[frozenset, frozenset]:
 
 def _money_in(ctx: _Context, sentence: Sentence) -> list[Money]:
     """The sentence's sums: written ones, and a table cell's figure whose currency its column header names."""
-    return sorted(find_money(sentence.text, sentence.start) + ctx.column_money.get(sentence.start, []),
-                  key=lambda m: m.start)
+    written = find_money(sentence.text, sentence.start)
+    cells = ctx.column_money.get(sentence.start)
+    return sorted(written + cells, key=lambda m: m.start) if cells else written
 
 
 def _column_money(sentences: list[Sentence]) -> tuple[dict[int, list[Money]], frozenset]:
@@ -705,8 +706,8 @@ def _restates_last(ctx: _Context, sentence: Sentence, m: Money) -> bool:
     if m.alt_amount is not None or opener is None:
         return False
     # the sums kept just before; a giver's possessive opener restates its own ("Norway's contribution, equivalent to")
-    owner = next((a.code for a in ctx.actors if a.start == opener.start("owner")), None) \
-        if opener.group("owner") else None
+    owner = _actor_at(ctx, opener.start("owner")) if opener.group("owner") else None
+    owner = owner.code if owner is not None else None
     for last in reversed(ctx.kept_money):
         if sentence.start - last.evidence.end > (800 if owner else 300):
             break  # a giver named again may point further back than "The aid, roughly ..."
@@ -876,13 +877,7 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
 def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers, refugees: bool = True) -> bool:
     """'$486bn in reconstruction needs', '... for its own territory': what follows the figure."""
     _, exceptions, aid = _blockers()
-    nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
-    other = _OTHER_CLAUSE.search(ctx.text, end, nxt)  # "..., while Britain has signed a deal to lend": not about ours
-    nxt = other.start() if other else nxt
-    cell = ctx.text.find(" | ", end, nxt)  # a table's next cell is another field: "EUR 300 mln | announced | ..."
-    nxt = cell if cell >= 0 else nxt
-    comment = _COMMENT_AFTER.search(ctx.text, end, nxt)  # ", an approach that costs little up front": about the act
-    nxt = comment.start() if comment else nxt
+    nxt = _rest_of_clause(ctx, sentence, end)
     after = _IN_BUDGET.sub(_blank, ctx.text[end:min(nxt, end + 45)])  # "€2bn in the 2023 budget" is allocated
     # a purpose that only qualifies an aid noun says what the aid is for: "€500 million for defence aid" ("on its
     # own air defence" stays the giver's own; "a reparations loan" stays a loan of frozen assets)
@@ -902,9 +897,20 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers, refuge
 
 def _for_refugees_abroad(ctx: _Context, sentence: Sentence, end: int) -> bool:
     """'... and to evacuees in neighbouring countries': the money goes to the countries hosting them."""
+    return bool(_REFUGEES_ABROAD.search(ctx.text, end, _rest_of_clause(ctx, sentence, end)))
+
+
+def _rest_of_clause(ctx: _Context, sentence: Sentence, end: int) -> int:
+    """Where what is said of the figure ending at `end` stops: the next figure, another clause ("..., while Britain
+    has signed a deal to lend"), a table's next cell ("EUR 300 mln | announced") or a comment on the whole act
+    ("..., an approach that costs little up front")."""
     nxt = min([s for s, e in ctx.figures or [] if s >= end] + [sentence.end])
     other = _OTHER_CLAUSE.search(ctx.text, end, nxt)
-    return bool(_REFUGEES_ABROAD.search(ctx.text, end, other.start() if other else nxt))
+    nxt = other.start() if other else nxt
+    cell = ctx.text.find(" | ", end, nxt)
+    nxt = cell if cell >= 0 else nxt
+    comment = _COMMENT_AFTER.search(ctx.text, end, nxt)
+    return comment.start() if comment else nxt
 
 
 # needs named right after the sum as what it is for: "an additional 8.3 billion yen for winter energy needs"
@@ -976,6 +982,12 @@ def _owned_by_giver(ctx: _Context, start: int) -> bool:
     actor = ctx.actors[i] if i >= 0 else None
     return actor is not None and actor.end == own.start() and actor.code not in attrs.NON_DONORS \
         and actor.kind in _STATE_KINDS + ("org",)
+
+
+def _actor_at(ctx: _Context, pos: int) -> Actor | None:
+    """The document's actor that starts at `pos`, if any (actors are sorted by start)."""
+    i = bisect.bisect_left(ctx.actor_starts, pos)
+    return ctx.actors[i] if i < len(ctx.actors) and ctx.actors[i].start == pos else None
 
 
 _POSSESSIVE_BEFORE = re.compile(r"['’]s?\s+(?:(?:new|latest|additional|fresh|planned)\s+)?$")
@@ -1193,7 +1205,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
 _INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"
-_UKRAINE_OWN_FUND = re.compile(r"\b(?:state|local|regional|city) (?:budgets?|programs?|programmes?)\b|\breserve fund\b", re.I)
+_UKRAINE_OWN_FUND = re.compile(whole_words(load("triggers")["recipient_own_funds"]), re.I)
 
 
 def _giver_by_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
@@ -1263,9 +1275,9 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
 
 
-_GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?(?:contributions|pledges|"
-                          r"contributors|donors|donations|commitments)\s+(?:are|were|include|included|so far|to date)?\s*"
-                          r"(?:as follows)?\s*:\s*$", re.I)
+_GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?"
+                          + alternation(load("triggers")["givers_list_nouns"], fold=True)
+                          + r"\s+(?:are|were|include|included|so far|to date)?\s*(?:as follows)?\s*:\s*$", re.I)
 # the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
 _NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern}|[^\n]*?\b{SUM_START})")
 
@@ -1307,7 +1319,7 @@ def _heading_lead_in(ctx: _Context, sentence: Sentence, actors: list) -> tuple:
 
 
 _LABEL_END = re.compile(r"\s*[:–—-]\s")
-_LABEL_PREFIX = re.compile(r"(?:the\s+)?(?:(?:Republic|Kingdom|Government|State|Grand Duchy)\s+of\s+(?:the\s+)?)?")
+_LABEL_PREFIX = re.compile(rf"(?:the\s+)?{attrs.STATE_TITLE}?")
 
 
 def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:

@@ -303,8 +303,8 @@ def resolve_currency(currency: str, donor: str | None, converted: str | None = N
 
 # A column header that names the currency of the figures below it: "Amount (USD)", "US$ million", "EUR m",
 # "(in million yen)", "Contribution, € bn". The scale is optional: "31.0 million" under "Amount (USD)".
-_HEADER_SCALE = re.compile(r"(?<![A-Za-z])(?:(?P<long>thousands?|millions?|billions?|mln|bln|mn|bn)|(?P<short>[mkb]))"
-                           r"(?![A-Za-z])", re.I)
+_SCALE_WORDS = alternation([w for w in load("money")["scales"] if len(w) > 1], fold=True)  # money.yaml scales
+_HEADER_SCALE = re.compile(rf"(?<![A-Za-z])(?:(?P<long>{_SCALE_WORDS})s?|(?P<short>[mkb]))(?![A-Za-z])", re.I)
 
 
 def column_currency(header: str) -> tuple[str, float] | None:
@@ -324,12 +324,12 @@ def column_currency(header: str) -> tuple[str, float] | None:
         return currency, 1.0
     if scale.group("short") and len(words) > 3:
         return None  # a lone "m" only in a short unit cell ("EUR m"), never in a longer label
-    return currency, _scale(scale.group(), scales)
+    return currency, _scale(scale.group("long") or scale.group("short"), scales)  # "USD thousands": the word
 
 
 _CELL_FIGURE = re.compile(rf"\s*(?:(?P<qual>{qualifier_words()}|~)\s*)?"
                           r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-                          r"(?:\s*(?P<scale>thousand|million|billion|mln|bln|mn|bn|m|k)\b\.?)?\s*", re.I)
+                          rf"(?:\s*(?P<scale>{_SCALE_WORDS}|m|k)\b\.?)?\s*", re.I)
 
 
 def cell_money(cell: str, start: int, currency: str, scale: float) -> Money | None:
