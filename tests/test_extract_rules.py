@@ -1420,3 +1420,60 @@ def test_mass_nouns_of_goods_in_a_list_of_given_goods():
 ])
 def test_conversions_and_shares_keep_their_own_sums(text, amounts):
     assert sorted(r.amount for r in extract(text, DATE) if r.kind.value == "money") == amounts
+
+
+def _goods(text: str) -> list[tuple]:
+    return [(r.donor, r.quantity, r.item, r.status.value) for r in extract(text, DATE) if r.kind.value == "in_kind"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # goods given as examples of aid, after "such as", "including" or a colon; a conjunct that is no goods is passed
+    ("Japan will supply non-lethal items such as food rations and field ambulances to Ukraine.",
+     [("JPN", None, "food ration", "pledged"), ("JPN", None, "field ambulance", "pledged")]),
+    ("Japan is considering providing more assistance for Ukraine's grid, including high-voltage transformers, switchgear and mobile "
+     "substations.", [("JPN", None, "high-voltage transformer", "considered"), ("JPN", None, "mobile substation",
+                                                                             "considered")]),
+    # past the goods' origin, ", as well as" carries the list on
+    ("Japan has sent Ukraine bulletproof vests and helmets from SDF stocks, as well as tents and small generators.",
+     [("JPN", None, "bulletproof vest", "delivered"), ("JPN", None, "helmet", "delivered"),
+      ("JPN", None, "tent", "delivered"), ("JPN", None, "small generator", "delivered")]),
+    # what a recipient asks one giver for; not what it asks of "partners"
+    ("Kyiv has asked Tokyo for large high-voltage transformers.",
+     [("JPN", None, "large high-voltage transformer", "requested")]),
+    ("Kyiv repeatedly asked partners for more Patriot interceptors, Japan said.", []),
+    # examples of goods already counted, and examples of a need, are no more goods
+    ("In 2023 Korea handed over to Ukraine 50 units of heavy construction machinery, including excavators and wheel "
+     "loaders.", [("KOR", 50, "heavy construction machinery", "delivered")]),
+    ("Canada will decide what further support may be required, such as spare parts and ammunition.", []),
+    ("The government has no plan to provide lethal weapons, including ammunition, Japan said.", []),
+])
+def test_goods_named_as_examples(text, expected):
+    assert _goods(text) == expected
+
+
+def test_an_agency_delivering_a_states_grant_gives_the_states_goods():
+    text = ("Japan decided to extend Emergency Grant Aid of $5.5 million to Ukraine. Through this grant, UNHCR and IOM "
+            "will provide items such as thermal blankets and heating appliances to displaced people.")
+    assert [(d, i) for d, _, i, _ in _goods(text)] == [("JPN", "thermal blanket"), ("JPN", "heating appliance")]
+
+
+def test_goods_evidence_stops_before_a_refusal_in_the_same_sentence():
+    text = ("Japan has ruled out supplying arms to Kyiv and has instead sent items such as helmets and drones, but "
+            "stressed that it does not plan to send weapons.")
+    [helmet, drone] = [r for r in extract(text, DATE) if r.kind.value == "in_kind"]
+    assert helmet.evidence.sentence == "has instead sent items such as helmets and drones"
+    assert "ruled out" not in drone.evidence.sentence and "weapons" not in drone.evidence.sentence
+
+
+@pytest.mark.parametrize("text, services", [
+    # a field's name in a list of what aid covers is no service
+    ("Through this assistance, Japan will provide food, medical supplies, shelter and protection services to people "
+     "in Ukraine.", []),
+    ("Japan would provide additional support for Ukraine's energy sector and for demining, the minister said.", []),
+    ("Seoul will keep supporting Ukraine's power grid with Korean technology.", []),
+    # what is done keeps it
+    ("Japan plans to introduce remote medical care and smart farming technologies to Ukraine.",
+     ["remote medical care", "smart farming technologies"]),
+])
+def test_a_field_of_aid_is_no_service(text, services):
+    assert [r.item for r in extract(text, DATE) if r.kind.value == "service"] == services

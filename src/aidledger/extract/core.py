@@ -20,8 +20,8 @@ from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_for, is_denied, is_discussion,
                                       is_negated)
-from aidledger.extract.items import (ItemMention, elliptical_counts, find_goods, find_services, find_uncounted,
-                                     is_named, named_goods, resolve_anaphor, service_from_verb)
+from aidledger.extract.items import (ItemMention, elliptical_counts, find_examples, find_goods, find_services,
+                                     find_uncounted, is_named, named_goods, resolve_anaphor, service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
 from aidledger.extract.money import (APPROX, AT_RATE, SUM_START, Money, cell_money, column_currency, find_money,
                                      qualifier_words, resolve_currency,
@@ -250,7 +250,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         for record in records:
             if record.recipient in recipients or record.recipient is None and None in recipients:
                 found.append((record, titleish))
-                _remember(ctx, record)
+                _remember(ctx, record, sentence)
                 money_line = sentence.line if record.kind is Kind.MONEY else money_line
             else:
                 ctx.last_status = record.status.value  # "decided to extend ... to Ukraine and neighbours. The breakdown:"
@@ -593,10 +593,12 @@ def _as_part_of_split(ctx: _Context, sentence: Sentence, record: Commitment) -> 
     return record
 
 
-def _remember(ctx: _Context, record: Commitment) -> None:
+def _remember(ctx: _Context, record: Commitment, sentence: Sentence) -> None:
     """A kept record's donor and stage carry over to the next sentences of its paragraph."""
-    named = [a for a in ctx.actors if a.code == record.donor
-             and record.evidence.start <= a.start < record.evidence.end]
+    # goods keep only their verb's clause as evidence; their giver may stand before it
+    lo = record.evidence.start if record.kind is not Kind.IN_KIND else _clause_span(
+        ctx, sentence, record.evidence.amount_start, record.evidence.amount_end)[0]
+    named = [a for a in ctx.actors if a.code == record.donor and lo <= a.start < record.evidence.end]
     if named:
         ctx.last_donor = named[0]
     ctx.last_status = record.status.value
@@ -1418,6 +1420,11 @@ _SUPPLY_OF = re.compile(r"\b(?:supply|supplies|delivery|deliveries|provision|shi
                         r"\s+of(?=\s)", re.I)
 
 
+# the verb, not the noun ("declined Ukrainian requests for F-16s"), and one giver named or none ("asked partners")
+_ASK = frozenset(("ask", "asks", "asked", "asking"))
+_ASKED_FOR = re.compile(r"(?:\s+(?:the\s+[A-Z]\w+\s+side|[A-Z][\w.-]*)){0,2}?\s+for(?=\s)")
+
+
 def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_services) -> list[Commitment]:
     money_only = load("items")["money_only_verbs"]  # "spent 1.5% of GDP on hosting them" gives no service,
     triggers = [t for t in triggers if t.lemma not in money_only and not (  # nor "what it spends hosting refugees"
@@ -1439,8 +1446,16 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
                   tokens[t.index].lower.endswith("ing") and _aid_nouns().search(ctx.text, sentence.start,
                                                                                 tokens[t.index].start)]
     verb_ends += [m.end() + sentence.start for m in _SUPPLY_OF.finditer(sentence.text)]
-    mentions += [u for u in find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
-                 if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions)]
+    # what is asked for: "Kyiv has asked Tokyo for large high-voltage transformers"
+    verb_ends += [sentence.start + m.end() for t in triggers if t.role == "request" and tokens[t.index].lower in _ASK
+                  for m in [_ASKED_FOR.match(sentence.text, tokens[t.index].end - sentence.start)] if m]
+    listed = find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
+    # examples of goods already counted are not more goods: "50 units of construction machinery, including excavators"
+    examples = [u for u in find_examples(sentence.text, sentence.start)
+                if not any(g.quantity and g.end <= u.cue < g.end + 40 for g in mentions)]
+    for u in listed + examples:
+        if not _overlaps(u, taken) and not any(g.start < u.end and u.start < g.end for g in mentions):
+            mentions.append(u)
     services = find_services(sentence.text, sentence.start) if has_services else []
     for t in triggers if has_services else ():
         if t.role == "provide":
@@ -1468,6 +1483,11 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
         if record is not None:
             out.append(record)
     return out
+
+
+# a sentence about what a donor's money buys, delivered by an agency
+_FUNDED_BY_GRANT = re.compile(r"\b(?:through|with|under|using|from) (?:this|that|the|these|those|its|[A-Z][\w-]*'s)"
+                              r" (?:grant|grants|funds|funding|contribution|donation|assistance|money)\b", re.I)
 
 
 def _purpose_of_money(service: ItemMention, money_spans, tokens, triggers) -> bool:
@@ -1503,6 +1523,9 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     donor = _donor(ctx, sentence, actors, frame, tokens, item.start, item.end, fallback=item.kind == "in_kind")
     if donor is None:
         return ctx.note(item.start, item.end, "dropped", "no donor named in the sentence or paragraph")
+    if donor.code == "UN" and ctx.main_donor is not None and ctx.main_donor.kind in _STATE_KINDS \
+            and _FUNDED_BY_GRANT.search(sentence.text):
+        donor = ctx.main_donor  # "Through this grant, UNHCR and IOM will provide items": the agency delivers
     clause = sentence.text
     # the item's clause runs from the last clause break before its frame: "Berlin has already delivered 1,000
     # weapons" keeps "already"; in "... previously allocated, as well as ... 100 trucks" it belongs to another figure
@@ -1520,7 +1543,7 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
         status = "delivered"  # "Poland is hosting refugees", "Danish specialists advise": being given now
     return _commitment(
         ctx, sentence, kind, donor, actors, frame, status, scope, clause,
-        item.start, item.end,
+        item.start, item.end, clause_from=clause_start if kind is Kind.IN_KIND else None,
         quantity=item.quantity, item=item.item, aid_type=aid_type, sector_hint=item.sector,
     )
 
@@ -1573,10 +1596,15 @@ def _blocked_item(sentence: Sentence, item: ItemMention) -> bool:
 
 
 def _commitment(ctx, sentence, kind, donor: Actor, actors, frame, status, scope, clause, start, end,
-                sector_hint=None, aid_type=None, **fields) -> Commitment:
+                sector_hint=None, aid_type=None, clause_from=None, **fields) -> Commitment:
+    """One record; `clause_from` (goods) starts its evidence at the clause of its verb."""
     recipient = attrs.recipient_for(sentence, actors, donor.code, ctx.default_recipient,
                                     _explicit_recipient(ctx, sentence, actors, end))
     ev_start, ev_end = _clause_span(ctx, sentence, start, end)
+    if clause_from is not None:  # "... ruled out sending arms and has instead sent helmets, but ...": that clause
+        ev_start = max(ev_start, clause_from) if clause_from <= start else ev_start
+        contrast = _CONTRAST_AFTER.search(ctx.text, end, ev_end)
+        ev_end = contrast.start() if contrast else ev_end
     channel = attrs.channel_for(sentence, actors, donor, (ev_start, ev_end), start, end)
     announced_by = next((a.name for a in actors if a.kind == "official" and a.code == donor.code), None)
     date = _commitment_date(ctx, sentence, start, scope, (ev_start, ev_end))
@@ -1609,6 +1637,11 @@ def _stage_for_kind(kind: Kind, status: str) -> str:
     return status
 
 
+# where a clause that may say the opposite begins: "..., but stressed that it does not plan to send weapons",
+# "..., and Kishida again ruled out sending weapons"
+_CONTRAST_AFTER = re.compile(r",?\s(?:but|while|whereas|although|though|yet|however)\s|;\s|,\s(?:and\s)?"
+                             r"(?=(?:[A-Z][a-z]+\s+(?:[A-Z][a-z]+\s+)?(?:on\s\w+\s)?(?:again\s|also\s|has\s|have\s|had\s|"
+                             r"is\s|was\s|said|says|stressed|ruled|insisted)|(?:he|she|it|they|we)\s))")
 _CLAUSE_CUT = re.compile(r",\s|;\s|\s(?:and|while|whereas|but)\s|\s[—–-]\s")
 
 

@@ -9,7 +9,7 @@ is a commitment is decided by the caller from the sentence's frame.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load, plural, starts
@@ -19,6 +19,7 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
 # is talk about aid, "will send SCALP cruise missiles" is a commitment.
 GENERIC_HEADS = {"weapon", "system", "vehicle", "machine", "unit", "kit", "equipment", "gun", "plane", "ship",
                  "boat", "car", "truck", "missile", "rocket", "shell", "round", "munition", "drone"}
+_VAGUEST = frozenset(("weapon", "system", "unit", "kit", "equipment", "machine", "munition"))
 STOP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "another", "of", "the", "its", "their",
                   "some", "related", "modern", "advanced", "used", "much-needed", "urgently", "needed", "vital", "key"}
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -43,6 +44,7 @@ class ItemMention:
     aid_type: str | None
     sector: str | None
     from_verb: bool = False  # "train Ukrainian pilots": the verb is itself the service
+    cue: int = -1  # where the cue of goods given as examples starts ("such as", "including"), if any
 
 
 @lru_cache(maxsize=1)
@@ -210,25 +212,58 @@ def find_uncounted(text: str, offset: int, verb_ends: list[int], item_ends: tupl
     return out
 
 
-def _uncounted_list(text: str, offset: int, rel: int) -> list[ItemMention]:
+def find_examples(text: str, offset: int) -> list[ItemMention]:
+    """Goods named as examples of aid ('non-lethal items such as food rations and field ambulances', 'power
+    equipment including transformers and switchgear'): a cue of items.yaml `example_cues` shortly after a noun of
+    `example_nouns`, then every conjunct headed by goods, passing over those that are not."""
+    out = []
+    for m in _example_cues().finditer(text):
+        if _NOT_GIVEN.search(m.group("gap")):
+            continue
+        cue = m.start("cue") if m.group("cue") else m.start("colon")
+        out += [replace(u, cue=offset + cue) for u in _uncounted_list(text, offset, m.end(), skip=True)]
+    return out
+
+
+# between the noun and its examples, a need or a price: "what support may be required, such as spare parts",
+# "the systems each cost around $1 billion, including missiles"
+_NOT_GIVEN = re.compile(r"\b(?:required|needed|needs?|requires|lacks?|lacking|wanted|wants|costs?|priced)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _example_cues() -> re.Pattern:
+    data = load("items")
+    # the noun, then at most four words and no clause break before the cue
+    # ... or a colon: "Equipment from Self-Defense Forces stocks: bulletproof vests, helmets, tents"
+    return re.compile(rf"\b(?:{alternation(data['example_nouns'], fold=True)})\b(?P<gap>[^.;:()\n]{{0,40}}?)"
+                      rf"(?:[ ,](?P<cue>{alternation(data['example_cues'], fold=True)})|(?P<colon>:))(?=\s)", re.I)
+
+
+def _uncounted_list(text: str, offset: int, rel: int, skip: bool = False) -> list[ItemMention]:
     """Goods noun phrases from `rel` on, following commas and 'and' while each conjunct is goods."""
     out = []
-    while len(out) < 8:
+    for _ in range(8):
         m = _UNCOUNTED.match(text, rel)
-        found = _uncounted_np(m, offset) if m else None
-        if found is None:
+        found = _uncounted_np(m, offset, examples=skip) if m else None
+        if found is None and not (skip and m):  # with `skip` a conjunct that is no goods is passed over
             break
-        out.append(found)
-        nxt = _LIST_NEXT.match(text, found.end - offset)
+        if found is not None:
+            out.append(found)
+        end = found.end - offset if found else m.start("np") + len(m.group("np").rstrip())
+        # past the goods' origin or use: "vests and helmets from SDF stocks, as well as tents"
+        tail = _TAIL_BEFORE_NEXT.match(text, end) if found else None
+        nxt = _LIST_NEXT.match(text, tail.end() if tail else end)
         if not nxt:
             break
         rel = nxt.end()
     return out
 
 
-def _uncounted_np(m: re.Match, offset: int, singular: bool = False) -> ItemMention | None:
+def _uncounted_np(m: re.Match, offset: int, singular: bool = False, examples: bool = False) -> ItemMention | None:
     """The longest prefix of the phrase that ends in a plural goods head ('SCALP cruise missiles'), or with
-    `singular` in a singular one, counted as one ('a NASAMS air defence system')."""
+    `singular` in a singular one, counted as one ('a NASAMS air defence system'). Among `examples` of goods
+    ("items such as helmets and drones") a generic head names a kind of goods; only the vaguest need a name."""
+    generic = _VAGUEST if examples else GENERIC_HEADS
     _, _, heads, _, never = _patterns()
     words = m.group("np").split()
     if words and words[-1].endswith("."):  # the sentence's full stop, not an abbreviation's ("U.S.")
@@ -241,7 +276,7 @@ def _uncounted_np(m: re.Match, offset: int, singular: bool = False) -> ItemMenti
         number_ok = (head == _singular(head, heads)) if singular else (head != _singular(head, heads))
         if number_ok and not any(w.lower() in never for w in words[:i]):
             mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
-            if _singular(head, heads) in GENERIC_HEADS and not is_named(" ".join(mods + [words[i - 1]])):
+            if _singular(head, heads) in generic and not is_named(" ".join(mods + [words[i - 1]])):
                 return None
             item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
             start = offset + m.start("np")
@@ -276,6 +311,9 @@ _SINGLE = re.compile(r"\s+(?:(?:Ukraine|Kyiv)\s+(?:with\s+)?)?(?:a|an|one)\s+(?:
                      r"which|is|was|will)\b)[A-Za-z0-9][\w'’/-]*\s*){1,5})")
 
 
+# What may follow a conjunct of goods before ", as well as" or ", and" carries the list on
+_TAIL_BEFORE_NEXT = re.compile(r"\s+(?:from|for|against|made by|made in|produced by|built by|with)\s+[^,;:.()]{1,40}?"
+                               r"(?=,\s*(?:and|as well as|plus)\s)")
 # Between the conjuncts of a list of goods: ", ", " and ", ", and ", " as well as ", " plus ".
 _LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\b|as well as\b|plus\b)?|\s(?:and|as well as|plus)\b)(?=\s)")
 
@@ -316,9 +354,22 @@ def find_services(text: str, offset: int = 0) -> list[ItemMention]:
             continue  # "to finance the repair of hospitals", "in fields such as energy, demining": what money is for
         start, end = _expand_np(text, m.start(), m.end())
         item = _clean(text[start:end])
+        if _bare(item):
+            continue  # "support for energy and demining", "food, shelter and protection": a field, not a service
         out.append(ItemMention("service", start + offset, end + offset, item, m.group("head").lower(), None,
                                entry.get("aid_type"), entry.get("sector")))
     return _merge_overlaps(out)
+
+
+def _bare(item: str) -> bool:
+    """Is the phrase only a field's name ('demining', 'medical care', "Japan's technology"): a noun of items.yaml
+    `field_services` with nothing but `field_modifiers`, names or possessives before it?"""
+    data = load("items")
+    words = item.lower().split()
+    if not words or words[-1] not in data["field_services"]:
+        return False
+    return all(w in data["field_modifiers"] or w.endswith(("'s", "’s")) or w[:1] in "(\"" or
+               item.split()[i][:1].isupper() for i, w in enumerate(words[:-1]))
 
 
 @lru_cache(maxsize=1)
