@@ -1477,3 +1477,58 @@ def test_goods_evidence_stops_before_a_refusal_in_the_same_sentence():
 ])
 def test_a_field_of_aid_is_no_service(text, services):
     assert [r.item for r in extract(text, DATE) if r.kind.value == "service"] == services
+
+
+def _money(text: str) -> list[tuple]:
+    return [(r.donor, r.amount, r.currency) for r in extract(text, DATE) if r.kind.value == "money"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the owner's part of a shared scheme
+    ("That sum includes Korea's roughly $2 billion share of G7 loans to Ukraine.", [("KOR", 2e9, "USD")]),
+    # an apposition only describes the state before it
+    ("Canada, the last G7 lender, plans to lend about C$5 billion to Ukraine.", [("CAN", 5e9, "CAD")]),
+    # a contribution to an organisation is the state's
+    ("In a deal signed in Italy, Norway promises $3 billion for 2025 and a 40 million dollar NATO contribution "
+     "for Ukraine's air defence.", [("NOR", 3e9, "USD"), ("NOR", 40e6, "USD")]),
+    # the guarantor of a bank's loan gives
+    ("The bank approved a loan of US$600 million to Ukraine, backed by a guarantee from the Government of "
+     "Canada.", [("CAN", 600e6, "USD")]),
+    # a state inside a phrase before the verb is not its subject
+    ("Also, Sweden since the start of the full-scale aggression of Russia has provided to Ukraine budget support "
+     "of over USD 2.5 billion, the ministry notes.", [("SWE", 2.5e9, "USD")]),
+    # goods named by their maker's country do not send the money there
+    ("Denmark would contribute DKK 300m to buy US weapons for Ukraine through the scheme.", [("DNK", 300e6, "DKK")]),
+    # vague sums and joint packages are no one giver's figure
+    ("Germany will give Ukraine several hundred million euros in aid this year.", []),
+    ("Together with Finland and Sweden, Denmark also takes part in a joint Nordic package worth USD 400 million to "
+     "buy weapons for Ukraine.", []),
+])
+def test_who_gives_a_sum(text, expected):
+    assert _money(text) == expected
+
+
+def test_a_comparison_list_is_labelled_by_its_givers():
+    text = ("Japan has committed about $12 billion to Ukraine.\n\n"
+            "Other donors count differently, so the following figures are not directly comparable:\n"
+            "- Germany: about 28 billion euros in military support since 2022.\n"
+            "- Canada: more than C$19 billion in total.\n")
+    assert _money(text) == [("JPN", 12e9, "USD"), ("DEU", 28e9, "EUR"), ("CAN", 19e9, "CAD")]
+
+
+def test_a_utility_supply_is_no_delivery_verb():
+    text = ("Japan decided to extend Emergency Grant Aid of 20 million US dollars to Ukraine. The aid will be extended "
+            "through the following international organizations:\n"
+            "(1) World Food Programme (WFP): 8 million US dollars, for food;\n"
+            "(2) United Nations Children's Fund (UNICEF): 12 million US dollars, for the restoration of water supply "
+            "in schools.\n")
+    assert [d for d, _, _ in _money(text)] == ["JPN", "JPN", "JPN"]
+
+
+def test_a_lead_in_that_counts_its_areas_opens_a_list():
+    text = ("Japan signed a grant of 5 billion yen for Ukraine.\n\nThe programme will procure equipment in two areas "
+            "in response to the needs of the Government of Ukraine:\n"
+            "(1) Debris removal: 20 excavators and 15 dump trucks for municipalities\n"
+            "(2) Water supply: 8 mobile water purification units for communities\n")
+    assert sorted((r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind") == [
+        (8, "mobile water purification unit"), (15, "dump truck"), (20, "excavator")]

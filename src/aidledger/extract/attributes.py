@@ -102,7 +102,8 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
     if agent is not None:
         return agent
     if _many_sources(sentence, target_start, target_end, frame, tokens) or _SHARED_PACKAGE.match(sentence.text,
-                                                                                    target_end - sentence.start):
+            target_end - sentence.start) or _JOINT_BEFORE.search(sentence.text, max(0, target_start - sentence.start - 60),
+                                                                  target_start - sentence.start):
         return MANY_DONORS  # "received USD 2.9 billion from international partners"
     source = source_after(sentence, givers, target_end) or source_before(sentence, givers, target_start) \
         or source_opening(sentence, givers)
@@ -129,7 +130,9 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
     # country itself right before the verb ("Ukraine itself has set aside ...")
     subject = _nearest_subject(sentence, [a for a in actors if (a.kind in ("official", "body")
                                           or a.code not in NON_DONORS or _right_before(sentence, a, anchor))
-                                          and not (a.code in NON_DONORS and _object_of_participle(sentence, a))], anchor)
+                                          and not (a.code in NON_DONORS and (_object_of_participle(sentence, a)
+                                                                             or _after_preposition(sentence, a)))],
+                              anchor)
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
         return partner if partner is not None else RECIPIENT_SIDE
@@ -144,6 +147,15 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
 
 _BELLIGERENTS = NON_DONORS - {"UKR"}
 _PARTICIPLE_BEFORE = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:the\s+|its\s+|their\s+|more\s+)?$")
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|by|from|against|with|on|in)\s+(?:the\s+)?$")
+
+
+def _after_preposition(sentence: Sentence, actor: Actor) -> bool:
+    """'Japan since the start of full-scale aggression of Russia has provided': inside a phrase, no subject."""
+    return bool(_PREPOSITION_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 12),
+                                           actor.start - sentence.start))
 
 
 def _object_of_participle(sentence: Sentence, actor: Actor) -> bool:
@@ -400,6 +412,9 @@ _OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?" + alternation(load("trigg
                              r"|\s+(?:having\s+|has\s+|had\s+)?" + alternation(load("triggers")["obstacle_verbs"]) + r"\b")
 # money raised from many, or investment a fund hopes to draw in: no single giver
 # "a broader $122 billion international support package": put together by many
+# ... or before it: "a joint Nordic package worth USD 500 million", "a combined contribution of $1bn"
+_JOINT_BEFORE = re.compile(r"\b(?:joint|combined|collective)\s+(?:[\w-]+\s+){0,2}?(?:package|contribution|fund|"
+                           r"financing|pledge|initiative)\s+(?:worth|of|totall?ing|valued at)\s+(?:[a-z]+\s+){0,2}$", re.I)
 _SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
                              r"(?:package|envelope)|(?:international|multilateral|multi-donor|joint|collective|"
                              r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
@@ -693,13 +708,17 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
                 if a.kind in ("country", "capital", "demonym", "body") and 0 <= a.start - pos < 2 \
                         and not _SCHEME_AFTER.match(sentence.text, a.end - sentence.start) \
                         and not (a.kind == "demonym" and _GROUPS_AFTER.match(sentence.text, a.end - sentence.start)) \
-                        and not (_OF_END.search(words.group()) and _MADE_IN.match(sentence.text, a.end - sentence.start)):
+                        and not (_OF_END.search(words.group()) and _MADE_IN.match(sentence.text, a.end - sentence.start)) \
+                        and not (_made_in().match(sentence.text, a.end - sentence.start)  # "to buy US weapons for"
+                                 and not _OWN_STOCKS.match(sentence.text, a.end - sentence.start)):
                     return a.code
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return _supported_with(sentence, actors, target_end)
 
 
+# goods the state keeps: "to replenishing U.S. weapons stocks" is for that state
+_OWN_STOCKS = re.compile(r"(?:-made)?\s+[\w-]+\s+(?:stocks?|stockpiles?|inventor(?:y|ies)|reserves?|arsenals?)\b")
 _TO_OR_FOR = re.compile(r"(?<!according )\b(?:to|for|towards)\s+")
 # a people's groups are a channel, not a country: "to Danish and Ukrainian aid groups working near the front line"
 _GROUPS_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w-]+)?\s+(?:(?:aid|humanitarian|relief|civil[- ]society|non-governmental)\s+)?"

@@ -506,7 +506,18 @@ def _sentence_actors(ctx: _Context, sentence: Sentence) -> list[Actor]:
     hi = bisect.bisect_left(ctx.actor_starts, sentence.end)
     actors = resolve_anaphora(ctx.actors[lo:hi], ctx.seen)
     ctx.seen.extend(a.code for a in actors)
-    return actors
+    # "Japan, the remaining G7 contributor, plans to lend": the group only describes the state before it
+    return [a for i, a in enumerate(actors) if not (i and a.kind not in _STATE_KINDS and _describes(ctx, actors[i - 1], a))]
+
+
+_APPOSITION_OPEN = re.compile(r",\s+(?:the|a|an|its|their)\s[^,;()]{0,40}$")
+_APPOSITION_CLOSE = re.compile(r"[^,;()]{0,30},(?!\s+(?:and|or)\b)")
+
+
+def _describes(ctx: _Context, before: Actor, actor: Actor) -> bool:
+    """Is `actor` inside an apposition to the state `before` (", the remaining G7 contributor,")?"""
+    return before.kind in _STATE_KINDS and bool(_APPOSITION_OPEN.fullmatch(ctx.text, before.end, actor.start)) \
+        and bool(_APPOSITION_CLOSE.match(ctx.text, actor.end))
 
 
 def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
@@ -812,7 +823,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
-    donor = _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
+    guarantor = _guarantor(ctx, actors, m.alt_end or m.end)
+    donor = guarantor or _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
     donor = _giver_by_currency(ctx, actors, donor, m.currency)
@@ -842,8 +854,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         alt_amount=m.alt_amount, alt_currency=alt_currency, currency_inferred=inferred,
         aid_type=attrs.aid_type_for(clause), increment=increment,
         # the sum's own noun phrase names its instrument first: "a $100 million loan", "$5m in grants"
-        instrument=attrs.instrument_for(ctx.text[m.start:min(window[1], (m.alt_end or m.end) + 30)])
-        or attrs.instrument_for(clause),
+        instrument="guarantee" if guarantor else attrs.instrument_for(
+            ctx.text[m.start:min(window[1], (m.alt_end or m.end) + 30)]) or attrs.instrument_for(clause),
         parent_amount=parent,
     )
 
@@ -984,6 +996,34 @@ def _owned_by_giver(ctx: _Context, start: int) -> bool:
     actor = ctx.actors[i] if i >= 0 else None
     return actor is not None and actor.end == own.start() and actor.code not in attrs.NON_DONORS \
         and actor.kind in _STATE_KINDS + ("org",)
+
+
+# "an IBRD loan of US$800 million, backed by a guarantee from the Government of Japan", "... guaranteed by Japan"
+_GUARANTEED_BY = re.compile(r"(?:\s+(?:to|for)\s+[A-Z][\w-]*)?,?\s+(?:(?:fully|partly|partially)\s+)?(?:backed by (?:a |an |the )?(?:full |partial )?"
+                            r"(?:credit )?guarantees? (?:from|of|by)|guaranteed by)\s+(?:the\s+)?")
+
+
+def _guarantor(ctx: _Context, actors: list[Actor], end: int) -> Actor | None:
+    """The state that guarantees the sum just read: it, not the lender, is the giver."""
+    m = _GUARANTEED_BY.match(ctx.text, end)
+    if m is None:
+        return None
+    return next((a for a in actors if m.end() <= a.start <= m.end() + 25 and a.kind in _STATE_KINDS
+                 and a.code not in attrs.NON_DONORS), None)
+
+
+_CONTRIBUTION_TO = re.compile(r"\s*(?:-?(?:dollar|euro|yen|pound|won)s?\s+)?")
+_OWNER_BEFORE = re.compile(rf"['’]s?\s+(?:(?:{qualifier_words()}|roughly|some|new|additional|total)\s+)*$")
+
+
+def _possessive_owner(ctx: _Context, start: int) -> Actor | None:
+    """The state whose possessive opens the sum's noun phrase ("Japan's roughly $3 billion share"), if any."""
+    own = _OWNER_BEFORE.search(ctx.text, max(0, start - 40), start)
+    i = bisect.bisect_left(ctx.actor_starts, start) - 1
+    actor = ctx.actors[i] if own is not None and i >= 0 else None
+    if actor is None or actor.end != own.start() or actor.code in attrs.NON_DONORS or actor.kind not in _STATE_KINDS:
+        return None
+    return actor
 
 
 def _actor_at(ctx: _Context, pos: int) -> Actor | None:
@@ -1178,6 +1218,13 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
     if donor is not None and donor.code in attrs.FORUMS:  # "UDCG partners ... raised": the forum's members
         donor = attrs.MANY_DONORS
+    if donor is attrs.MANY_DONORS:  # "Japan's roughly $3 billion share of G7 loans": the owner's part of them
+        donor = _possessive_owner(ctx, start) or donor
+    if donor is not None and donor.kind == "org" and donor.start >= end \
+            and _CONTRIBUTION_TO.fullmatch(ctx.text, end, donor.start) and ctx.text.startswith(" contribution", donor.end):
+        # "Japan promises ... a 37 million dollar NATO contribution": a contribution to the organisation
+        donor = next((a for a in reversed(actors) if a.kind in _STATE_KINDS and a.end <= start and a.code not in
+                      attrs.NON_DONORS and not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)), donor)
     if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
         ctx.note(start, end, "dropped", f"the actor is {donor.name}")
         return None
@@ -1243,7 +1290,9 @@ _BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|dis
                         r"among them|namely|of which)\b", re.I)
 # a list of where the aid just described goes: "The assistance will be implemented through the following
 # international organizations:"
-_FOLLOWING = re.compile(r"\bthe following\b", re.I)
+# ... or in how many parts it comes: "This programme will procure equipment in three areas ...:"
+_FOLLOWING = re.compile(r"\bthe following\b|\bin (?:two|three|four|five|six|seven|\d) (?:areas|fields|sectors|"
+                        r"components|categories|parts|priority areas|directions|tranches)\b", re.I)
 _RECEIVED = re.compile(r"\b(?:received|receives|attracted|came from|were raised)\b", re.I)
 
 
@@ -1263,7 +1312,7 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
     # and recipients under a lead-in that names its giver ("Japan's Emergency Grant Aid this year:")
-    if receiving:
+    if receiving or _COMPARISON.search(sentence.text):
         labels = "givers"
     else:
         labels = "recipients" if donor is not None and donor not in (attrs.RECIPIENT_SIDE, attrs.MANY_DONORS) else None
@@ -1277,6 +1326,10 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
 
 
+# a lead-in to other givers' figures: "Each government counts differently, so the following figures ...:",
+# "How other donors compare:"
+_COMPARISON = re.compile(rf"\b(?:each|every|other|these|some)\s+(?:governments?|{attrs.GIVER_PLURALS})\b"
+                         r"|\bcompare[sd]?\b", re.I)
 _GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?"
                           + alternation(load("triggers")["givers_list_nouns"], fold=True)
                           + r"\s+(?:are|were|include|included|so far|to date)?\s*(?:as follows)?\s*:\s*$", re.I)
@@ -1400,7 +1453,10 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
             continue
         if m.amount >= MIN_AMOUNT and donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
             currency, inferred = resolve_currency(m.currency, donor.code)
-            out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status, scope, sentence.text,
+            # the line's own cues come first: "- Britain: 12.8 billion pounds in total, of which 7.8 billion ..."
+            own = attrs.scope_for(sentence, (sentence.start, sentence.end), m.start, m.alt_end or m.end, False, False)
+            out.append(_commitment(ctx, sentence, Kind.MONEY, donor, actors, None, status,
+                                   own if own != "new" else scope, sentence.text,
                                    m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
                                    currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
     for g in goods if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():

@@ -148,6 +148,8 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
         # a word inside or at the end of a name in running text: "the Ukraine Energy Support Fund for repairs",
         # "the Multilateral Investment Guarantee Agency"
         return False
+    if lemma == "supply" and prev in _supply_compounds():
+        return False  # "the restoration of water supply", "power supply": a utility, not a delivery
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
                  "request", "report", "note", "state", "increase", "boost", "release", "channel", "finance",
                  "grant", "transfer", "ship", "pass", "clear", "offer", "commit", "guarantee", "award", "gift",
@@ -157,6 +159,11 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
         if prev in ("of", "for", "in", "and", "with"):
             return tokens[i].lower.endswith(("ed", "ing"))  # "for funding ...", "and provided"
     return True
+
+
+@lru_cache(maxsize=1)
+def _supply_compounds() -> frozenset[str]:
+    return frozenset(load("triggers")["supply_compounds"])
 
 
 @lru_cache(maxsize=1)

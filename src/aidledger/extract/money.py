@@ -77,6 +77,9 @@ def qualifier_words() -> str:
 SUM_START = r"(?:[A-Z]{0,3}\$\s?\d|[A-Z]{3}\s?\d|[€£¥₩]\s?\d|\d[\d,.]*\s*(?:bn|billion|million|mln|bln|trillion|m\b))"
 
 
+_VAGUE_BEFORE = re.compile(r"\b(?:several|a few|few|many|some)\s+$", re.I)
+
+
 def find_money(text: str, offset: int = 0) -> list[Money]:
     """Every amount of money in `text`; spans are shifted by `offset`."""
     pattern, pre_map, words, scales, (numbers, quals) = _grammar()
@@ -112,6 +115,8 @@ def _to_money(m: re.Match, text, pre_map, words, scales, numbers, quals) -> Mone
         value += more / scale  # "2 trillion 650 billion won" = 2.65 trillion
     if not m.group("num")[0].isdigit() and scale == 1.0:
         return None  # spelled numbers need a scale: "a EUR" or "five euros" is never an aid figure
+    if not m.group("num")[0].isdigit() and _VAGUE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None  # "several hundred million euros", "a few billion dollars": no figure to record
     upper, lower = _range(m, value, scale, numbers, scales)
     end = m.end()
     if upper is None and m.group("num2"):  # not a range: the amount stops before the separator
