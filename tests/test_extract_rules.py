@@ -1532,3 +1532,9 @@ def test_a_lead_in_that_counts_its_areas_opens_a_list():
             "(2) Water supply: 8 mobile water purification units for communities\n")
     assert sorted((r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind") == [
         (8, "mobile water purification unit"), (15, "dump truck"), (20, "excavator")]
+
+
+def test_a_list_of_given_goods_passes_over_conjuncts_that_are_no_goods():
+    text = ("Poland has decided to provide Ukraine with bulletproof vests, helmets, field kitchens, winter clothing, "
+            "tents and cameras from army stocks.")
+    assert [i for _, _, i, _ in _goods(text)] == ["bulletproof vest", "helmet", "winter clothing", "tent", "camera"]

@@ -245,7 +245,9 @@ def _uncounted_list(text: str, offset: int, rel: int, skip: bool = False) -> lis
     for _ in range(8):
         m = _UNCOUNTED.match(text, rel)
         found = _uncounted_np(m, offset, examples=skip) if m else None
-        if found is None and not (skip and m):  # with `skip` a conjunct that is no goods is passed over
+        # a conjunct that is no goods is passed over among examples, or once the list has begun with goods
+        # ("bulletproof vests, helmets, winter clothing, tents and cameras")
+        if found is None and not ((skip or out) and m):
             break
         if found is not None:
             out.append(found)
