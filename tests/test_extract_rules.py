@@ -1538,3 +1538,22 @@ def test_a_list_of_given_goods_passes_over_conjuncts_that_are_no_goods():
     text = ("Poland has decided to provide Ukraine with bulletproof vests, helmets, field kitchens, winter clothing, "
             "tents and cameras from army stocks.")
     assert [i for _, _, i, _ in _goods(text)] == ["bulletproof vest", "helmet", "winter clothing", "tent", "camera"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a purchase made for the recipient is aid; one for the buyer's forces, or to replace what was sent, is not
+    ("In January, Ottawa agreed to buy an air defence system from the United States for Ukraine at a cost of "
+     "$406 million.", [("CAN", 406e6, "CAD")]),
+    ("Separately, the army awarded a firm a $624 million contract to replenish missiles that the United States had "
+     "shipped to Ukraine from its own stocks.", []),
+    ("Poland, which has agreed to buy around $13.7 billion worth of tanks, could free up its old stocks for "
+     "Ukraine.", []),
+    # insurance for the giver's own firms, and sums from one named giver and many unnamed ones
+    ("So far, 11 projects in Ukraine worth a combined ¥23 billion have been insured by Japan's NEXI.", []),
+    ("Since 2022, the PEACE project in Ukraine has channelled more than $60 billion from the World Bank and a dozen "
+     "donors.", []),
+    ("Germany set up the Ukraine fund in 2022. In total since the creation of the Fund in 2022 the donors "
+     "contributed to it more than 400 mln EUR.", []),
+])
+def test_purchases_insurance_and_many_givers(text, expected):
+    assert _money(text) == expected

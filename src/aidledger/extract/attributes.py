@@ -447,7 +447,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         return False  # "It hosted the 2024 Tokyo conference and pledged ...": the object of another verb
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
         r"\b(?i:of|with|to|for|among|by|at|in|on|during|from|through|before|after|between|than)\s+"
-        r"(?!(?i:which|whom)\s)(?:[\w']+\s+){0,3}$",  # "through which allies have pledged": the relative's subject
+        # (a year closes the phrase: "since the creation of the Fund in 2022 the donors contributed")
+        r"(?!(?i:which|whom)\s)(?:(?!(?:19|20)\d\d\b)[\w']+\s+){0,3}$",  # "through which allies have pledged"
         left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
@@ -479,6 +480,9 @@ _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
               r"European|Western|key|participating)\s+)*" + GIVER_PLURALS + r"(?:\b|')")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
+# one giver named with many unnamed: "has channelled more than $60 billion from the World Bank and a dozen donors"
+_SOME_AND_MANY_AFTER_SUM = re.compile(_SUM_NP + r"from\s+[^.;]{0,50}?\band\s+(?:a dozen|dozens of|several|many|other|"
+                                      r"\d+|more than \w+|over \w+|some \w+)\s+(?:other\s+)?" + GIVER_PLURALS + r"\b")
 _RECEIVED_FROM_MANY = re.compile(r"\b(?:received|receives|receive|got|obtained)\b[^.;]{0,40}?\b" + _FROM_MANY
                                  + r"[^.;$€£¥\d]{0,40}$")
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
@@ -510,6 +514,7 @@ def _many_sources(sentence: Sentence, target_start: int, target_end: int, frame:
     verb comes first: "... received funds from international partners in the amount of USD 9.6 billion")?"""
     rel = target_end - sentence.start
     if _MANY_AFTER_SUM.match(sentence.text, rel) or _MANY_PASSIVE.match(sentence.text, rel) \
+            or _SOME_AND_MANY_AFTER_SUM.match(sentence.text, rel) \
             or _RECEIVED_FROM_MANY.search(sentence.text, 0, target_start - sentence.start):
         return True
     if frame is not None and frame.inner is not None and frame.inner.role == "receive":

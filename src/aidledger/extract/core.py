@@ -883,9 +883,39 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
     blockers = _blockers()[0]
     if not sentence.titleish:  # in running text a capitalised blocker is part of a name
         blockers = _NameSkipping(blockers)
-    if look_after and _blocked_after(ctx, sentence, end, blockers, refugees):
-        return True
-    return _blocked_before(ctx, sentence, start, triggers, tokens, blockers)
+    blocked = look_after and _blocked_after(ctx, sentence, end, blockers, refugees) or _blocked_before(
+        ctx, sentence, start, triggers, tokens, blockers)
+    return blocked and not (look_after and _bought_for_ukraine(ctx, sentence, start, end))
+
+
+# a purchase made for the recipient: "Ottawa agreed to buy a NASAMS system from the United States for Ukraine at a
+# cost of $406 million", "a £1.6bn deal for Ukraine to receive 5,000 missiles"
+_PURCHASE_NEAR = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|procure[sd]?|deal|contracts?|"
+                            r"order|ordered)\b", re.I)
+_FOR_RECIPIENT = re.compile(r"\b(?:for|to)\s+(?:Ukraine|Kyiv|the Ukrainian (?:army|armed forces|military|forces))\b"
+                            r"(?!['’])"
+                            r"|\bon (?:Ukraine's|Kyiv's) behalf|\bsupply Ukraine\b|\b(?:donate|donated|donating) (?:it|them)\b")
+_RECIPIENT_BUYS = re.compile(r"\b(?:Ukraine|Kyiv|Ukrainian)\S*\s+(?:\w+\s+){0,3}?(?:buy|buys|bought|purchase[sd]?|"
+                             r"signed|ordered|orders|procure[sd]?)\b")
+
+
+def _bought_for_ukraine(ctx: _Context, sentence: Sentence, start: int, end: int) -> bool:
+    """Near the figure, a purchase, and the goods are for the recipient (not goods it got before: "to replenish
+    Stinger missiles the United States had shipped to Ukraine")."""
+    if _RECIPIENT_BUYS.search(sentence.text) or _own_use().search(sentence.text):
+        return False
+    # from the purchase word to the end of the figure's clause: "which has agreed to buy $4 billion worth of jets,
+    # may pass older ones to Ukraine" gives nothing to Ukraine
+    buys = [m for m in _PURCHASE_NEAR.finditer(ctx.text, max(sentence.start, start - 120), min(sentence.end, end + 60))]
+    if not buys:
+        return False
+    stop = ctx.text.find(",", end, sentence.end)
+    span = ctx.text[min(buys[0].start(), start):stop if stop >= 0 else sentence.end]
+    return any(not _GIVEN_BEFORE.search(span, 0, m.start()) for m in _FOR_RECIPIENT.finditer(span))
+
+
+_GIVEN_BEFORE = re.compile(r"\b(?:sent|shipped|donated|delivered|given|transferred|handed over|supplied)\s+"
+                           r"(?:\w+\s+)?$", re.I)
 
 
 def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers, refugees: bool = True) -> bool:
