@@ -1492,7 +1492,7 @@ def _money(text: str) -> list[tuple]:
     ("In a deal signed in Italy, Norway promises $3 billion for 2025 and a 40 million dollar NATO contribution "
      "for Ukraine's air defence.", [("NOR", 3e9, "USD"), ("NOR", 40e6, "USD")]),
     # the guarantor of a bank's loan gives
-    ("The bank approved a loan of US$600 million to Ukraine, backed by a guarantee from the Government of "
+    ("The package for Ukraine includes a loan of US$600 million, backed by a guarantee from the Government of "
      "Canada.", [("CAN", 600e6, "USD")]),
     # a state inside a phrase before the verb is not its subject
     ("Also, Sweden since the start of the full-scale aggression of Russia has provided to Ukraine budget support "
@@ -1556,4 +1556,22 @@ def test_a_list_of_given_goods_passes_over_conjuncts_that_are_no_goods():
      "contributed to it more than 400 mln EUR.", []),
 ])
 def test_purchases_insurance_and_many_givers(text, expected):
+    assert _money(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a state's contribution to a shared scheme is its own
+    ("Norway would contribute NOK 5 billion to the G7 loan for Ukraine.", [("NOR", 5e9, "NOK")]),
+    # the recipient's leader as the object of a meeting, or a recipient's unit after "for 80", is no subject
+    ("Earlier, President Macron met Zelenskyy and announced a €300 million military aid package.",
+     [("FRA", 300e6, "EUR")]),
+    ("Belgium will train 60 Ukrainian military engineers at its base and would contribute 15 million euros to the "
+     "Ukraine Energy Support Fund.", [("BEL", 15e6, "EUR")]),
+    # the guarantor of a bank's loan, in a list line and in a relative clause
+    ("The package for Ukraine consists of:\n• a $650 million IBRD loan backed by a credit guarantee from the "
+     "Government of Norway.", [("NOR", 650e6, "USD")]),
+    ("In June Ukraine received USD 1.0 bln of financing of the World Bank, which was attracted under the guarantee "
+     "of the Government of Norway.", [("NOR", 1e9, "USD")]),
+])
+def test_givers_of_shares_guarantees_and_meetings(text, expected):
     assert _money(text) == expected

@@ -149,12 +149,16 @@ _BELLIGERENTS = NON_DONORS - {"UKR"}
 _PARTICIPLE_BEFORE = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:the\s+|its\s+|their\s+|more\s+)?$")
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:of|by|from|against|with|on|in)\s+(?:the\s+)?$")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|by|from|against|with|on|in|for|to|at)\s+(?:the\s+)?(?:(?:\d[\d,]*|some|about|"
+                                 r"around|more than|over)\s+)?$|\b\d[\d,]*\s+$"  # "will train 60 Ukrainian engineers"
+                                 # or the object of a verb of meeting: "Biden met Zelenskyy and announced"
+                                 r"|\b(?:met|meets|meeting|told|tells|hosted|hosts|hosting|visited|visits|called|phoned|"
+                                 r"thanked|welcomed|greeted|received|assured)\s+(?:with\s+)?(?:[A-Z][\w.-]*\s+){0,3}$")
 
 
 def _after_preposition(sentence: Sentence, actor: Actor) -> bool:
     """'Japan since the start of full-scale aggression of Russia has provided': inside a phrase, no subject."""
-    return bool(_PREPOSITION_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 12),
+    return bool(_PREPOSITION_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 40),
                                            actor.start - sentence.start))
 
 
@@ -415,7 +419,8 @@ _OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?" + alternation(load("trigg
 # ... or before it: "a joint Nordic package worth USD 500 million", "a combined contribution of $1bn"
 _JOINT_BEFORE = re.compile(r"\b(?:joint|combined|collective)\s+(?:[\w-]+\s+){0,2}?(?:package|contribution|fund|"
                            r"financing|pledge|initiative)\s+(?:worth|of|totall?ing|valued at)\s+(?:[a-z]+\s+){0,2}$", re.I)
-_SHARED_PACKAGE = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
+# (a sum given "to the G7 loan" or "into the joint fund" is the giver's share of it)
+_SHARED_PACKAGE = re.compile(r"\)?(?!\s+(?:to|towards|into)\s)\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
                              r"(?:package|envelope)|(?:international|multilateral|multi-donor|joint|collective|"
                              r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
                              r"assistance|aid)|(?:G7|G-7|G20|G-20)\s+(?:[\w-]+\s+){0,2}?(?:scheme|loan|loans|"

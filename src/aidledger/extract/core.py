@@ -1029,14 +1029,28 @@ def _owned_by_giver(ctx: _Context, start: int) -> bool:
 
 
 # "an IBRD loan of US$800 million, backed by a guarantee from the Government of Japan", "... guaranteed by Japan"
-_GUARANTEED_BY = re.compile(r"(?:\s+(?:to|for)\s+[A-Z][\w-]*)?,?\s+(?:(?:fully|partly|partially)\s+)?(?:backed by (?:a |an |the )?(?:full |partial )?"
-                            r"(?:credit )?guarantees? (?:from|of|by)|guaranteed by)\s+(?:the\s+)?")
+_GUARANTEED_BY = re.compile(
+    # right after the sum's own words: "..., backed by a credit guarantee from", "... guaranteed by"
+    r"(?:(?:\s+(?:to|for)\s+[A-Z][\w-]*|\s+(?!(?:which|that)\b)[\w-]+){0,3}?,?\s+(?:(?:fully|partly|partially)\s+)?"
+    r"(?:backed by (?:a |an |the )?(?:full |partial )?(?:credit )?guarantees? (?:from|of|by)|guaranteed by)"
+    # or in a relative clause on the financing: "..., which was attracted under the guarantee of"
+    r"|[^.;]{0,80}?,\s+(?:which|that)\s+(?:was|were|is|are|has been|have been)\s+(?:attracted|raised|provided|extended)"
+    r"\s+under\s+(?:the\s+|a\s+)?guarantee\s+of)\s+(?:the\s+)?")
+
+
+_LENDER_ACTS = re.compile(r"(?:\s+\([^)]{1,12}\))?\s+(?:\w+\s+){0,2}?(?:signed|approved|granted|extended|provided|agreed|"
+                          r"lent|lends|will|has|have|is|was|announced|disbursed)\b")
 
 
 def _guarantor(ctx: _Context, actors: list[Actor], end: int) -> Actor | None:
-    """The state that guarantees the sum just read: it, not the lender, is the giver."""
+    """The state that guarantees the sum just read: it, not the lender, is the giver, unless the lender heads the
+    sentence ('The EBRD signed a loan of EUR 80 mln, guaranteed by Norway': the bank lends)."""
     m = _GUARANTEED_BY.match(ctx.text, end)
     if m is None:
+        return None
+    first = next((a for a in actors if a.end <= end), None)
+    if first is not None and first.kind == "org" and first.code not in attrs.NON_DONORS \
+            and _LENDER_ACTS.match(ctx.text, first.end):
         return None
     return next((a for a in actors if m.end() <= a.start <= m.end() + 25 and a.kind in _STATE_KINDS
                  and a.code not in attrs.NON_DONORS), None)
@@ -1468,7 +1482,8 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
     openers = [a for a in givers if a.kind != "org"] if lead_donor not in (None, attrs.MANY_DONORS) else givers
     for m in money:
         # a breakdown by donor ("- from Norway - USD 100 million") names each line's giver
-        line_donor = attrs.source_before(sentence, givers, m.start) or attrs.source_after(
+        line_donor = _guarantor(ctx, actors, m.alt_end or m.end) or attrs.source_before(
+            sentence, givers, m.start) or attrs.source_after(
             sentence, givers, m.alt_end or m.end) or line_donor or attrs.source_opening(sentence, openers)
         donor = line_donor or lead_donor
         if _MANY_LABEL.match(sentence.text):
