@@ -214,12 +214,19 @@ def find_uncounted(text: str, offset: int, verb_ends: list[int], item_ends: tupl
 
 def find_examples(text: str, offset: int) -> list[ItemMention]:
     """Goods named as examples of aid ('non-lethal items such as food rations and field ambulances', 'power
-    equipment including transformers and switchgear'): a cue of items.yaml `example_cues` shortly after a noun of
-    `example_nouns`, then every conjunct headed by goods, passing over those that are not."""
-    out = []
-    for m in _example_cues().finditer(text):
-        if _NOT_GIVEN.search(m.group("gap")):
+    equipment including transformers and switchgear'): a cue of items.yaml `example_cues` (or a colon) at most 40
+    characters and no clause break after a noun of `example_nouns`, then every conjunct headed by goods, passing
+    over those that are not."""
+    cues, nouns = _example_patterns()
+    out, done = [], 0
+    for m in cues.finditer(text):  # cues are rarer than the nouns: look back from each
+        if m.start() < done:
             continue
+        noun = next((n for n in nouns.finditer(text, max(done, m.start() - 70), m.start())
+                     if m.start() - n.end() <= 40 and not _GAP_BREAK.search(text, n.end(), m.start())), None)
+        if noun is None or _NOT_GIVEN.search(text, noun.end(), m.start()):
+            continue
+        done = m.end()
         cue = m.start("cue") if m.group("cue") else m.start("colon")
         out += [replace(u, cue=offset + cue) for u in _uncounted_list(text, offset, m.end(), skip=True)]
     return out
@@ -228,15 +235,16 @@ def find_examples(text: str, offset: int) -> list[ItemMention]:
 # between the noun and its examples, a need or a price: "what support may be required, such as spare parts",
 # "the systems each cost around $1 billion, including missiles"
 _NOT_GIVEN = re.compile(r"\b(?:required|needed|needs?|requires|lacks?|lacking|wanted|wants|costs?|priced)\b", re.I)
+_GAP_BREAK = re.compile(r"[.;:()\n]")
 
 
 @lru_cache(maxsize=1)
-def _example_cues() -> re.Pattern:
+def _example_patterns() -> tuple[re.Pattern, re.Pattern]:
     data = load("items")
-    # the noun, then at most four words and no clause break before the cue
-    # ... or a colon: "Equipment from Self-Defense Forces stocks: bulletproof vests, helmets, tents"
-    return re.compile(rf"\b(?:{alternation(data['example_nouns'], fold=True)})\b(?P<gap>[^.;:()\n]{{0,40}}?)"
-                      rf"(?:[ ,](?P<cue>{alternation(data['example_cues'], fold=True)})|(?P<colon>:))(?=\s)", re.I)
+    # a cue after a space or comma, or a colon: "Equipment from Self-Defense Forces stocks: bulletproof vests, helmets"
+    cues = re.compile(rf"(?:[ ,](?P<cue>{alternation(data['example_cues'], fold=True)})|(?P<colon>:))(?=\s)", re.I)
+    nouns = re.compile(rf"\b(?:{alternation(data['example_nouns'], fold=True)})\b", re.I)
+    return cues, nouns
 
 
 def _uncounted_list(text: str, offset: int, rel: int, skip: bool = False) -> list[ItemMention]:
