@@ -1575,3 +1575,32 @@ def test_purchases_insurance_and_many_givers(text, expected):
 ])
 def test_givers_of_shares_guarantees_and_meetings(text, expected):
     assert _money(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the guarantor named in a relative clause on the loan
+    ("The package for Ukraine consists of a US$700 million loan from the International Bank for Reconstruction and "
+     "Development (IBRD), which is fully backed by a guarantee from the Government of Norway.", [("NOR", 700e6, "USD")]),
+    # the agent of a participle before a total verb
+    ("Korea gave Ukraine $10 million in May. With this operation, guarantees provided by Canada for World Bank "
+     "lending to Ukraine since 2023 total US$2.9 billion.", [("KOR", 10e6, "USD"), ("CAN", 2.9e9, "USD")]),
+    # a sum left out of a total is still a commitment; a tracker's estimate is none
+    ("Norway's support to Ukraine has grown to about NOK 80 billion, not including a NOK 5 billion loan decided in "
+     "December.", [("NOR", 80e9, "NOK"), ("NOR", 5e9, "NOK")]),
+    ("The institute ranks Norway among the top donors to Ukraine, estimating its allocations at around €9 billion.",
+     []),
+    # a conversion written "(equivalent of ...)" is one sum
+    ("Ukraine received from the Government of Norway the second tranche in the amount of NOK 10 bln (equivalent of "
+     "UAH 39 bln).", [("NOR", 10e9, "NOK")]),
+    # a total for several named givers is theirs together
+    ("The total volume of the initiative is about USD 50 bln, which will be provided by the USA, the EU, Canada and "
+     "Japan, for Ukraine.", []),
+])
+def test_guarantors_agents_totals_and_conversions(text, expected):
+    assert _money(text) == expected
+
+
+def test_numbered_tranches_of_the_same_size_are_two():
+    text = ("Ukraine received from Norway the second tranche of the loan in the amount of NOK 15 bln. The third and "
+            "final tranche, also NOK 15 bln, is expected by the end of the year.")
+    assert _money(text) == [("NOR", 15e9, "NOK"), ("NOR", 15e9, "NOK")]

@@ -288,11 +288,24 @@ _NOMINAL_OBJECT = re.compile(r"[^.;:()]{0,30}?\bof\b[^.;:]{0,100}")
 def _nominal_agent(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
     before = [a for a in givers if a.end < target_start]
     last = before[-1] if before else None  # no other giver between the agent and the sum
-    if last is None or not _NOMINAL_BY.search(sentence.text, max(0, last.start - sentence.start - 40),
-                                               last.start - sentence.start):
+    if last is None:
         return None
-    return last if _NOMINAL_OBJECT.fullmatch(sentence.text, last.end - sentence.start, target_start - sentence.start) \
-        else None
+    lo, rel, end = max(0, last.start - sentence.start - 40), last.start - sentence.start, last.end - sentence.start
+    if _NOMINAL_BY.search(sentence.text, lo, rel):
+        return last if _NOMINAL_OBJECT.fullmatch(sentence.text, end, target_start - sentence.start) else None
+    # "guarantees provided by Japan for World Bank lending since 2023 total US$3.9 billion" (other names may stand
+    # between the agent and the total)
+    return next((a for a in reversed(before) if _GIVEN_BY.search(
+        sentence.text, max(0, a.start - sentence.start - 40), a.start - sentence.start) and _TOTAL_BEFORE_SUM.fullmatch(
+        sentence.text, a.end - sentence.start, target_start - sentence.start)), None)
+
+
+_GIVEN_BY = re.compile(r"\b(?:guarantees?|loans?|grants?|funds|funding|aid|assistance|support|contributions?|"
+                       r"disbursements?)\s+(?:provided|extended|granted|given|pledged|committed|offered|issued|"
+                       r"disbursed)\s+by\s+(?:the\s+)?$", re.I)
+_TOTAL_BEFORE_SUM = re.compile(rf"[^.;:()]{{0,80}}?\b(?:total|totals|totalled|totaled|amount to|amounts to|amounted to|"
+                               rf"reach|reached|reaches|stand at|stood at|exceed|exceeded|exceeds|come to|came to)\s+"
+                               rf"(?:{qualifier_words()}\s+)?")
 
 
 def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
@@ -498,7 +511,8 @@ _MANY_PASSIVE = re.compile(r"[^.;]{0,40}?\b(?:provided|given|pledged|announced|c
 
 # "... more than $45 billion to the budget, financed by the United States, Japan, the United Kingdom and others",
 # "US$130 million ..., funded by contributions to the URTF from Japan, the United Kingdom, Ireland and Iceland"
-_NAMED_PASSIVE = re.compile(r"[^.;]{0,60}?\b(?:financed|funded|paid for)\b(?!\s+(?:in\s+part|partly|partially)\b)"
+_NAMED_PASSIVE = re.compile(r"[^.;]{0,60}?\b(?:financed|funded|paid for|(?:will|would|is|are)\s+(?:be\s+)?provided)\b"
+                            r"(?!\s+(?:in\s+part|partly|partially)\b)"
                             r"(?:[^.;]{0,50}?\bfrom|"
                             r"\s+(?:jointly\s+)?by)\s+")
 

@@ -515,9 +515,13 @@ _APPOSITION_CLOSE = re.compile(r"[^,;()]{0,30},(?!\s+(?:and|or)\b)")
 
 
 def _describes(ctx: _Context, before: Actor, actor: Actor) -> bool:
-    """Is `actor` inside an apposition to the state `before` (", the remaining G7 contributor,")?"""
-    return before.kind in _STATE_KINDS and bool(_APPOSITION_OPEN.fullmatch(ctx.text, before.end, actor.start)) \
-        and bool(_APPOSITION_CLOSE.match(ctx.text, actor.end))
+    """Is `actor` inside an apposition to the state `before` (", the remaining G7 contributor,"), not the next
+    name of a list (", the EU, Canada and Japan")?"""
+    if before.kind not in _STATE_KINDS or not _APPOSITION_OPEN.fullmatch(ctx.text, before.end, actor.start):
+        return False
+    close = _APPOSITION_CLOSE.match(ctx.text, actor.end)
+    words = (ctx.text[before.end:actor.start] + " " + ctx.text[actor.end:close.end() if close else actor.end]).split()
+    return close is not None and any(w.islower() and w not in ("the", "a", "an", "its", "their") for w in words)
 
 
 def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
@@ -1034,8 +1038,9 @@ _GUARANTEED_BY = re.compile(
     r"(?:(?:\s+(?:to|for)\s+[A-Z][\w-]*|\s+(?!(?:which|that)\b)[\w-]+){0,3}?,?\s+(?:(?:fully|partly|partially)\s+)?"
     r"(?:backed by (?:a |an |the )?(?:full |partial )?(?:credit )?guarantees? (?:from|of|by)|guaranteed by)"
     # or in a relative clause on the financing: "..., which was attracted under the guarantee of"
-    r"|[^.;]{0,80}?,\s+(?:which|that)\s+(?:was|were|is|are|has been|have been)\s+(?:attracted|raised|provided|extended)"
-    r"\s+under\s+(?:the\s+|a\s+)?guarantee\s+of)\s+(?:the\s+)?")
+    r"|[^.;]{0,80}?,\s+(?:which|that)\s+(?:was|were|is|are|has been|have been)\s+(?:(?:attracted|raised|provided|extended)"
+    r"\s+under\s+(?:the\s+|a\s+)?guarantee\s+of|(?:fully\s+|partly\s+)?backed\s+by\s+(?:a\s+|the\s+)?(?:credit\s+)?"
+    r"guarantees?\s+(?:from|of|by)))\s+(?:the\s+)?")
 
 
 _LENDER_ACTS = re.compile(r"(?:\s+\([^)]{1,12}\))?\s+(?:\w+\s+){0,2}?(?:signed|approved|granted|extended|provided|agreed|"
@@ -1841,6 +1846,9 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
     if a.kind != b.kind or a.donor != b.donor:
         return False
     if a.kind is Kind.MONEY:
+        parts = {_ordinal_part(text, a.evidence), _ordinal_part(text, b.evidence)}
+        if len(parts - {None}) == 2:
+            return False  # "the second tranche of JPY 157.3 bln" and "the third tranche, also JPY 157.3 bln"
         if _one_sentence(text, a.evidence, b.evidence):
             return False  # "NOK 7.5 billion going to military support and NOK 7.5 billion to humanitarian needs"
         if a.evidence.start == b.evidence.start and a.channel != b.channel:
@@ -1861,6 +1869,14 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
 
 
 _ANOTHER = re.compile(r"\b(?:more|additional|further|another|extra|new)\b", re.I)
+_ORDINAL_PART = re.compile(r"\b(first|second|third|fourth|fifth|sixth|final|last)(?:\s+and\s+(?:final|last))?\s+"
+                           r"(?:tranche|instal(?:l)?ment|disbursement|payment|batch)\b", re.I)
+
+
+def _ordinal_part(text: str, evidence: Evidence) -> str | None:
+    """Which numbered part a sum is named as, in the 60 characters before it ('the second tranche ... of')."""
+    found = _ORDINAL_PART.findall(text, max(evidence.start, evidence.amount_start - 90), evidence.amount_start)
+    return found[-1].lower() if found else None
 
 
 def _another_batch(text: str, evidence: Evidence) -> bool:

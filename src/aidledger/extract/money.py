@@ -203,7 +203,7 @@ def _scale(raw: str | None, scales: dict) -> float:
 # Between an amount and its stated conversion: "15.8 billion yen ($106 million)",
 # "NOK 1 billion, or about $95 million", "€500m — roughly £430m".
 # The words that mark a restatement as approximate: "(about $106 million)", "(≈ €590m)", ", equivalent to"
-APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+to|equal\s+to)"
+APPROX = r"(?:about|around|approximately|approx\.|roughly|some|nearly|almost|~|≈|c\.|ca\.|equivalent\s+(?:to|of)|equal\s+to)"
 _CONVERSION_GAP = re.compile(
     # Korean wire English: "394 million dollars scale (about 520 billion won)"
     r"\s*(?:scale\s*)?(?:[(\[]|,|—|–|--|-)?\s*(?:or\s+)?(?:" + APPROX + r"|worth|the\s+equivalent\s+of|over|more\s+than|"
