@@ -1604,3 +1604,9 @@ def test_numbered_tranches_of_the_same_size_are_two():
     text = ("Ukraine received from Norway the second tranche of the loan in the amount of NOK 15 bln. The third and "
             "final tranche, also NOK 15 bln, is expected by the end of the year.")
     assert _money(text) == [("NOR", 15e9, "NOK"), ("NOR", 15e9, "NOK")]
+
+
+def test_a_generic_kind_counts_among_specific_goods():
+    text = ("The Defense Ministry has sent drones, gas masks and protective suits to Ukraine from army stocks, Poland "
+            "said. Poland will also send drones to Ukraine.")
+    assert [i for _, _, i, _ in _goods(text)] == ["drone", "gas mask", "protective suit"]

@@ -201,7 +201,7 @@ def find_uncounted(text: str, offset: int, verb_ends: list[int], item_ends: tupl
     and those coordinated with them or with counted goods ('eight Archer systems and NLAW weapons')."""
     out = []
     for pos in verb_ends:
-        found = _uncounted_list(text, offset, pos - offset)
+        found = _listed_kinds(text, offset, pos - offset) or _uncounted_list(text, offset, pos - offset)
         single = _SINGLE.match(text, pos - offset) if not found else None
         item = _uncounted_np(single, offset, singular=True) if single else None
         out += found or ([item] if item is not None else [])
@@ -247,12 +247,21 @@ def _example_patterns() -> tuple[re.Pattern, re.Pattern]:
     return cues, nouns
 
 
-def _uncounted_list(text: str, offset: int, rel: int, skip: bool = False) -> list[ItemMention]:
-    """Goods noun phrases from `rel` on, following commas and 'and' while each conjunct is goods."""
+def _listed_kinds(text: str, offset: int, rel: int) -> list[ItemMention]:
+    """A list of goods that names a generic kind among specific ones ('has sent drones, gas masks and protective
+    suits'): the kind counts there, though alone ('will send drones') it is only talk about aid."""
+    found = _uncounted_list(text, offset, rel, kinds=True)
+    specific = [u for u in found if _singular(u.head, _patterns()[2]) not in GENERIC_HEADS]
+    return found if len(found) >= 2 and specific else []
+
+
+def _uncounted_list(text: str, offset: int, rel: int, skip: bool = False, kinds: bool = False) -> list[ItemMention]:
+    """Goods noun phrases from `rel` on, following commas and 'and' while each conjunct is goods (`skip`: passing
+    over those that are not; `kinds`: a generic head such as 'drones' counts, as among examples)."""
     out = []
     for _ in range(8):
         m = _UNCOUNTED.match(text, rel)
-        found = _uncounted_np(m, offset, examples=skip) if m else None
+        found = _uncounted_np(m, offset, examples=skip or kinds) if m else None
         # a conjunct that is no goods is passed over among examples, or once the list has begun with goods
         # ("bulletproof vests, helmets, winter clothing, tents and cameras")
         if found is None and not ((skip or out) and m):
@@ -328,8 +337,9 @@ _TAIL_BEFORE_NEXT = re.compile(r"\s+(?:from|for|against|made by|made in|produced
 _LIST_NEXT = re.compile(r"\s*(?:,\s*(?:and\b|as well as\b|plus\b)?|\s(?:and|as well as|plus)\b)(?=\s)")
 
 
-# After the verb: optional object pronoun/recipient ("Ukraine with"), determiners, then up to 5 words.
-_UNCOUNTED = re.compile(r"\s+(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:its|their|his|her|our|some|more|"
+# After the verb (and the particle of 'handed over'): optional object pronoun/recipient ("Ukraine with"),
+# determiners, then up to 5 words.
+_UNCOUNTED = re.compile(r"\s+(?:over\s+)?(?:(?:Ukraine|Kyiv|it|them)\s+(?:with\s+)?)?(?:(?:its|their|his|her|our|some|more|"
                         r"additional|further|new|the|remaining)\s+)*(?P<np>(?:(?!(?:to|for|and|or|from|in|of|as|on|at|"
                         r"into|with|by|once|if|when|that|which|is|are|was|were|be|been|has|have|had|will|would|"
                         r"can|could|only|including|such|like|notably|especially|mainly)\b)[A-Za-z][\w'’./-]*\s*){1,6})")
