@@ -1610,3 +1610,11 @@ def test_a_generic_kind_counts_among_specific_goods():
     text = ("The Defense Ministry has sent drones, gas masks and protective suits to Ukraine from army stocks, Poland "
             "said. Poland will also send drones to Ukraine.")
     assert [i for _, _, i, _ in _goods(text)] == ["drone", "gas mask", "protective suit"]
+
+
+def test_goods_named_after_a_list_lines_label():
+    text = ("Japan signed a grant of 5 billion yen for Ukraine.\n\nThe grant will provide equipment in the following "
+            "areas:\n(1) Energy: autotransformers, gas turbine generators and equipment for thermal power plants\n"
+            "(2) Demining: mine detectors and protective gear\n")
+    assert [i for _, _, i, _ in _goods(text)] == ["autotransformer", "gas turbine generator", "mine detector",
+                                                  "protective gear"]

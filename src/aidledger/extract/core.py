@@ -20,8 +20,9 @@ from aidledger.extract.actors import Actor, find_actors, resolve_anaphora
 from aidledger.extract.dates import find_dates, publication_date
 from aidledger.extract.frames import (FUTURE_WORDS, Frame, find_triggers, frame_for, is_denied, is_discussion,
                                       is_negated)
-from aidledger.extract.items import (ItemMention, elliptical_counts, find_examples, find_goods, find_services,
-                                     find_uncounted, is_named, named_goods, resolve_anaphor, service_from_verb)
+from aidledger.extract.items import (ItemMention, elliptical_counts, find_examples, find_goods, find_labelled_goods,
+                                     find_services, find_uncounted, is_named, named_goods, resolve_anaphor,
+                                     service_from_verb)
 from aidledger.extract.lexicon import alternation, load, plural, starts, whole_words
 from aidledger.extract.money import (APPROX, AT_RATE, SUM_START, Money, cell_money, column_currency, find_money,
                                      qualifier_words, resolve_currency,
@@ -1509,6 +1510,7 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
                                    own if own != "new" else scope, sentence.text,
                                    m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
                                    currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
+    goods += [u for u in find_labelled_goods(sentence.text, sentence.start) if not _overlaps(u, ctx.figures or [])]
     for g in goods if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():
         out.append(_commitment(ctx, sentence, Kind.IN_KIND, lead_donor, actors, None, status, scope, sentence.text,
                                g.start, g.end, quantity=g.quantity, item=g.item, aid_type=g.aid_type,

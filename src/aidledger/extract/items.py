@@ -247,6 +247,16 @@ def _example_patterns() -> tuple[re.Pattern, re.Pattern]:
     return cues, nouns
 
 
+def find_labelled_goods(text: str, offset: int) -> list[ItemMention]:
+    """The goods a labelled list line names after its label: '(1) Energy: autotransformers, gas turbine generators
+    and equipment for thermal power plants'."""
+    label = _LINE_LABEL.match(text)
+    return _uncounted_list(text, offset, label.end(), skip=True) if label else []
+
+
+_LINE_LABEL = re.compile(r"\s*(?:[-•*–—]|\(?\d{1,2}[.)]|\([a-z]\))?\s*[A-Z][^:.;\n]{0,40}:(?=\s)")
+
+
 def _listed_kinds(text: str, offset: int, rel: int) -> list[ItemMention]:
     """A list of goods that names a generic kind among specific ones ('has sent drones, gas masks and protective
     suits'): the kind counts there, though alone ('will send drones') it is only talk about aid."""
