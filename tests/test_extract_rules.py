@@ -1618,3 +1618,8 @@ def test_goods_named_after_a_list_lines_label():
             "(2) Demining: mine detectors and protective gear\n")
     assert [i for _, _, i, _ in _goods(text)] == ["autotransformer", "gas turbine generator", "mine detector",
                                                   "protective gear"]
+
+
+def test_a_generic_head_made_specific_by_its_modifier_is_goods():
+    text = "Japan will send demining machines and fire trucks to Ukraine, the ministry said. Japan will send machines."
+    assert [i for _, _, i, _ in _goods(text)] == ["demining machine", "fire truck"]

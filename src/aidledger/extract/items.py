@@ -305,7 +305,9 @@ def _uncounted_np(m: re.Match, offset: int, singular: bool = False, examples: bo
         number_ok = (head == _singular(head, heads)) if singular else (head != _singular(head, heads))
         if number_ok and not any(w.lower() in never for w in words[:i]):
             mods = [w for w in words[:i - 1] if w.lower() not in STOP_MODIFIERS]
-            if _singular(head, heads) in generic and not is_named(" ".join(mods + [words[i - 1]])):
+            # a generic head needs a name, or a modifier that makes a goods entry of it ("demining machines")
+            if _singular(head, heads) in generic and not is_named(" ".join(mods + [words[i - 1]])) and not (
+                    i > 1 and f"{words[i - 2].lower()} {_singular(head, heads)}" in heads):
                 return None
             item = " ".join(mods + [_canonical_head(words[i - 1], _singular(head, heads), entry)])
             start = offset + m.start("np")
