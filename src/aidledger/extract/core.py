@@ -895,8 +895,7 @@ def _blocked(ctx: _Context, sentence: Sentence, start: int, end: int, triggers, 
 
 # a purchase made for the recipient: "Ottawa agreed to buy a NASAMS system from the United States for Ukraine at a
 # cost of $406 million", "a £1.6bn deal for Ukraine to receive 5,000 missiles"
-_PURCHASE_NEAR = re.compile(r"\b(?:buy|buys|bought|buying|purchase[sd]?|purchasing|procure[sd]?|deal|contracts?|"
-                            r"order|ordered)\b", re.I)
+_PURCHASE_NEAR = re.compile(whole_words(load("triggers")["purchase_cues"]), re.I)
 _FOR_RECIPIENT = re.compile(r"\b(?:for|to)\s+(?:Ukraine|Kyiv|the Ukrainian (?:army|armed forces|military|forces))\b"
                             r"(?!['’])"
                             r"|\bon (?:Ukraine's|Kyiv's) behalf|\bsupply Ukraine\b|\b(?:donate|donated|donating) (?:it|them)\b")
@@ -911,11 +910,11 @@ def _bought_for_ukraine(ctx: _Context, sentence: Sentence, start: int, end: int)
         return False
     # from the purchase word to the end of the figure's clause: "which has agreed to buy $4 billion worth of jets,
     # may pass older ones to Ukraine" gives nothing to Ukraine
-    buys = [m for m in _PURCHASE_NEAR.finditer(ctx.text, max(sentence.start, start - 120), min(sentence.end, end + 60))]
-    if not buys:
+    buy = _PURCHASE_NEAR.search(ctx.text, max(sentence.start, start - 120), min(sentence.end, end + 60))
+    if buy is None:
         return False
     stop = ctx.text.find(",", end, sentence.end)
-    span = ctx.text[min(buys[0].start(), start):stop if stop >= 0 else sentence.end]
+    span = ctx.text[min(buy.start(), start):stop if stop >= 0 else sentence.end]
     return any(not _GIVEN_BEFORE.search(span, 0, m.start()) for m in _FOR_RECIPIENT.finditer(span))
 
 
@@ -1024,13 +1023,17 @@ _AND_BEFORE = re.compile(rf",\s*and\s+(?:(?:{qualifier_words()})\s+)?$", re.I)
 def _owned_by_giver(ctx: _Context, start: int) -> bool:
     """A giver's possessive right before the sum opens a noun phrase of its own: "... the budget support it needs
     for 2023, noting the International Monetary Fund's $15.6 billion lending program"."""
-    own = _POSSESSIVE_BEFORE.search(ctx.text, max(0, start - 40), start)
-    if own is None:
-        return False
+    return _possessor_before(ctx, start, _POSSESSIVE_BEFORE, _STATE_KINDS + ("org",)) is not None
+
+
+def _possessor_before(ctx: _Context, start: int, possessive: re.Pattern, kinds: tuple) -> Actor | None:
+    """The giver of `kinds` whose possessive (`possessive`, matched up to `start`) opens the sum's noun phrase."""
+    own = possessive.search(ctx.text, max(0, start - 40), start)
     i = bisect.bisect_left(ctx.actor_starts, start) - 1
-    actor = ctx.actors[i] if i >= 0 else None
-    return actor is not None and actor.end == own.start() and actor.code not in attrs.NON_DONORS \
-        and actor.kind in _STATE_KINDS + ("org",)
+    actor = ctx.actors[i] if own is not None and i >= 0 else None
+    if actor is None or actor.end != own.start() or actor.code in attrs.NON_DONORS or actor.kind not in kinds:
+        return None
+    return actor
 
 
 # "an IBRD loan of US$800 million, backed by a guarantee from the Government of Japan", "... guaranteed by Japan"
@@ -1064,16 +1067,6 @@ def _guarantor(ctx: _Context, actors: list[Actor], end: int) -> Actor | None:
 
 _CONTRIBUTION_TO = re.compile(r"\s*(?:-?(?:dollar|euro|yen|pound|won)s?\s+)?")
 _OWNER_BEFORE = re.compile(rf"['’]s?\s+(?:(?:{qualifier_words()}|roughly|some|new|additional|total)\s+)*$")
-
-
-def _possessive_owner(ctx: _Context, start: int) -> Actor | None:
-    """The state whose possessive opens the sum's noun phrase ("Japan's roughly $3 billion share"), if any."""
-    own = _OWNER_BEFORE.search(ctx.text, max(0, start - 40), start)
-    i = bisect.bisect_left(ctx.actor_starts, start) - 1
-    actor = ctx.actors[i] if own is not None and i >= 0 else None
-    if actor is None or actor.end != own.start() or actor.code in attrs.NON_DONORS or actor.kind not in _STATE_KINDS:
-        return None
-    return actor
 
 
 def _actor_at(ctx: _Context, pos: int) -> Actor | None:
@@ -1269,7 +1262,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor is not None and donor.code in attrs.FORUMS:  # "UDCG partners ... raised": the forum's members
         donor = attrs.MANY_DONORS
     if donor is attrs.MANY_DONORS:  # "Japan's roughly $3 billion share of G7 loans": the owner's part of them
-        donor = _possessive_owner(ctx, start) or donor
+        donor = _possessor_before(ctx, start, _OWNER_BEFORE, _STATE_KINDS) or donor
     if donor is not None and donor.kind == "org" and donor.start >= end \
             and _CONTRIBUTION_TO.fullmatch(ctx.text, end, donor.start) and ctx.text.startswith(" contribution", donor.end):
         # "Japan promises ... a 37 million dollar NATO contribution": a contribution to the organisation
@@ -1528,8 +1521,8 @@ _SUPPLY_OF = re.compile(r"\b(?:supply|supplies|delivery|deliveries|provision|shi
                         r"\s+of(?=\s)", re.I)
 
 
-# the verb, not the noun ("declined Ukrainian requests for F-16s"), and one giver named or none ("asked partners")
-_ASK = frozenset(("ask", "asks", "asked", "asking"))
+# the verb "ask", not the noun "request" ("declined Ukrainian requests for F-16s"), and one giver named or none
+# ("asked partners")
 _ASKED_FOR = re.compile(r"(?:\s+(?:the\s+[A-Z]\w+\s+side|[A-Z][\w.-]*)){0,2}?\s+for(?=\s)")
 
 
@@ -1555,7 +1548,7 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
                                                                                 tokens[t.index].start)]
     verb_ends += [m.end() + sentence.start for m in _SUPPLY_OF.finditer(sentence.text)]
     # what is asked for: "Kyiv has asked Tokyo for large high-voltage transformers"
-    verb_ends += [sentence.start + m.end() for t in triggers if t.role == "request" and tokens[t.index].lower in _ASK
+    verb_ends += [sentence.start + m.end() for t in triggers if t.lemma == "ask"
                   for m in [_ASKED_FOR.match(sentence.text, tokens[t.index].end - sentence.start)] if m]
     listed = find_uncounted(sentence.text, sentence.start, verb_ends, tuple(g.end for g in mentions))
     # examples of goods already counted are not more goods: "50 units of construction machinery, including excavators"
@@ -1876,7 +1869,7 @@ _ORDINAL_PART = re.compile(r"\b(first|second|third|fourth|fifth|sixth|final|last
 
 
 def _ordinal_part(text: str, evidence: Evidence) -> str | None:
-    """Which numbered part a sum is named as, in the 60 characters before it ('the second tranche ... of')."""
+    """Which numbered part a sum is named as, in the 90 characters before it ('the second tranche ... of')."""
     found = _ORDINAL_PART.findall(text, max(evidence.start, evidence.amount_start - 90), evidence.amount_start)
     return found[-1].lower() if found else None
 

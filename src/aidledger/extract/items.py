@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load, plural, starts
+from aidledger.extract.text import BULLET
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 # Heads too generic to stand without a count or a model name ("weapons", "systems"): "will send weapons"
@@ -254,7 +255,7 @@ def find_labelled_goods(text: str, offset: int) -> list[ItemMention]:
     return _uncounted_list(text, offset, label.end(), skip=True) if label else []
 
 
-_LINE_LABEL = re.compile(r"\s*(?:[-•*–—]|\(?\d{1,2}[.)]|\([a-z]\))?\s*[A-Z][^:.;\n]{0,40}:(?=\s)")
+_LINE_LABEL = re.compile(rf"\s*(?:{BULLET}|\(?\d{{1,2}}[.)]|\([a-z]\))?\s*[A-Z][^:.;\n]{{0,40}}:(?=\s)")
 
 
 def _listed_kinds(text: str, offset: int, rel: int) -> list[ItemMention]:
@@ -396,12 +397,18 @@ def find_services(text: str, offset: int = 0) -> list[ItemMention]:
 def _bare(item: str) -> bool:
     """Is the phrase only a field's name ('demining', 'medical care', "Japan's technology"): a noun of items.yaml
     `field_services` with nothing but `field_modifiers`, names or possessives before it?"""
-    data = load("items")
+    services, modifiers = _fields()
     words = item.lower().split()
-    if not words or words[-1] not in data["field_services"]:
+    if not words or words[-1] not in services:
         return False
-    return all(w in data["field_modifiers"] or w.endswith(("'s", "’s")) or w[:1] in "(\"" or
+    return all(w in modifiers or w.endswith(("'s", "’s")) or w[:1] in "(\"" or
                item.split()[i][:1].isupper() for i, w in enumerate(words[:-1]))
+
+
+@lru_cache(maxsize=1)
+def _fields() -> tuple[frozenset, frozenset]:
+    data = load("items")
+    return frozenset(data["field_services"]), frozenset(data["field_modifiers"])
 
 
 @lru_cache(maxsize=1)
