@@ -1623,3 +1623,52 @@ def test_goods_named_after_a_list_lines_label():
 def test_a_generic_head_made_specific_by_its_modifier_is_goods():
     text = "Japan will send demining machines and fire trucks to Ukraine, the ministry said. Japan will send machines."
     assert [i for _, _, i, _ in _goods(text)] == ["demining machine", "fire truck"]
+
+
+def _records(text: str, published: str = "2024-05-15") -> list[tuple]:
+    return [(r.donor, r.amount or r.quantity, r.currency or r.item) for r in extract(text, published)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a restatement after ", or about" with a comma after it is the same sum
+    ("Korea has completed the transfer of its 1.3-trillion-won share, or roughly 950 million dollars, of the joint "
+     "loan for Ukraine.", [("KOR", 1.3e12, "KRW")]),
+    # a part of a figure that is no aid is none either, also with a few words of what the part is
+    ("Japan will extend a grant of 15 billion yen to Ukraine. The cost of reconstruction is estimated at USD 500 "
+     "billion, of which the energy sector accounts for USD 80 billion.", [("JPN", 15e9, "JPY")]),
+    # "an additional" sum is not "the first" one of the same size
+    ("Canada will provide an additional C$50 million in humanitarian aid to Ukraine, the minister said on Tuesday."
+     "\n\nThe first C$50 million, which Ottawa announced on May 2, is being spent through UN agencies.",
+     [("CAN", 50e6, "CAD"), ("CAN", 50e6, "CAD")]),
+    # what many givers raised together belongs to none of them
+    ("Germany attended. The IMF programme is part of a US$120 billion support package from the international "
+     "community for Ukraine.", []),
+    ("Germany attended. Commitments worth more than €8bn had been mobilised by governments, banks and companies "
+     "for Ukraine's recovery.", []),
+    ("Sweden gave more. In all, the Baltics together have allocated about €5 billion to Ukraine.", []),
+    ("Germany hosted the event. Chancellor Scholz said pledges at the conference exceeded €16bn for Ukraine.", []),
+    # guard: a running total restated in a caption is one record
+    ("Norway will give Ukraine NOK 2 billion more, the prime minister said on Tuesday.\n\nThe new pledges come on "
+     "top of the NOK 5 billion in support that Store announced last month, and bring Norway's total commitments to "
+     "Ukraine since the invasion to about NOK 90 billion, according to the ministry.\n\n[Photo] The prime minister "
+     "visits a hospital in Lviv on Tuesday. Norway's new pledges bring its support to about NOK 90 billion. | NTB",
+     [("NOR", 2e9, "NOK"), ("NOR", 5e9, "NOK"), ("NOR", 90e9, "NOK")]),
+])
+def test_restatements_parts_of_estimates_and_many_givers(text, expected):
+    assert [r for r in _records(text) if isinstance(r[1], float)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a goods lead-in opens a list; its lines give goods counted and not, after a label or alone
+    ("Japan signed a grant of 5 billion yen for Ukraine on Monday.\n\nMain equipment to be procured:\n- Energy: 20 "
+     "transformers and cable\n- Demining: 12 demining machines and metal detectors\n",
+     [("JPN", 20, "transformer"), ("JPN", 12, "demining machine"), ("JPN", None, "metal detector")]),
+    ("The United States will send a new package to Ukraine. The package includes:\n- Stinger missiles;\n- Armored "
+     "vehicles;\n- 15 Humvees;\n",
+     [("USA", None, "Stinger missile"), ("USA", None, "armored vehicle"), ("USA", 15, "Humvee")]),
+    # what a shipment "included"
+    ("Poland has sent a shipment of aid to Ukraine. The shipment also included blankets, medical supplies and tents.",
+     [("POL", None, "blanket"), ("POL", None, "medical supplies"), ("POL", None, "tent")]),
+])
+def test_goods_in_list_lines_and_shipments(text, expected):
+    assert [(d, q, i) for d, q, i, _ in _goods(text)] == expected

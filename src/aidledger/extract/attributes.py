@@ -124,7 +124,8 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
         if not any(verb < s < target_start for s, _ in figures or []):
             anchor = min(anchor, verb)
     if _collective_subject(sentence, givers, anchor) or _listed_subjects(sentence, givers, anchor) \
-            or _THEY_JOINTLY.search(sentence.text, 0, anchor - sentence.start):
+            or _THEY_JOINTLY.search(sentence.text, 0, anchor - sentence.start) \
+            or _EVENT_TOTAL.search(sentence.text, 0, anchor - sentence.start):
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
     # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
     # country itself right before the verb ("Ukraine itself has set aside ...")
@@ -491,7 +492,7 @@ _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
 
 # Plural nouns for a set of givers ("from donors", "all participants"): many givers, none named
 GIVER_PLURALS = (r"(?:donors|partners|allies|countries|creditors|lenders|governments|sponsors|participants|sources|"
-                 r"nations|states|member states|members)")
+                 r"nations|states|member states|members|international community|Nordics|Baltics)")
 _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
               r"tens of thousands of|thousands of|hundreds of|hundreds of thousands of|millions of|"
@@ -506,7 +507,7 @@ _RECEIVED_FROM_MANY = re.compile(r"\b(?:received|receives|receive|got|obtained)\
 _MANY_AFTER_VERB = re.compile(r"[^.;]{0,60}?\b" + _FROM_MANY)
 # "... of agreements were announced at the conference by all participants"
 _MANY_PASSIVE = re.compile(r"[^.;]{0,40}?\b(?:provided|given|pledged|announced|committed|made|contributed|financed|"
-                           r"funded|raised)\s+(?:[\w-]+\s+){0,3}?" + _FROM_MANY)
+                           r"funded|raised|mobili[sz]ed|secured)\s+(?:[\w-]+\s+){0,3}?" + _FROM_MANY)
 
 
 # "... more than $45 billion to the budget, financed by the United States, Japan, the United Kingdom and others",
@@ -589,7 +590,14 @@ _THEY_JOINTLY = re.compile(r"\b(?:[Tt]ogether|[Cc]ollectively|[Jj]ointly|[Bb]etw
                            r"\bthey (?:have |had |will |would )?(?:together|collectively|jointly)\b|"
                            # "supported by 14 donors, which together have provided more than US$150 million"
                            rf"\b{GIVER_PLURALS},?\s+(?:which|that|who)\s+(?:have\s+|had\s+)?(?:together|collectively|"
-                           r"jointly|between them)\b")
+                           r"jointly|between them)\b|"
+                           # "the Nordics together have allocated about €50 billion"
+                           rf"\b(?:the\s+)?{GIVER_PLURALS}\s+(?:together|collectively|combined|jointly)\s+(?:have|had|will|"
+                           r"would|are|were|gave|provided|pledged|allocated|committed)\b")
+# what a gathering raised: "pledges at the conference exceeded €10bn", "commitments made during the summit"
+_EVENT_TOTAL = re.compile(r"\b(?:pledges|commitments|contributions|announcements)\s+(?:made\s+|announced\s+)?(?:at|during)\s+"
+                          r"(?:the|this|last|that)\s+(?:[\w-]+\s+){0,3}?(?:conference|summit|meeting|forum|event)\b"
+                          r"[^.;]{0,30}$", re.I)
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 

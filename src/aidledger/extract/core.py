@@ -676,7 +676,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
                 ctx.text[(prev.alt_end or prev.end):m.start]):
             ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')")
             continue
-        if prev is not None and blocked_prev and _PART_OF_PREVIOUS.fullmatch(ctx.text[(prev.alt_end or prev.end):m.start]) \
+        part = blocked_prev and prev is not None and _PART_OF_PREVIOUS.fullmatch(ctx.text, prev.alt_end or prev.end, m.start)
+        if part and not any(part.start("tail") <= a.start < m.start for a in actors if part.group("tail")) \
                 and attrs.source_after(sentence, actors, m.alt_end or m.end, tight=False) is None:  # "came from the US"
             ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
                                                 "including 8.7 trillion yen for defence')")
@@ -762,8 +763,10 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
+# ("..., of which the energy sector alone accounts for about USD 47 billion": a few words of what the part is)
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,50}?,\s*(?:including|of which|out of which|of this|of that)\s+"
-                               r"(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
+                               r"(?P<tail>[^.;:,$€£¥\d]{0,50}?\b(?:accounts?\s+for|goes\s+to|go\s+to|is|are|represents?|"
+                               r"comes?\s+from|covers?)\s+)?(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
 _CELL_GAP = re.compile(r"(?:\s{2,}|\t+|\s*\|\s*)")  # between two cells of a row
 # a difference, not a sum given: "€3 billion more than the government had planned", "rise by €3 billion compared
 # with the draft", "about €90 billion more than the US"
@@ -1351,6 +1354,9 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
         if _GIVERS_LIST.match(sentence.text) and (ctx.last_donor or ctx.main_donor) is not None:
             # "The new contributions are:" names no giver: each line's label does ("- Norway: NOK 500 million")
             return (ctx.last_status or "announced", ctx.last_donor or ctx.main_donor, False, "givers")
+        if _GOODS_LIST.match(sentence.text) and (ctx.last_donor or ctx.main_donor) is not None:
+            # "Main equipment to be procured:": the goods of the aid just described
+            return (ctx.last_status or "announced", ctx.last_donor or ctx.main_donor, True, None)
         return None  # "The breakdown of this assistance is as follows:" continues the aid just described
     frame = frame_for(tokens, triggers, len(tokens) - 1, False) if triggers else None
     donor = attrs.donor_for(sentence, actors, frame, tokens, sentence.end, sentence.end)
@@ -1376,6 +1382,8 @@ _COMPARISON = re.compile(rf"\b(?:each|every|other|these|some)\s+(?:governments?|
 _GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?"
                           + alternation(load("triggers")["givers_list_nouns"], fold=True)
                           + r"\s+(?:are|were|include|included|so far|to date)?\s*(?:as follows)?\s*:\s*$", re.I)
+_GOODS_LIST = re.compile(r"\s*(?:The\s+)?(?:main|key|major|principal|following|other)?\s*(?:equipment|items|goods|"
+                         r"supplies|materials)\b[^.:;\d]{0,50}:\s*$", re.I)
 # the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
 _NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern}|[^\n]*?\b{SUM_START})")
 
@@ -1503,7 +1511,10 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
                                    own if own != "new" else scope, sentence.text,
                                    m.start, m.end, amount=m.amount, currency=currency, qualifier=m.qualifier,
                                    currency_inferred=inferred, aid_type=attrs.aid_type_for(sentence.text)))
-    goods += [u for u in find_labelled_goods(sentence.text, sentence.start) if not _overlaps(u, ctx.figures or [])]
+    # a line with a sum of its own breaks the sum down; one without lists what the package holds
+    goods += [u for u in find_labelled_goods(sentence.text, sentence.start, bare=not money)
+              + find_uncounted(sentence.text, sentence.start, [], tuple(g.end for g in goods))  # "10 machines and
+              if not _overlaps(u, ctx.figures or [])]  # metal detectors"
     for g in goods if lead_donor not in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE) else ():
         out.append(_commitment(ctx, sentence, Kind.IN_KIND, lead_donor, actors, None, status, scope, sentence.text,
                                g.start, g.end, quantity=g.quantity, item=g.item, aid_type=g.aid_type,
@@ -1848,8 +1859,11 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
             return False  # "NOK 7.5 billion going to military support and NOK 7.5 billion to humanitarian needs"
         if a.evidence.start == b.evidence.start and a.channel != b.channel:
             return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
-        if a.date and b.date and a.date[:7] != b.date[:7]:
+        if a.date and b.date and a.date[:7] != b.date[:7] and not a.scope is b.scope is Scope.CUMULATIVE:
             return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
+        if _another_batch(text, a.evidence) != _another_batch(text, b.evidence) and any(
+                _FIRST_BEFORE.search(text, max(0, e.amount_start - 24), e.amount_start) for e in (a.evidence, b.evidence)):
+            return False  # "an additional $100 million" is not "the first $100 million" told before
         if (a.amount_min is None) != (b.amount_min is None):
             return False  # "a further US$ 15-20 million next year" is not "US$ 20 million through WFP"
         if a.instrument and b.instrument and a.instrument != b.instrument:
@@ -1863,6 +1877,7 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
     return a.evidence.start == b.evidence.start and a.item == b.item
 
 
+_FIRST_BEFORE = re.compile(r"\b(?:the|its|a)\s+first\s+\S*\s*\Z", re.I)  # "The first $100 million"
 _ANOTHER = re.compile(r"\b(?:more|additional|further|another|extra|new)\b", re.I)
 _ORDINAL_PART = re.compile(r"\b(first|second|third|fourth|fifth|sixth|final|last)(?:\s+and\s+(?:final|last))?\s+"
                            r"(?:tranche|instal(?:l)?ment|disbursement|payment|batch)\b", re.I)

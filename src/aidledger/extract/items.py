@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aidledger.extract.lexicon import alternation, load, plural, starts
-from aidledger.extract.text import BULLET
+from aidledger.extract.text import BULLET, LIST_ITEM
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 # Heads too generic to stand without a count or a model name ("weapons", "systems"): "will send weapons"
@@ -248,11 +248,24 @@ def _example_patterns() -> tuple[re.Pattern, re.Pattern]:
     return cues, nouns
 
 
-def find_labelled_goods(text: str, offset: int) -> list[ItemMention]:
+def find_labelled_goods(text: str, offset: int, bare: bool = False) -> list[ItemMention]:
     """The goods a labelled list line names after its label: '(1) Energy: autotransformers, gas turbine generators
-    and equipment for thermal power plants'."""
+    and equipment for thermal power plants'; with `bare`, also a line that is only goods ('- Tactical vehicles;',
+    '- Javelin and AT-4 anti-armor systems'), where a generic kind counts as it does among examples."""
     label = _LINE_LABEL.match(text)
-    return _uncounted_list(text, offset, label.end(), skip=True) if label else []
+    if label:
+        return _uncounted_list(text, offset, label.end(), skip=True)
+    mark = LIST_ITEM.match(text) if bare else None
+    return _uncounted_list(_line_case(text, mark.end()), offset, mark.end() - 1, skip=True, kinds=True) if mark else []
+
+
+def _line_case(text: str, start: int) -> str:
+    """The line with its first word in lower case when only the line start capitalises it ('- Tactical vehicles',
+    '- Small arms and ammunition'); a goods name keeps its capital ('- Stinger missiles')."""
+    word = re.match(r"[A-Z][a-z]+\b", text[start:])
+    if word is None or word.group().lower() in _patterns()[2]:
+        return text
+    return text[:start] + text[start].lower() + text[start + 1:]
 
 
 _LINE_LABEL = re.compile(rf"\s*(?:{BULLET}|\(?\d{{1,2}}[.)]|\([a-z]\))?\s*[A-Z][^:.;\n]{{0,40}}:(?=\s)")

@@ -264,7 +264,9 @@ def _is_conversion(first: Money, second: Money, text: str, offset: int) -> str |
     after = text[second.end - offset:second.end - offset + 3]
     if _FAR_IN_BRACKETS.fullmatch(gap) and re.match(r"\s*[)\]]", after):
         return "far"
-    if _FAR_APPOSITION.fullmatch(gap) and re.match(r"\s*(?:[.;]|$)", after):
+    if _FAR_APPOSITION.fullmatch(gap) and (re.match(r"\s*(?:[.;]|$)", after) or (
+            # "its 471.9-bil.-yen share, or about 3 bil. dlrs, of the ...": "or" marks the restatement
+            re.search(r",\s*or\s+\S+\s*(?:US)?\s*$", gap) and after.startswith(","))):
         return "far"
     return None
 
