@@ -1672,3 +1672,42 @@ def test_restatements_parts_of_estimates_and_many_givers(text, expected):
 ])
 def test_goods_in_list_lines_and_shipments(text, expected):
     assert [(d, q, i) for d, q, i, _ in _goods(text)] == expected
+
+
+def _money_stages(text: str, published: str = "2025-03-10") -> list[tuple]:
+    return [(r.donor, r.amount, r.currency, r.status.value) for r in extract(text, published) if r.kind.value == "money"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a table set out in spaced columns under a caption naming its unit and stage: each giver's figures; the row of
+    # unnamed partners and the total of several givers' rows are no one's commitment
+    ("Ukraine's budget got more help from abroad last year.\n\nTable 2. Budget support to Ukraine in 2024 by partners "
+     "(USD billion, received)\n\nPartner            Received     of which grants\nEuropean Union     12.5         3.0\n"
+     "Canada              2.0         -\nNorway              0.9         0.9\nOther partners      1.4         0.2\n"
+     "TOTAL              16.8         4.1\n\nSource: Ministry of Finance.\n",
+     [("EU", 12.5e9, "USD", "disbursed"), ("EU", 3e9, "USD", "disbursed"), ("CAN", 2e9, "USD", "disbursed"),
+      ("NOR", 0.9e9, "USD", "disbursed")]),
+    # a giver's table whose labels are places: only the recipient's row is aid to it
+    ("Japan has stepped up its emergency grant aid for Ukraine this year.\n\nJapan's emergency grant aid in 2024 "
+     "(USD million)\n\nCountry/territory        Amount\nUkraine                  45.0\nRepublic of Moldova      12.0\n"
+     "Pacific island countries  3.0\n", [("JPN", 45e6, "USD", "announced")]),
+    # a row's label before a bar is its giver
+    ("Japan gave USD 37 million to the CAP Trust Fund for Ukraine.\n\nRecent contributions to the CAP Trust Fund\n\n"
+     "Donor | Amount | Status\nJapan | USD 37 million | Received\nGermany | EUR 20 million | Received\n",
+     [("JPN", 37e6, "USD", "disbursed"), ("DEU", 20e6, "EUR", "disbursed")]),
+    # receipts "as of" a date from unnamed givers, and a group's combined support, are no one giver's
+    ("Japan pledged more to Ukraine. As of May 1, 2025, Ukraine received USD 4.2 billion under the scheme.", []),
+    ("Poland spoke for Ukraine. The Baltic states said their combined support for Ukraine this year would exceed 3 "
+     "billion euros.", []),
+    # grant contracts, and a loan paying pensions, are aid
+    ("Japan's ministry signed four grant contracts worth a total of 900 million yen with NGOs for work in Ukraine.",
+     [("JPN", 900e6, "JPY", "committed")]),
+    ("Japan and Ukraine signed a loan worth 8 billion yen, which Kyiv will use to keep paying pensions and wages.",
+     [("JPN", 8e9, "JPY", "committed")]),
+    # guards: a tracker's count of a giver's aid, and what must come from official donors
+    ("Japan pledged more. The Kiel Institute's tracker puts Japan's total allocations for Ukraine at EUR 11.6 "
+     "billion.", []),
+    ("Canada hosted the talks. About $60 billion of Ukraine's needs has to come from official donors next year.", []),
+])
+def test_tables_in_columns_and_givers_of_totals(text, expected):
+    assert _money_stages(text) == expected

@@ -497,7 +497,7 @@ _FROM_MANY = (r"(?:from|by)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
               r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many|"
               r"tens of thousands of|thousands of|hundreds of|hundreds of thousands of|millions of|"
               r"more than \w+|over \w+|some \w+)\s+)?(?:(?:international|western|foreign|other|external|"
-              r"European|Western|key|participating)\s+)*" + GIVER_PLURALS + r"(?:\b|')")
+              r"European|Western|key|participating|official|bilateral|multilateral)\s+)*" + GIVER_PLURALS + r"(?:\b|')")
 _MANY_AFTER_SUM = re.compile(_SUM_NP + _FROM_MANY)
 # one giver named with many unnamed: "has channelled more than $60 billion from the World Bank and a dozen donors"
 _SOME_AND_MANY_AFTER_SUM = re.compile(_SUM_NP + r"from\s+[^.;]{0,50}?\band\s+(?:a dozen|dozens of|several|many|other|"
@@ -591,6 +591,8 @@ _THEY_JOINTLY = re.compile(r"\b(?:[Tt]ogether|[Cc]ollectively|[Jj]ointly|[Bb]etw
                            # "supported by 14 donors, which together have provided more than US$150 million"
                            rf"\b{GIVER_PLURALS},?\s+(?:which|that|who)\s+(?:have\s+|had\s+)?(?:together|collectively|"
                            r"jointly|between them)\b|"
+                           # "their combined support for Ukraine would exceed 10 billion euros"
+                           r"\b[Tt]heir\s+(?:combined|joint|collective)\s+|"
                            # "the Nordics together have allocated about €50 billion"
                            rf"\b(?:the\s+)?{GIVER_PLURALS}\s+(?:together|collectively|combined|jointly)\s+(?:have|had|will|"
                            r"would|are|were|gave|provided|pledged|allocated|committed)\b")

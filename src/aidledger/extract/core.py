@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import NamedTuple
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -70,6 +71,8 @@ class _Context:
     lead_in: tuple | None = None  # (status, donor, part?, what labels are) of a sentence that introduces a list
     rows: frozenset = frozenset()  # starts of the lines of a text table ("Germany — US$38.2 million — paid")
     aid_rows: frozenset = frozenset()  # the rows of a table whose header names aid
+    label_rows: frozenset = frozenset()  # rows of a captioned table whose labels are not givers ("Moldova   12.0")
+    row_stages: dict = field(default_factory=dict)  # table row start -> the stage its caption or header names
     column_money: dict = field(default_factory=dict)  # sentence start -> figures of a column whose header names the currency
     heading: bool = False  # the current sentence heads a list without a colon (see _heads_list)
     figures: list = None  # spans of every figure in the current sentence: evidence stops at its neighbours
@@ -204,7 +207,10 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                    trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
     ctx.rows, ctx.aid_rows = _table_rows(sentences)
-    ctx.column_money, headers = _column_money(sentences)
+    columns = _column_money(sentences)
+    ctx.column_money, headers = columns.money, columns.headers
+    ctx.aid_rows |= columns.aid_rows
+    ctx.label_rows, ctx.row_stages = columns.label_rows, columns.stages
     # "UNDP | 31.0 million | Humanitarian demining, ...": rows of a table; its header keeps the lead-in above it
     ctx.rows |= frozenset(ctx.column_money) | headers
     ctx.actors = doc_actors
@@ -457,20 +463,45 @@ def _money_in(ctx: _Context, sentence: Sentence) -> list[Money]:
     return sorted(written + cells, key=lambda m: m.start) if cells else written
 
 
-def _column_money(sentences: list[Sentence]) -> tuple[dict[int, list[Money]], frozenset]:
-    """Figures of a '|' or tab table under a header cell naming their currency ("Organization | Amount (USD) |
-    Main activities" / "UNDP | 31.0 million | ..."): each row's cell in that column, until the table ends."""
+class _Columns(NamedTuple):
+    money: dict  # row start -> the figures of its money cells
+    headers: frozenset  # starts of the header lines
+    aid_rows: frozenset  # rows of a table whose caption or header names aid
+    label_rows: frozenset  # rows of a captioned table whose labels are not givers
+    stages: dict  # row start -> the stage its caption or header names ("disbursed", "Received", "Commitments")
+
+
+def _column_money(sentences: list[Sentence]) -> _Columns:
+    """Figures of a table under a header cell naming their currency ("Organization | Amount (USD) | Main
+    activities" / "UNDP | 31.0 million | ..."): each row's cell in that column, until the table ends; or under a
+    caption naming the unit of the whole table ("Table 1. External financing by partners (USD billion)" /
+    "Partner   Received   of which grants" / "Japan   3.4   0.4"): every figure cell after the row's label.
+    Third, the rows of a table whose caption or header names aid: each is a sum of aid, verb or not. A captioned
+    table's labels are givers only when its caption or header says so ("by partners", "Donor"); else they name
+    what the aid is or where it goes ("Moldova   12.0" under "Japan's emergency grant aid in 2024")."""
     out: dict[int, list[Money]] = {}
-    headers = set()
-    column = None  # (cell index, number of cells, currency, scale, line of the last row, header start)
+    headers, aid_rows, label_rows, stages = set(), set(), set(), {}
+    aid_table = givers = False
+    stage = None
+    column = None  # (cell index or None for all, number of cells, currency, scale, line of the last row, header start)
+    header_cells: list[tuple[int, str]] = []
+    caption = None  # (currency, scale, line) of the last caption naming a unit
     for s in sentences:
         cells = _cells(s.text)
-        if column is not None and len(cells) == column[1] and 0 < s.line - column[4] <= 2:
-            start, cell = cells[column[0]]
-            money = cell_money(cell, s.start + start, column[2], column[3])
-            if money is not None and not find_money(cell):
-                out[s.start] = [money]
+        if column is not None and 0 < s.line - column[4] <= 2 and (
+                len(cells) == column[1] or column[0] is None and len(cells) >= 2):
+            chosen = [cells[column[0]]] if column[0] is not None else _money_cells(cells, header_cells)
+            found = [m for start, cell in chosen if not find_money(cell)
+                     and (m := cell_money(cell, s.start + start, column[2], column[3])) is not None]
+            if found:
+                out[s.start] = found
                 headers.add(column[5])
+                if aid_table:
+                    aid_rows.add(s.start)
+                if not givers:
+                    label_rows.add(s.start)
+                if stage and any(stage):
+                    stages[s.start] = stage
             column = column[:4] + (s.line, column[5])
             continue
         column = None
@@ -478,15 +509,75 @@ def _column_money(sentences: list[Sentence]) -> tuple[dict[int, list[Money]], fr
             named = column_currency(cell.strip()) if len(cells) >= 2 else None
             if named is not None:
                 column = (i, len(cells), *named, s.line, s.start)
+                givers = not _RECIPIENTS_HEADER.match(cells[0][1])  # "Country/territory | US$ million"
+                stage = _table_stage(s.text)
                 break
-    return out, frozenset(headers)
+        if column is None and caption is not None and len(cells) >= 2 and 0 < s.line - caption[2] <= 2 \
+                and not any(c.isdigit() for c in s.text):
+            column, header_cells = (None, len(cells), caption[0], caption[1], s.line, s.start), cells
+            stage = (caption[5][0] or _table_stage(s.text)[0], caption[5][1])
+            aid_table = caption[3] or bool(_aid_nouns().search(s.text))
+            givers = caption[4] or bool(_GIVERS_HEADER.match(cells[0][1]))
+        unit = _caption_unit(s.text) if s.titleish and len(cells) < 2 else None
+        caption = (*unit, s.line, bool(_aid_nouns().search(s.text)), bool(_BY_GIVERS.search(s.text)),
+                   _table_stage(s.text)) if unit else caption
+    return _Columns(out, frozenset(headers), frozenset(aid_rows), frozenset(label_rows), stages)
+
+
+_STAGE_WORDS = {"received": "disbursed", "disbursed": "disbursed", "disbursements": "disbursed", "paid": "disbursed",
+                "delivered": "delivered", "pledged": "pledged", "pledges": "pledged", "committed": "committed",
+                "commitments": "committed", "allocated": "allocated", "allocations": "allocated",
+                "approved": "approved"}
+_STAGE_WORD = re.compile(r"\b(?:" + "|".join(_STAGE_WORDS) + r")\b", re.I)
+
+
+def _table_stage(text: str) -> tuple[str | None, bool]:
+    """The stage a table's caption or header names for its figures ("(US$ billion, disbursed)", "Received"), and
+    whether they are running totals over a period ("24 February 2022 - 31 December 2025", "since 2022")."""
+    found = _STAGE_WORD.search(text)
+    return _STAGE_WORDS[found.group().lower()] if found else None, bool(_TABLE_PERIOD.search(text))
+
+
+_TABLE_PERIOD = re.compile(r"\b(?:since|to date|so far|cumulative|in total)\b|(?:19|20)\d\d\s*[-–—]\s*(?:\w+\s+){0,2}(?:19|20)\d\d\b"
+                           r"|\b(?:19|20)\d\d\s*[-–—]\s*\d{1,2}\s+\w+\s+(?:19|20)\d\d\b", re.I)
+
+
+_RECIPIENTS_HEADER = re.compile(r"\s*(?:recipients?|destinations?|beneficiar\w*|country\s*/\s*territory|territor\w*|"
+                                r"regions?|crisis|crises|emergency|emergencies)\b", re.I)
+_GIVERS_HEADER = re.compile(r"\s*(?:donor|partner|source|contributor|creditor|lender|funder)s?\b", re.I)
+_BY_GIVERS = re.compile(r"\b(?:(?:by|per)\s+(?:donor|partner|source|contributor|creditor|lender|funder)s?|"
+                        r"donors|partners|contributors|creditors|lenders|funders)\b", re.I)
+
+
+def _money_cells(cells: list[tuple[int, str]], header: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The cells of a row under a caption's unit that hold sums: after a label naming a giver or a kind of aid
+    ("Japan   3.4   0.4", "Loans (JICA, ERA)   7.9"; not "Energy   12.4" of a damage table), and not under a
+    header of shares or counts ("% of GDP", "Rank")."""
+    if not (_LABEL_GIVER.match(cells[0][1]) or _blockers()[2].search(cells[0][1])):
+        return []
+    def column_of(offset: int) -> str:  # the header cell nearest the row cell (figures sit right-aligned)
+        return min(header, key=lambda h: abs(h[0] - offset))[1]
+    return [c for c in cells[1:] if not _NOT_SUM_HEADER.search(column_of(c[0]))]
+
+
+# a row label that names a giver: a capitalised name (states and institutions), not a sector ("Energy") or total
+_LABEL_GIVER = re.compile(r"(?!(?:Total|TOTAL|Sum|All|Other|Energy|Housing|Transport|Agriculture|Industry|Health|"
+                          r"Education)\b)(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z(][\w.&'’()-]*){0,4}\s*$")
+_NOT_SUM_HEADER = re.compile(r"%|\b(?:per\s*cent|percent|share|GDP|rank|number|count|per\s+capita|year)\b", re.I)
+
+
+def _caption_unit(text: str) -> tuple[str, float] | None:
+    """The unit a table's caption names in brackets or between commas: "(US$ billion, disbursed)", ", $bn, "."""
+    parts = [p for group in re.findall(r"\(([^()]{1,60})\)", text) for p in group.split(",")] + text.split(",")[1:]
+    return next((unit for p in parts if (unit := column_currency(p.strip())) is not None), None)
 
 
 def _cells(text: str) -> list[tuple[int, str]]:
-    """(offset, text) of the cells of a table line split on '|' or tabs; [] for a line of prose."""
+    """(offset, text) of the cells of a table line split on '|' or tabs, or on runs of spaces in a line set out in
+    columns ("Japan        13.2        2.3"); [] for a line of prose."""
     sep = "|" if " | " in text or text.count("|") >= 2 else "\t" if "\t" in text else None
     if sep is None:
-        return []
+        return [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)] if _SPACED_ROW.search(text) else []
     out, pos = [], 0
     for part in text.split(sep):
         out.append((pos, part))
@@ -494,6 +585,8 @@ def _cells(text: str) -> list[tuple[int, str]]:
     return [(o, c) for o, c in out if c.strip()] if sep == "|" else out
 
 
+_SPACED_ROW = re.compile(r"\S {3,}\S")  # columns set out with spaces, not a double space after a full stop
+_SPACED_CELL = re.compile(r"\S+(?: {1,2}\S+)*")
 _BAR_CELL_SUM = re.compile(rf"\|\s*(?:(?:{qualifier_words()}|~)\s*)?{SUM_START}")  # "... | €4.5 billion"
 
 
@@ -855,7 +948,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
             and _running_total(ctx, sentence, frame, tokens, m.start):
         scope = "cumulative"  # "Sweden's support amounts to SEK 43bn", "brings the total to"
     parent = _parent_amount(money, m) if scope == "part_of" else None
-    status = (frame.status if frame else None) or ("delivered" if thanked else ctx.last_status or "announced")
+    row_stage, period = ctx.row_stages.get(sentence.start, (None, False))
+    status = (frame.status if frame else None) or row_stage or ("delivered" if thanked else ctx.last_status or "announced")
+    scope = "cumulative" if period and scope == "new" else scope  # a table of totals over a period
     return _commitment(
         ctx, sentence, Kind.MONEY, donor, actors, frame, status, scope, clause, m.start, m.alt_end or m.end,
         amount=m.amount, currency=currency, qualifier=m.qualifier, amount_min=m.amount_min,
@@ -1182,7 +1277,7 @@ def _excepted(text: str, block: re.Match) -> bool:
     return False
 
 
-_TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altogether|thus far|external)\b", re.I)
+_TOTAL_CUE = re.compile(r"\b(?:total|overall|so far|since|to date|in all|altogether|thus far|external|as of)\b", re.I)
 
 
 def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figure: int) -> bool:
@@ -1258,6 +1353,11 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if _many_in_row(sentence, actors, end):
         ctx.note(start, end, "dropped", "the actor is several donors (a table row's donors cell)")
         return None
+    if sentence.start in ctx.rows and _TOTAL_ROW.match(sentence.text) and len(_row_labels_above(ctx, sentence)) >= 2:
+        ctx.note(start, end, "dropped", "a table's total row: the sum of several givers' rows above")
+        return None
+    if sentence.start in ctx.label_rows:  # "Ukraine   45.0" under "Japan's emergency grant aid (USD million)"
+        return _label_row_donor(ctx, sentence, actors, start, end)
     thanked = attrs.thank_donor(sentence, actors, start) or _row_giver(ctx, sentence, actors)
     if thanked is not None:
         return thanked
@@ -1274,8 +1374,11 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
         ctx.note(start, end, "dropped", f"the actor is {donor.name}")
         return None
+    # (the cue after the figure before: "In total, Japan has promised $600 million, of which $300 million was
+    # received today and the other $300 million ..." is Japan's)
+    clause = (max([e for s, e in ctx.figures or [] if sentence.start <= e <= start] + [sentence.start]), sentence.end)
     if donor is None and frame is not None and frame.inner is not None and frame.inner.role == "receive" \
-            and _TOTAL_CUE.search(sentence.text):
+            and _TOTAL_CUE.search(ctx.text, *clause):
         ctx.unnamed_total_line = sentence.line
         return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
     if donor is None and ctx.unnamed_total_line == sentence.line and all(a.code in attrs.NON_DONORS for a in actors):
@@ -1424,7 +1527,7 @@ def _heading_lead_in(ctx: _Context, sentence: Sentence, actors: list) -> tuple:
     return (ctx.last_status or "announced", donor, False, "heading") if donor is not None else None
 
 
-_LABEL_END = re.compile(r"\s*[:–—-]\s")
+_LABEL_END = re.compile(r"\s*[:–—|-]\s|\t|\s{2,}")  # "- Türkiye: ...", "Germany | EUR 20 million", "Germany     EUR 20m"
 _LABEL_PREFIX = re.compile(rf"(?:the\s+)?{attrs.STATE_TITLE}?")
 
 
@@ -1440,6 +1543,43 @@ def _label(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     return first if _LABEL_END.match(sentence.text, first.end - sentence.start) else None
 
 
+def _label_row_donor(ctx: _Context, sentence: Sentence, actors: list, start: int, end: int) -> Actor | None:
+    """A row of a table whose labels are not givers: the article's giver's (see _other_place_row)."""
+    place = _other_place_row(ctx, sentence, actors)
+    if place is not None:
+        ctx.note(start, end, "dropped", f"a table row for another recipient or purpose ({place})")
+        return None
+    return ctx.last_donor or ctx.main_donor
+
+
+def _other_place_row(ctx: _Context, sentence: Sentence, actors: list) -> str | None:
+    """The label of a row of a table whose labels are not givers, when it names another place ("Moldova   12.0",
+    "Pacific island countries   3.0"); None when it is the recipient, a kind of aid or a channel ("Ukraine   45.0",
+    "Loans (JICA, ERA)   7.9", "UNICEF   5.0")."""
+    if sentence.start not in ctx.label_rows:
+        return None
+    label = _label(ctx, sentence, actors)
+    cell = _cells(sentence.text)[0][1].strip()
+    if label is not None and (label.code == "UKR" or label.kind not in _STATE_KINDS) or _blockers()[2].search(cell):
+        return None
+    return cell[:30]
+
+
+def _row_labels_above(ctx: _Context, sentence: Sentence) -> set[str]:
+    """The givers that open the rows right above a table row ("Japan   3.4", "Canada   2.9")."""
+    codes, end = set(), sentence.start - 1
+    for _ in range(40):
+        start = ctx.text.rfind("\n", 0, max(end, 0)) + 1
+        if end <= 0 or start not in ctx.rows:
+            break
+        label = _actor_at(ctx, start)
+        if label is not None and label.code not in attrs.NON_DONORS:
+            codes.add(label.code)
+        end = start - 1
+    return codes
+
+
+_TOTAL_ROW = re.compile(r"\s*(?:grand\s+)?(?:total|sum|all)\b(?!\s+(?:of|for)\b)", re.I)  # not "Total of 5 grants:"
 _MANY_CELL = re.compile(r"\b(?:all|several|many|\d+)\s+" + attrs.GIVER_PLURALS + r"\b", re.I)
 
 
@@ -1458,7 +1598,7 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million');
     so does a list line under a lead-in about what Ukraine received ('- USA - USD 20 billion')."""
     labels = ctx.lead_in[3] if ctx.lead_in else None
-    if labels == "recipients" or not (sentence.start in ctx.rows or labels in ("givers", "heading")):
+    if labels == "recipients" or sentence.start in ctx.label_rows or not (sentence.start in ctx.rows or labels in ("givers", "heading")):
         return None
     label = _label(ctx, sentence, actors)
     kinds = _STATE_KINDS + ("org",) if labels == "givers" else _STATE_KINDS
@@ -1479,6 +1619,9 @@ def _list_item_records(ctx, sentence, tokens, actors, triggers) -> list[Commitme
     ctx.figures = sorted([(m.start, m.alt_end or m.end) for m in money] + [(g.start, g.end) for g in goods])
     givers = [a for a in actors if a.code not in attrs.NON_DONORS]
     label = _label(ctx, sentence, actors)
+    if (place := _other_place_row(ctx, sentence, actors)) is not None:
+        ctx.note(sentence.start, sentence.end, "dropped", f"a table row for another recipient or purpose ({place})")
+        return []
     lead_donor = _row_giver(ctx, sentence, actors) or lead_donor
     if label is not None and label.code not in (lead_donor.code, "UKR") and label.kind in ("country", "capital"):
         ctx.note(sentence.start, sentence.end, "dropped", f"a list line for another recipient ({label.code})")

@@ -345,7 +345,8 @@ def cell_money(cell: str, start: int, currency: str, scale: float) -> Money | No
     if m is None:
         return None
     _, _, _, scales, (numbers, quals) = _grammar()
-    amount = float(m.group("num").replace(",", "")) * (_scale(m.group("scale"), scales) if m.group("scale") else scale)
+    amount = round(float(m.group("num").replace(",", "")) * (_scale(m.group("scale"), scales) if m.group("scale")
+                                                              else scale), 2)  # 4.1 x 1e9 is not 4099999999.9999995
     if amount <= 0:
         return None
     return Money(start=start + m.start("num"), end=start + len(cell.rstrip()), amount=amount, currency=currency,
