@@ -485,7 +485,7 @@ def _column_money(sentences: list[Sentence]) -> _Columns:
     stage = None
     column = None  # (cell index or None for all, number of cells, currency, scale, line of the last row, header start)
     header_cells: list[tuple[int, str]] = []
-    caption = None  # (currency, scale, line) of the last caption naming a unit
+    caption: _Caption | None = None  # the last caption naming a unit
     for s in sentences:
         cells = _cells(s.text)
         if column is not None and 0 < s.line - column[4] <= 2 and (
@@ -509,60 +509,77 @@ def _column_money(sentences: list[Sentence]) -> _Columns:
             named = column_currency(cell.strip()) if len(cells) >= 2 else None
             if named is not None:
                 column = (i, len(cells), *named, s.line, s.start)
-                givers = not _RECIPIENTS_HEADER.match(cells[0][1])  # "Country/territory | US$ million"
+                givers = not _table_patterns().recipient_header.match(cells[0][1])  # "Country/territory | US$ million"
                 stage = _table_stage(s.text)
                 break
-        if column is None and caption is not None and len(cells) >= 2 and 0 < s.line - caption[2] <= 2 \
+        if column is None and caption is not None and len(cells) >= 2 and 0 < s.line - caption.line <= 2 \
                 and not any(c.isdigit() for c in s.text):
-            column, header_cells = (None, len(cells), caption[0], caption[1], s.line, s.start), cells
-            stage = (caption[5][0] or _table_stage(s.text)[0], caption[5][1])
-            aid_table = caption[3] or bool(_aid_nouns().search(s.text))
-            givers = caption[4] or bool(_GIVERS_HEADER.match(cells[0][1]))
+            column, header_cells = (None, len(cells), caption.currency, caption.scale, s.line, s.start), cells
+            stage = (caption.stage[0] or _table_stage(s.text)[0], caption.stage[1])
+            aid_table = caption.aid or bool(_aid_nouns().search(s.text))
+            givers = caption.givers or bool(_table_patterns().giver_header.match(cells[0][1]))
         unit = _caption_unit(s.text) if s.titleish and len(cells) < 2 else None
-        caption = (*unit, s.line, bool(_aid_nouns().search(s.text)), bool(_BY_GIVERS.search(s.text)),
-                   _table_stage(s.text)) if unit else caption
+        caption = _Caption(*unit, s.line, bool(_aid_nouns().search(s.text)),
+                           bool(_table_patterns().by_givers.search(s.text)), _table_stage(s.text)) if unit else caption
     return _Columns(out, frozenset(headers), frozenset(aid_rows), frozenset(label_rows), stages)
 
 
-_STAGE_WORDS = {"received": "disbursed", "disbursed": "disbursed", "disbursements": "disbursed", "paid": "disbursed",
-                "delivered": "delivered", "pledged": "pledged", "pledges": "pledged", "committed": "committed",
-                "commitments": "committed", "allocated": "allocated", "allocations": "allocated",
-                "approved": "approved"}
-_STAGE_WORD = re.compile(r"\b(?:" + "|".join(_STAGE_WORDS) + r")\b", re.I)
+class _Caption(NamedTuple):
+    currency: str
+    scale: float
+    line: int
+    aid: bool  # it names aid
+    givers: bool  # it says the rows are givers ("by partners")
+    stage: tuple  # (stage or None, running totals over a period?), see _table_stage
+
+
+class _TablePatterns(NamedTuple):
+    stage_word: re.Pattern
+    giver_header: re.Pattern
+    by_givers: re.Pattern
+    recipient_header: re.Pattern
+    non_giver_label: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _table_patterns() -> _TablePatterns:
+    data = load("triggers")
+    nouns = f"(?:{alternation(data['table_giver_nouns'], fold=True)})"
+    return _TablePatterns(
+        re.compile(whole_words(list(data["table_stage_words"])), re.I),
+        re.compile(rf"\s*{nouns}s?\b", re.I),
+        re.compile(rf"\b(?:(?:by|per)\s+{nouns}s?|{nouns}s)\b", re.I),
+        re.compile(rf"\s*(?:{alternation(data['table_recipient_headers'], fold=True)})\b", re.I),
+        re.compile(rf"(?:{alternation(data['table_non_giver_labels'])})\b"))
 
 
 def _table_stage(text: str) -> tuple[str | None, bool]:
     """The stage a table's caption or header names for its figures ("(US$ billion, disbursed)", "Received"), and
     whether they are running totals over a period ("24 February 2022 - 31 December 2025", "since 2022")."""
-    found = _STAGE_WORD.search(text)
-    return _STAGE_WORDS[found.group().lower()] if found else None, bool(_TABLE_PERIOD.search(text))
+    found = _table_patterns().stage_word.search(text)
+    stage = load("triggers")["table_stage_words"][found.group().lower()] if found else None
+    return stage, bool(_TABLE_PERIOD.search(text))
 
 
 _TABLE_PERIOD = re.compile(r"\b(?:since|to date|so far|cumulative|in total)\b|(?:19|20)\d\d\s*[-–—]\s*(?:\w+\s+){0,2}(?:19|20)\d\d\b"
                            r"|\b(?:19|20)\d\d\s*[-–—]\s*\d{1,2}\s+\w+\s+(?:19|20)\d\d\b", re.I)
 
 
-_RECIPIENTS_HEADER = re.compile(r"\s*(?:recipients?|destinations?|beneficiar\w*|country\s*/\s*territory|territor\w*|"
-                                r"regions?|crisis|crises|emergency|emergencies)\b", re.I)
-_GIVERS_HEADER = re.compile(r"\s*(?:donor|partner|source|contributor|creditor|lender|funder)s?\b", re.I)
-_BY_GIVERS = re.compile(r"\b(?:(?:by|per)\s+(?:donor|partner|source|contributor|creditor|lender|funder)s?|"
-                        r"donors|partners|contributors|creditors|lenders|funders)\b", re.I)
-
-
 def _money_cells(cells: list[tuple[int, str]], header: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The cells of a row under a caption's unit that hold sums: after a label naming a giver or a kind of aid
     ("Japan   3.4   0.4", "Loans (JICA, ERA)   7.9"; not "Energy   12.4" of a damage table), and not under a
     header of shares or counts ("% of GDP", "Rank")."""
-    if not (_LABEL_GIVER.match(cells[0][1]) or _blockers()[2].search(cells[0][1])):
+    label = cells[0][1]
+    if not (_LABEL_NAME.match(label) and not _table_patterns().non_giver_label.match(label)
+            or _blockers()[2].search(label)):
         return []
     def column_of(offset: int) -> str:  # the header cell nearest the row cell (figures sit right-aligned)
         return min(header, key=lambda h: abs(h[0] - offset))[1]
     return [c for c in cells[1:] if not _NOT_SUM_HEADER.search(column_of(c[0]))]
 
 
-# a row label that names a giver: a capitalised name (states and institutions), not a sector ("Energy") or total
-_LABEL_GIVER = re.compile(r"(?!(?:Total|TOTAL|Sum|All|Other|Energy|Housing|Transport|Agriculture|Industry|Health|"
-                          r"Education)\b)(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z(][\w.&'’()-]*){0,4}\s*$")
+# a row label that may name a giver: a capitalised name (states and institutions)
+_LABEL_NAME = re.compile(r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z(][\w.&'’()-]*){0,4}\s*$")
 _NOT_SUM_HEADER = re.compile(r"%|\b(?:per\s*cent|percent|share|GDP|rank|number|count|per\s+capita|year)\b", re.I)
 
 
@@ -1598,7 +1615,8 @@ def _row_giver(ctx: _Context, sentence: Sentence, actors: list) -> Actor | None:
     (then the labels are recipients: 'Emergency Grant Aid approved this year:' ... 'Türkiye: 8.5 million');
     so does a list line under a lead-in about what Ukraine received ('- USA - USD 20 billion')."""
     labels = ctx.lead_in[3] if ctx.lead_in else None
-    if labels == "recipients" or sentence.start in ctx.label_rows or not (sentence.start in ctx.rows or labels in ("givers", "heading")):
+    if labels == "recipients" or sentence.start in ctx.label_rows \
+            or not (sentence.start in ctx.rows or labels in ("givers", "heading")):
         return None
     label = _label(ctx, sentence, actors)
     kinds = _STATE_KINDS + ("org",) if labels == "givers" else _STATE_KINDS
@@ -2002,7 +2020,7 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
             return False  # "NOK 7.5 billion going to military support and NOK 7.5 billion to humanitarian needs"
         if a.evidence.start == b.evidence.start and a.channel != b.channel:
             return False  # "€5m each to UNHCR and WFP": one sentence, two channels, two commitments
-        if a.date and b.date and a.date[:7] != b.date[:7] and not a.scope is b.scope is Scope.CUMULATIVE:
+        if a.date and b.date and a.date[:7] != b.date[:7] and not (a.scope is b.scope is Scope.CUMULATIVE):
             return False  # the same sum on two dates is two commitments ("€500m in March, €500m in July")
         if _another_batch(text, a.evidence) != _another_batch(text, b.evidence) and any(
                 _FIRST_BEFORE.search(text, max(0, e.amount_start - 24), e.amount_start) for e in (a.evidence, b.evidence)):
