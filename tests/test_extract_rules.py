@@ -1712,3 +1712,40 @@ def _money_stages(text: str, published: str = "2025-03-10") -> list[tuple]:
 ])
 def test_tables_in_columns_and_givers_of_totals(text, expected):
     assert _money_stages(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the possessor of a named vehicle gives its sum, not the giver of the sentence before
+    ("The IMF approved a $15.6 billion loan for Ukraine in March. Leaders hailed the launch of the EU's Ukraine "
+     "Facility of up to €50 billion.", [("IMF", 15.6e9, "USD"), ("EU", 50e9, "EUR")]),
+    # a place a clause is about ("..., where it gave") is the recipient; a place visited is only the venue
+    ("Japan also funds school meals in Afghanistan, where it gave $3 million last year. Japan gave Ukraine "
+     "$10 million for demining.", [("JPN", 10e6, "USD")]),
+    ("Kishida flew on to Poland, where he announced $30 million for Ukraine's power grid.", [("JPN", 30e6, "USD")]),
+    # and a regional programme elsewhere is another recipient's
+    ("Tokyo's budget also covers UNDP work in other regions, including $3 million for climate resilience in "
+     "Pacific island nations. Japan gave Ukraine $10 million.", [("JPN", 10e6, "USD")]),
+    # a visited place or a host is no subject; the one who came and pledged is
+    ("Biden hosted Kishida at the White House and pledged $500 million more for Ukraine.", [("USA", 500e6, "USD")]),
+    ("Zelensky welcomed Kishida, who promised $40 million for Ukraine's reconstruction.", [("JPN", 40e6, "USD")]),
+    # an inserted "including ..." lists parts of a loss: no verb of giving
+    ("Direct damage to farms reached $10 billion, while losses, including lost harvests and higher costs, come to "
+     "$40 billion. Japan gave Ukraine $5 million.", [("JPN", 5e6, "USD")]),
+    # what a fund has collected from unnamed givers is no one giver's
+    ("The Energy Support Fund, which has collected contributions of over €500 million, helped Ukraine repair its "
+     "grid.", []),
+    # arms sold to another country are trade
+    ("Korean arms makers have signed contracts to export tanks and howitzers to Poland worth some $13 billion. "
+     "Seoul sent Ukraine $10 million in aid.", [("KOR", 10e6, "USD")]),
+    # "$US" is the US dollar written the Australian way
+    ("Tokyo's aid to Ukraine has now passed $US12 billion, the ministry said.", [("JPN", 12e9, "USD")]),
+    # the level a change starts from is no new sum; "up to" is a qualifier, not a change
+    ("Seoul will raise its humanitarian aid for Ukraine from $100 million to $150 million this year.",
+     [("KOR", 150e6, "USD")]),
+    ("Berlin plans €9 billion in military aid for Ukraine next year, up from €7 billion this year.",
+     [("DEU", 9e9, "EUR")]),
+    ("The EU will lend €33 billion to Ukraine and give up to €17 billion in grants.",
+     [("EU", 33e9, "EUR"), ("EU", 17e9, "EUR")]),
+])
+def test_owners_places_bases_and_funds(text, expected):
+    assert _money(text) == expected

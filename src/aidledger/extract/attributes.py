@@ -109,7 +109,11 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
         or source_opening(sentence, givers)
     if source is not None:
         return source  # "a EUR 50 million guarantee from the United States": the giver is named with the sum
-    if _MOBILIZED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start):
+    owner = _possessor(sentence, givers, target_start, "vehicle")
+    if owner is not None and not any(a.end <= owner.start for a in givers):
+        return owner  # (not "Japan contributed to the World Bank's PEACE Project of ...": Japan gives)
+    if _MOBILIZED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start) \
+            or _FUND_RECEIVED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start):
         return MANY_DONORS  # "the World Bank has mobilized $46 billion": raised from many givers, none named
     return None
 
@@ -132,7 +136,8 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
     subject = _nearest_subject(sentence, [a for a in actors if (a.kind in ("official", "body")
                                           or a.code not in NON_DONORS or _right_before(sentence, a, anchor))
                                           and not (a.code in NON_DONORS and (_object_of_participle(sentence, a)
-                                                                             or _after_preposition(sentence, a)))],
+                                                                             or _after_preposition(sentence, a)))
+                                          and not _met_object(sentence, a)],
                               anchor)
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
@@ -150,17 +155,28 @@ _BELLIGERENTS = NON_DONORS - {"UKR"}
 _PARTICIPLE_BEFORE = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:the\s+|its\s+|their\s+|more\s+)?$")
 
 
+# the object of a verb of meeting: "Biden met Zelenskyy and announced", "Kishida visited Poland, where he pledged"
+_MET_OBJECT = (r"\b(?:met|meets|meeting|told|tells|hosted|hosts|hosting|visited|visits|visiting|called|phoned|"
+               r"thanked|welcomed|greeted|received|assured)\s+(?:with\s+)?(?:[A-Z][\w.-]*\s+){0,3}$")
+_MET_BEFORE = re.compile(_MET_OBJECT)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|by|from|against|with|on|in|for|to|at)\s+(?:the\s+)?(?:(?:\d[\d,]*|some|about|"
                                  r"around|more than|over)\s+)?$|\b\d[\d,]*\s+$"  # "will train 60 Ukrainian engineers"
-                                 # or the object of a verb of meeting: "Biden met Zelenskyy and announced"
-                                 r"|\b(?:met|meets|meeting|told|tells|hosted|hosts|hosting|visited|visits|called|phoned|"
-                                 r"thanked|welcomed|greeted|received|assured)\s+(?:with\s+)?(?:[A-Z][\w.-]*\s+){0,3}$")
+                                 r"|" + _MET_OBJECT)
 
 
 def _after_preposition(sentence: Sentence, actor: Actor) -> bool:
     """'Japan since the start of full-scale aggression of Russia has provided': inside a phrase, no subject."""
     return bool(_PREPOSITION_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 40),
                                            actor.start - sentence.start))
+
+
+def _met_object(sentence: Sentence, actor: Actor) -> bool:
+    """A place visited or a person met is no subject: 'Kishida visited Poland, where he pledged'."""
+    return bool(_MET_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 40), actor.start - sentence.start)) \
+        and not _WHO_AFTER.match(sentence.text, actor.end - sentence.start)  # "welcomed Kishida, who pledged"
+
+
+_WHO_AFTER = re.compile(r",?\s+(?:who|which|that)\b")
 
 
 def _object_of_participle(sentence: Sentence, actor: Actor) -> bool:
@@ -243,6 +259,10 @@ _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|gra
                          r"extended|earmarked|unveiled|appropriated|budgeted|lent)\s+(?:\w+\s+){0,3}?by\s+(?:the\s+)?")
 
 
+# the head of a named aid vehicle ("Ukraine Facility", "Energy Support Fund", "Security Assistance Initiative")
+_VEHICLE_HEAD = r"(?:Fund|Facility|Programme|Program|Initiative|Mechanism|Instrument|Package|Plan)"
+
+
 @lru_cache(maxsize=1)
 def _sum_patterns() -> dict[str, re.Pattern]:
     """The patterns that find a giver named with the sum, all built on one list of sum nouns (triggers.yaml)."""
@@ -253,6 +273,9 @@ def _sum_patterns() -> dict[str, re.Pattern]:
         "possessed": re.compile(r"'s?\s+(?:(?:new|additional|latest|first|second|third|fresh|planned|own)\s+)?$"
                                 rf"|'s?\s+(?:[a-z-]+\s+){{0,3}}?{noun}\s+(?:of|worth|totalling|totaling)\s+"
                                 rf"(?:{qualifier_words()}\s+)?$"),
+        # a named vehicle of the possessor: "the EU's Ukraine Facility of up to EUR 50 billion"
+        "vehicle": re.compile(rf"'s?\s+(?:[A-Z][\w-]*\s+){{1,4}}{_VEHICLE_HEAD}\s+(?:of|worth|totalling|totaling)\s+"
+                              rf"(?:{qualifier_words()}\s+)?$"),
         # the subject of a reduced relative clause: "the ¥740bn ($5.5bn) package Tokyo pledged"
         "relative": re.compile(rf"\)?\s+(?:[a-z-]+\s+){{0,2}}?{noun}\s+(?:that\s+|which\s+)?(?:the\s+)?$"),
         # the giver as the kind of money: "€100 million in EU grants"
@@ -309,10 +332,10 @@ _TOTAL_BEFORE_SUM = re.compile(rf"[^.;:()]{{0,80}}?\b(?:total|totals|totalled|to
                                rf"(?:{qualifier_words()}\s+)?")
 
 
-def _possessor(sentence: Sentence, givers: list[Actor], target_start: int) -> Actor | None:
+def _possessor(sentence: Sentence, givers: list[Actor], target_start: int, pattern: str = "possessed") -> Actor | None:
     for a in givers:
-        if a.end < target_start and _sum_patterns()["possessed"].fullmatch(sentence.text, a.end - sentence.start,
-                                                                           target_start - sentence.start):
+        if a.end < target_start and _sum_patterns()[pattern].fullmatch(sentence.text, a.end - sentence.start,
+                                                                       target_start - sentence.start):
             return a
     return None
 
@@ -442,6 +465,11 @@ _SHARED_PACKAGE = re.compile(r"\)?(?!\s+(?:to|towards|into)\s)\s+(?:[\w-]+\s+){0
 # lower case: "the International Fund for Ukraine" is a name; "a $50bn (£38bn) G7 scheme" is the group's
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
+# what a fund has been given, with no giver named: "the Energy Support Fund, which has received pledges of more than"
+_FUND_RECEIVED = re.compile(r"\b(?:[Ff]unds?|[Ff]acility|[Pp]ool|[Aa]ppeal|[Pp]latform|[Mm]echanism)\b[^.;$€£¥]{0,25}?\b"
+                            r"(?:received|attracted|raised|collected|gathered|drawn|secured)\s+(?:(?:total\s+)?(?:pledges|"
+                            r"contributions|commitments|donations|funding|financing)\s+(?:of|worth|totalling|totaling|"
+                            r"amounting to)\s+)?(?:" + qualifier_words() + r"\s+)?$")
 _INCLUDING = re.compile(r"\b(?:including|such as|among them|among others)\b"
                         r"(?:(?!,\s+(?:while|whereas|but|and|as|when)\s)[^;.]){0,80}$")  # ", while X said": X's own
 _COLLECTIVE = re.compile(r"\b(?:donors|allies|partners|countries|nations|member states|members|governments|lenders|"
@@ -714,6 +742,9 @@ _NEXT_FIGURE = re.compile(r"[$€£¥₩]|(?<!\d)(?!(?:19|20)\d\d(?![\d,.]\d))\d
 
 def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
+    where = _where_place(sentence, actors, target_end)
+    if where is not None:
+        return where
     tail = sentence.text[target_end - sentence.start:]
     cut = _NEXT_FIGURE.search(tail)
     tail = tail[: cut.start()] if cut else tail
@@ -749,6 +780,29 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return _supported_with(sentence, actors, target_end)
+
+
+_WHERE_CLAUSE = re.compile(r",?\s+where\s+[^;]{0,100}$")
+# where a meeting is held is no recipient: "at a conference in Warsaw, where Japan pledged ..."
+_VENUE = re.compile(r"\b(?:visit\w*|trip|travel\w*|tour\w*|arriv\w*|conferences?|summits?|meetings?|talks|forum|"
+                    r"gathering|ceremony|held|hosted|stop\w*|flew|went)\b", re.I)
+_FOR_UKRAINE_AFTER = re.compile(r"[^.;]{0,60}?\b(?:to|for|in)\s+(?:the\s+)?(?:Ukraine|Kyiv|Ukrainian)\b")
+
+
+def _where_place(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
+    """'FAO programmes in Afghanistan, where it provided USD 5 million': the place the clause is about."""
+    head = sentence.text[:target_end - sentence.start]
+    if _FOR_UKRAINE_AFTER.match(sentence.text, len(head)):
+        return None
+    for a in actors:
+        if a.kind in ("country", "capital") and a.code != "UKR" and a.end < target_end \
+                and _WHERE_CLAUSE.match(head, a.end - sentence.start) \
+                and not _VENUE.search(head, max(0, a.start - sentence.start - 60), a.start - sentence.start):
+            return a.code
+    for m in _other_beneficiaries().finditer(head):
+        if _WHERE_CLAUSE.match(head, m.end()):
+            return "OTHER"
+    return None
 
 
 # goods the state keeps: "to replenishing U.S. weapons stocks" is for that state

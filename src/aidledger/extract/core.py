@@ -183,6 +183,12 @@ def _own_use() -> re.Pattern:
     return re.compile(r"\b" + alternation(load("triggers")["own_use"], fold=True) + r"\b", re.I)
 
 
+# the subject sells to someone else: "signed deals to export K2 tanks and other weapons to Poland worth about"
+_SELLS_ELSEWHERE = re.compile(r"(?<!-)\b(?:export|exports|exported|exporting|sell|sells|sold|selling)\s+"
+                              # (not "UK export finance", "the export credit agency", "export controls")
+                              r"(?!(?:finance|financing|credits?|agenc\w+|controls?|licen\w+|rules|restrictions|bans?)\b)"
+                              r"(?![^.;]*?\b(?:to|for)\s+(?:Ukraine|Kyiv)\b)(?:(?!,\s+(?:though|but|while|whereas|and)\s)"
+                              r"[^.;$€£¥])*$")
 # the subject buys: "Poland, which has agreed to buy around $13.7 billion worth of tanks"
 _BUYS = re.compile(r"\b(?:agreed|agrees|plans?|planned|decided|decides|wants?|intends?|set|signed|deal|contract|order)"
                    rf" to (?:buy|purchase|procure|acquire)\s+(?:{qualifier_words()}\s+)?$", re.I)
@@ -782,9 +788,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
-        if prev is not None and blocked_prev and _COMPARED.fullmatch(
+        if prev is not None and (_COMPARED if blocked_prev else _BASE_AFTER).fullmatch(
                 ctx.text[(prev.alt_end or prev.end):m.start]):
-            ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')")
+            ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')"
+                     if blocked_prev else _BASE_OF_CHANGE)
             continue
         part = blocked_prev and prev is not None and _PART_OF_PREVIOUS.fullmatch(ctx.text, prev.alt_end or prev.end, m.start)
         if part and not any(part.start("tail") <= a.start < m.start for a in actors if part.group("tail")) \
@@ -803,9 +810,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             continue
         if record is not None and out and prev is not None and _joined_sums(ctx, actors, triggers, tokens, prev, m):
             record = replace(record, donor=out[-1].donor)  # "€33 billion in loans and €17 billion in grants"
+        if record is not None and (old or prev_to):  # "from $100m to $300m": the new figure says it all
+            ctx.note(m.start, m.end, "dropped", _BASE_OF_CHANGE)
+            continue
         if record is not None:
-            if old or prev_to:  # "from $100m to $300m": the old figure is the previous commitment
-                record = replace(record, scope=Scope.PREVIOUS, increment=None)
             record = _coordinated_part(ctx, out, record, prev)
             out.extend(_distribute(ctx, sentence, actors, record, m))
     return out
@@ -871,6 +879,11 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
     return not any(lo <= a.start < hi for a in actors) and not any(lo <= tokens[t.index].start < hi for t in triggers)
 
 
+# The level a change starts from is no new money, and trackers do not count it again: "raised its aid from $100
+# million to $300 million", "€8 billion next year, up from €7 billion"
+_BASE_OF_CHANGE = "the base a change is measured from ('from $100 million to $300 million', 'up from $100 million')"
+_BASE_AFTER = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+(?:from|with)\s+"
+                         r"(?:about\s+|around\s+|nearly\s+|some\s+)?")
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
                        r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 # ("..., of which the energy sector alone accounts for about USD 47 billion": a few words of what the part is)
@@ -1108,7 +1121,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
             if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start) or _owned_by_giver(ctx, start):
         return False
-    if _BUYS.search(before):
+    if _BUYS.search(before) or _SELLS_ELSEWHERE.search(before):
         return True
     last = hits[-1]
     between = before[last.end():]
@@ -1116,9 +1129,11 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     # a participle right after the blocker modifies it: "the deficit of the state budget financed by external sources"
     verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ed") and tokens[t.index].start - lo - last.end() <= 1
                                       and tokens[t.index + 1:t.index + 2] and tokens[t.index + 1].lower == "by")]
-    # a gerund after a preposition names what the blocked thing is about: "the cost of clearing it at"
+    # a gerund after a preposition names what the blocked thing is about: "the cost of clearing it at"; an
+    # inserted "including ..." that a comma closes lists its parts: "losses, including lower output, total"
     verbs = [t for t in verbs if not (tokens[t.index].lower.endswith("ing") and t.index > 0
-                                      and tokens[t.index - 1].lower in _PREPOSITIONS)]
+                                      and tokens[t.index - 1].lower in _PREPOSITIONS)
+             and not (tokens[t.index].lower in ("including", "excluding") and "," in ctx.text[tokens[t.index].end:start])]
     if _hard_blockers().fullmatch(last.group()):  # "will need additional external financing of": a need
         # a need in an earlier conjunct: "the money would go to humanitarian needs ..., and would include £90m"
         coordinated = _NEXT_CONJUNCT.search(between)
@@ -1457,8 +1472,10 @@ _BREAKDOWN = re.compile(r"\b(?:breakdown|broken down|as follows|allocated as|dis
 # a list of where the aid just described goes: "The assistance will be implemented through the following
 # international organizations:"
 # ... or in how many parts it comes: "This programme will procure equipment in three areas ...:"
-_FOLLOWING = re.compile(r"\bthe following\b|\bin (?:two|three|four|five|six|seven|\d) (?:areas|fields|sectors|"
-                        r"components|categories|parts|priority areas|directions|tranches)\b", re.I)
+_FOLLOWING = re.compile(r"\bthe following\b|" + (_PARTS := r"\b(?:two|three|four|five|six|seven|\d) (?:main |key |"
+                        r"priority )?(?:areas|fields|sectors|components|categories|parts|directions|tranches|pillars|"
+                        r"strands|elements|windows|streams|lots|phases)\b"), re.I)
+_IN_PARTS = re.compile(_PARTS, re.I)  # "The project has three components:": its lines are parts of the sum before
 _RECEIVED = re.compile(r"\b(?:received|receives|attracted|came from|were raised)\b", re.I)
 
 
@@ -1491,7 +1508,7 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
         return None
     # one giver's sum broken down; not what many givers sent ("received ... from partners. In particular:")
     part = labels != "givers" and (any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
-                                   or bool(_BREAKDOWN.search(sentence.text)))
+                                   or bool(_BREAKDOWN.search(sentence.text) or _IN_PARTS.search(sentence.text)))
     return ((frame.status if frame else None) or ctx.last_status or "announced", donor, part, labels)
 
 
