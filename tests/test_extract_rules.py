@@ -1749,3 +1749,20 @@ def test_tables_in_columns_and_givers_of_totals(text, expected):
 ])
 def test_owners_places_bases_and_funds(text, expected):
     assert _money(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a sum the next sentence splits among other states is their joint total: each part is its giver's
+    ("The World Bank today approved $1.2 billion in new financing for Ukraine's budget. It consists of an $800 million "
+     "loan backed by a guarantee from Japan, a $250 million grant from Canada and a $150 million grant from Norway.",
+     ["CAN", "JPN", "NOR"]),
+    # ... or a list under a lead-in
+    ("The bank's board approved US$900 million for Ukraine's social payments.\n\nThe financing comprises:\n\n"
+     "- a US$500 million grant from the United States;\n- a US$400 million grant from Denmark.\n",
+     ["DNK", "USA"]),
+    # one giver's parts leave its total alone
+    ("Japan will give Ukraine $500 million this year. It comprises a $300 million grant and a $200 million loan from "
+     "Japan.", ["JPN", "JPN", "JPN"]),
+])
+def test_a_total_split_among_other_givers_is_theirs(text, expected):
+    assert sorted(d for d, _, _ in _money(text)) == expected

@@ -16,6 +16,7 @@ from aidledger.extract.money import qualifier_words
 from aidledger.extract.text import CLAUSE_BREAK, LIST_ITEM, Sentence, Token, in_closed_relative
 
 NON_DONORS = {"UKR", "RUS", "BLR", "PRK", "IRN"}  # recipients or belligerents, never donors to Ukraine
+STATE_CODES = frozenset(c["code"] for c in load("actors")["countries"])  # states, not organisations
 FORUMS = frozenset(load("actors")["forums"])  # groups with no money of their own: what they raise is their members'
 # Sentinels donor_for returns when the sentence says who acts and it is nobody we can credit:
 # many donors at once ("allies have pledged"), or the recipient's own side ("Shmyhal said the government

@@ -93,6 +93,7 @@ class _Context:
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
     recipients: dict = field(default_factory=dict)  # the current sentence's explicit recipient by figure end
     last_reason: str = ""  # why the last figure was dropped
+    breakdown: tuple | None = None  # (total, other states giving its parts, line of the split's opener)
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
         self.last_reason = reason
@@ -251,13 +252,17 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         ctx.heading = _heads_list(ctx, sentence)
         list_open = list_open or ctx.heading
         if not any(kinds):
+            found = _track_breakdown(ctx, sentence, [], ctx.last_money if _BREAKS_DOWN.match(sentence.text) else None,
+                                     is_item, found)
             actors = _sentence_actors(ctx, sentence)
             if ctx.heading or _opens_list(sentence):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
+        total = ctx.last_money if _BREAKS_DOWN.match(sentence.text) else None
         records = [_as_part_of_split(ctx, sentence, r) for r in _sentence_records(ctx, sentence, kinds)]
+        found = _track_breakdown(ctx, sentence, records, total, is_item, found)
         if kinds[1]:
             ctx.named_items.extend(named_goods(sentence.text))
         for record in records:
@@ -270,7 +275,38 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
+    found = _track_breakdown(ctx, None, [], None, False, found)
     return _merge_repeats(found, text)
+
+
+# a sentence or lead-in that breaks the sum before into its parts: "It comprises a $984 million loan from ...",
+# "The additional financing comprises:"
+_BREAKS_DOWN = re.compile(r"\s*(?:It|This|The\s+(?:\w+\s+){0,2}?(?:financing|funding|package|amount|sum|operation|"
+                          r"project|support|total))\s+(?:comprises|consists of|includes|is made up of|combines|"
+                          r"is composed of)\b")
+
+
+def _track_breakdown(ctx: _Context, sentence: Sentence | None, records: list, total: Commitment | None,
+                     is_item: bool, found: list) -> list:
+    """A sum the next sentence or list splits among two or more other states is their joint total ("The World Bank
+    approved US$1.5 billion ... It comprises a loan backed by a guarantee from Japan and grants from the United
+    Kingdom and Norway"): each part is its giver's commitment, and the total is no one's (dropped at the end of
+    the split)."""
+    split = ctx.breakdown
+    if split is not None and (sentence is None or not is_item and sentence.line != split[2]):
+        ctx.breakdown = None
+        if len(split[1]) >= 2:
+            ev = split[0].evidence
+            ctx.note(ev.amount_start, ev.amount_end, "dropped", "a total the next lines split among several givers")
+            found = [f for f in found if f[0] is not split[0]]
+    if sentence is None:
+        return found
+    if total is not None and ctx.breakdown is None and ctx.text.count("\n", total.evidence.end, sentence.start) <= 2:
+        ctx.breakdown = (total, set(), sentence.line)  # the sum kept last, in the paragraph before at most
+    if ctx.breakdown is not None:
+        ctx.breakdown[1].update(r.donor for r in records if r.kind is Kind.MONEY and r.donor != ctx.breakdown[0].donor
+                                and r.donor in attrs.STATE_CODES)
+    return found
 
 
 def _plain(text: str) -> str:
