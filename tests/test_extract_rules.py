@@ -1766,3 +1766,31 @@ def test_owners_places_bases_and_funds(text, expected):
 ])
 def test_a_total_split_among_other_givers_is_theirs(text, expected):
     assert sorted(d for d, _, _ in _money(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the other party of an agreement is no subject, nor its short name in brackets
+    ("The Government of Japan has signed an agreement with the United Nations Development Programme (UNDP) to provide "
+     "US$25 million for Ukraine's power grid, UNDP said.", [("JPN", 25e6, "USD")]),
+    # a part named after a sum of the same sentence keeps that sum's giver, not the paragraph's last name
+    ("Support through the ICRC and IFRC\nOf the US$100 million in aid announced by Japan in March for Ukraine, "
+     "US$6 million has been allocated to the International Committee of the Red Cross (ICRC) for its work inside "
+     "Ukraine.", [("JPN", 100e6, "USD"), ("JPN", 6e6, "USD")]),
+    # an agency's work in another country is that country's: "to WFP in Syria", "in Afghanistan"
+    ("From the same budget Japan also gave US$7 million to WFP in Syria and US$4 million in Yemen. Japan gave Ukraine "
+     "US$3 million.", [("JPN", 3e6, "USD")]),
+    # ... but a pledge made in a country for Ukraine, or goods made in a country, stay Ukraine's
+    ("Japan pledged $12 million in Poland for Ukraine's refugees' return.", [("JPN", 12e6, "USD")]),
+    # what an agency's operations require is a need
+    ("UNICEF's programmes in Ukraine this year require US$300 million. Japan gave Ukraine $2 million.",
+     [("JPN", 2e6, "USD")]),
+    # a train is a vehicle, not a verb of training, and its price is no gift
+    ("Kyiv asked Japan for diesel trains. One new diesel train costs about 6 million euros.", []),
+])
+def test_parties_parts_agencies_abroad_and_prices(text, expected):
+    assert _money(text) == expected
+
+
+def test_training_abroad_stays_a_service_for_ukraine():
+    assert [r.recipient for r in extract("JICA has trained 80 Ukrainian deminers in Cambodia since last year.", DATE)] \
+        == ["UKR"]

@@ -138,7 +138,7 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
                                           or a.code not in NON_DONORS or _right_before(sentence, a, anchor))
                                           and not (a.code in NON_DONORS and (_object_of_participle(sentence, a)
                                                                              or _after_preposition(sentence, a)))
-                                          and not _met_object(sentence, a)],
+                                          and not _met_object(sentence, a) and not _partner_of(sentence, a)],
                               anchor)
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
@@ -175,6 +175,17 @@ def _met_object(sentence: Sentence, actor: Actor) -> bool:
     """A place visited or a person met is no subject: 'Kishida visited Poland, where he pledged'."""
     return bool(_MET_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 40), actor.start - sentence.start)) \
         and not _WHO_AFTER.match(sentence.text, actor.end - sentence.start)  # "welcomed Kishida, who pledged"
+
+
+# the other party of an agreement is no subject: "Japan has signed an agreement with UNDP to provide US$30 million"
+_PARTNER_BEFORE = re.compile(r"\b(?:agreements?|accords?|memorand\w+|contracts?|arrangements?|partnership|signed|"
+                             r"concluded|notes|letters?)\s+with\s+(?:the\s+)?"
+                             # (and its short name in brackets after the full one: "with the World Food Programme (WFP)")
+                             r"(?:[A-Z][\w'’.-]*\s+(?:(?:for|of|and|on)\s+(?:the\s+)?)?){0,8}\(?$")
+
+
+def _partner_of(sentence: Sentence, actor: Actor) -> bool:
+    return bool(_PARTNER_BEFORE.search(sentence.text, max(0, actor.start - sentence.start - 100), actor.start - sentence.start))
 
 
 _WHO_AFTER = re.compile(r",?\s+(?:who|which|that)\b")
@@ -743,7 +754,7 @@ _NEXT_FIGURE = re.compile(r"[$€£¥₩]|(?<!\d)(?!(?:19|20)\d\d(?![\d,.]\d))\d
 
 def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
-    where = _where_place(sentence, actors, target_end)
+    where = _where_place(sentence, actors, target_end) or _agency_place(sentence, actors, target_end)
     if where is not None:
         return where
     tail = sentence.text[target_end - sentence.start:]
@@ -781,6 +792,29 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
             if _other_beneficiaries().match(tail, m.end() + words.end()):
                 return "OTHER"
     return _supported_with(sentence, actors, target_end)
+
+
+# a sum for an agency's work in a country: "US$9 million to WFP in Syria", "US$10 million in Afghanistan"
+_IN_COUNTRY = re.compile(r"\s*\)?\s*(?:(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){1,6}(?:\([A-Z]{2,8}\)\s+)?"
+                         r"(?:(?:operations|programmes?|programs?|projects?|work)\s+)?)?in\s+(?:the\s+)?")
+
+
+def _agency_place(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
+    m = _IN_COUNTRY.match(sentence.text, target_end - sentence.start)
+    if m is None or _FOR_UKRAINE_AFTER.match(sentence.text, m.end()) \
+            or "Ukrain" in sentence.text[max(0, target_end - sentence.start - 60):target_end - sentence.start]:
+        return None  # "pledged $10 million in Warsaw for Ukraine", "trains Ukrainian deminers in Cambodia": a venue
+    if not _SUM_END.search(sentence.text, 0, target_end - sentence.start):
+        return None  # goods or a service "in Cambodia" are given there, not to it
+    pos = sentence.start + m.end()
+    return next((a.code for a in actors if a.kind == "country" and a.code != "UKR" and 0 <= a.start - pos < 2
+                 and _PLACE_END.match(sentence.text, a.end - sentence.start)), None)
+
+
+_SUM_END = re.compile(r"(?:\d|\b(?:million|billion|trillion|bn|mn|mln|bln|m|dollars|euros|yen|pounds|francs|"
+                      r"kroner|krona|won|[A-Z]{3}))\)?$")
+_PLACE_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|for|to|in|through|via|this|last|next|since|over|during|as|by|"
+                        r"from|with|under|while|where)\b")  # not "in U.S. military equipment": the goods' maker
 
 
 _WHERE_CLAUSE = re.compile(r",?\s+where\s+[^;]{0,100}$")

@@ -93,6 +93,8 @@ class _Context:
     trace: list | None = None  # when a list, every figure's fate is appended: (figure, decision, reason)
     recipients: dict = field(default_factory=dict)  # the current sentence's explicit recipient by figure end
     last_reason: str = ""  # why the last figure was dropped
+    sentence_giver: Actor | None = None  # the giver of the last sum kept in the current sentence
+    joint_totals: list = field(default_factory=list)  # (donor, amount, currency) of totals split among other givers
     breakdown: tuple | None = None  # (total, other states giving its parts, line of the split's opener)
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
@@ -295,12 +297,15 @@ def _track_breakdown(ctx: _Context, sentence: Sentence | None, records: list, to
     split = ctx.breakdown
     if split is not None and (sentence is None or not is_item and sentence.line != split[2]):
         ctx.breakdown = None
-        if len(split[1]) >= 2:
-            ev = split[0].evidence
-            ctx.note(ev.amount_start, ev.amount_end, "dropped", "a total the next lines split among several givers")
-            found = [f for f in found if f[0] is not split[0]]
+        if len(split[1]) >= 2:  # the total and its restatements (a headline's) are dropped
+            total = split[0]
+            ctx.joint_totals.append((total.donor, total.amount, total.currency))
+            for record, _ in found:
+                if (record.donor, record.amount, record.currency) == ctx.joint_totals[-1]:
+                    ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
+                             "a total the next lines split among several givers")
     if sentence is None:
-        return found
+        return [f for f in found if (f[0].donor, f[0].amount, f[0].currency) not in ctx.joint_totals]
     if total is not None and ctx.breakdown is None and ctx.text.count("\n", total.evidence.end, sentence.start) <= 2:
         ctx.breakdown = (total, set(), sentence.line)  # the sum kept last, in the paragraph before at most
     if ctx.breakdown is not None:
@@ -678,7 +683,7 @@ def _describes(ctx: _Context, before: Actor, actor: Actor) -> bool:
 
 
 def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True)) -> list[Commitment]:
-    ctx.recipients = {}
+    ctx.recipients, ctx.sentence_giver = {}, None
     tokens = sentence.tokens()
     actors = _sentence_actors(ctx, sentence)
     triggers = find_triggers(tokens)
@@ -1003,6 +1008,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
     currency, inferred = resolve_currency(m.currency, donor.code)
     alt_currency = resolve_currency(m.alt_currency, donor.code, currency)[0] if m.alt_currency else None
+    ctx.sentence_giver = donor
     window = _clause_window(sentence, money, m)
     clause = ctx.text[window[0]:window[1]]
     thanked = attrs.thank_donor(sentence, actors, m.start) is not None
@@ -1464,7 +1470,10 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
                       and a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS), None) or next(
             (a for a in actors if a.kind == "capital" and a.code not in attrs.NON_DONORS and a.start < start
              and _seat_of().search(ctx.text, max(sentence.start, a.start - 30), a.start)), None)
-        donor = programme or topic or ctx.last_donor or (ctx.main_donor if fallback else None)
+        # the giver of a sum before in the same sentence comes before the paragraph's: "Of the $100 million Japan
+        # announced ..., $8 million has been allocated to the ICRC"
+        donor = programme or topic or ctx.sentence_giver or ctx.last_donor or (
+            ctx.main_donor if fallback else None)
     return donor
 
 

@@ -131,6 +131,12 @@ _NOUN_HEADS = {"aid", "assistance", "package", "packages", "programme", "program
                "pledge", "pledges", "conference", "coalition"}
 
 
+# words a bare or third-person verb may follow ("to train", "will train", "also trains")
+_BEFORE_BARE_VERB = frozenset("to will would can could shall should may might must also and or further then jointly "
+                              "help helps helped helping not we they i you he she it who which that still now "
+                              "currently already".split())
+
+
 def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
     """Rule out noun uses of ambiguous forms ("grant aid", "the aid package's support", "a fund")."""
     nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
@@ -148,6 +154,9 @@ def _is_verb_use(tokens: list[Token], i: int, lemma: str) -> bool:
         # a word inside or at the end of a name in running text: "the Ukraine Energy Support Fund for repairs",
         # "the Multilateral Investment Guarantee Agency"
         return False
+    if lemma == "train" and tokens[i].lower in ("train", "trains") and i and tokens[i - 1].text.isalpha() \
+            and tokens[i - 1].text.islower() and prev not in _BEFORE_BARE_VERB:
+        return False  # "one new diesel train", "the trains": a vehicle ("will train", "Japan trains" stay verbs)
     if lemma == "supply" and prev in _supply_compounds():
         return False  # "the restoration of water supply", "power supply": a utility, not a delivery
     if lemma in ("support", "help", "fund", "aid", "back", "share", "host", "plan", "pledge", "promise",
