@@ -1794,3 +1794,23 @@ def test_parties_parts_agencies_abroad_and_prices(text, expected):
 def test_training_abroad_stays_a_service_for_ukraine():
     assert [r.recipient for r in extract("JICA has trained 80 Ukrainian deminers in Cambodia since last year.", DATE)] \
         == ["UKR"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the giver and the recipient as one subject: a bilateral act, the giver's
+    ("The Japanese and Ukrainian governments on Friday exchanged notes on grant aid of up to 9.6 bil. yen for "
+     "Ukraine's water utilities.", [("JPN", 9.6e9, "JPY")]),
+    # a share "under" a group's scheme is the giver's, and what backs the loan does not make its sum an asset
+    ("Tokyo has also added a loan of 300 billion yen under the G7 scheme for Ukraine.", [("JPN", 300e9, "JPY")]),
+    ("Japan on Monday paid the first tranche of its loan to Ukraine under a G7 scheme backed by frozen Russian "
+     "assets, worth 120 billion yen.", [("JPN", 120e9, "JPY")]),
+    # a commitment that "stands at" a sum is aid
+    ("Japan's cumulative commitment to Ukraine now stands at about $8 billion.", [("JPN", 8e9, "USD")]),
+    # "Y" before digits is the yen sign of wire copy
+    ("Prime Minister Shigeru Ishiba announced a further Y25 billion loan for Ukraine's power lines.", [("JPN", 25e9, "JPY")]),
+    # a third party's count of a named giver's aid is an estimate
+    ("A think tank's tracker, which counts only allocated aid, puts Japan's bilateral support at about €10 billion.",
+     []),
+])
+def test_pairs_schemes_stands_at_and_third_party_counts(text, expected):
+    assert _money(text, "2025-03-10") == expected

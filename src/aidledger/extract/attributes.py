@@ -469,12 +469,13 @@ _OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?" + alternation(load("trigg
 _JOINT_BEFORE = re.compile(r"\b(?:joint|combined|collective)\s+(?:[\w-]+\s+){0,2}?(?:package|contribution|fund|"
                            r"financing|pledge|initiative)\s+(?:worth|of|totall?ing|valued at)\s+(?:[a-z]+\s+){0,2}$", re.I)
 # (a sum given "to the G7 loan" or "into the joint fund" is the giver's share of it)
-_SHARED_PACKAGE = re.compile(r"\)?(?!\s+(?:to|towards|into)\s)\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
+_SHARED_PACKAGE = re.compile(r"\)?(?!\s+(?:to|towards|into|under|within|through|via)\s)\s+(?:[\w-]+\s+){0,2}?(?:(?:total|overall|broader|wider)\s+(?:support\s+)?"
                              r"(?:package|envelope)|(?:international|multilateral|multi-donor|joint|collective|"
                              r"global|Team Europe)\s+(?:[\w-]+\s+){0,2}?(?:package|effort|fund|financing|support|"
                              r"assistance|aid)|(?:G7|G-7|G20|G-20)\s+(?:[\w-]+\s+){0,2}?(?:scheme|loan|loans|"
                              r"initiative|mechanism|package|facility|framework))\b")
-# lower case: "the International Fund for Ukraine" is a name; "a $50bn (£38bn) G7 scheme" is the group's
+# lower case: "the International Fund for Ukraine" is a name; "a $50bn (£38bn) G7 scheme" is the group's ("a loan of
+# 471.9 billion yen under the G7 scheme" is the giver's share of it)
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
 # what a fund has been given, with no giver named: "the Energy Support Fund, which has received pledges of more than"
@@ -502,6 +503,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     subject = _nearest_subject(sentence, givers, anchor)
     if in_closed_relative(left, last.start(), last.end(), len(left)):
         return False  # "Japan, which hosted a conference on recovery, has promised": not the clause's subject
+    if _PAIR_WITH_RECIPIENT.search(left, max(0, last.start() - 40), last.start()):
+        return False  # "the Japanese and Ukrainian governments exchanged notes on grant aid": the giver and its partner
     if _OBJECT_OF_VERB.search(left, 0, last.start()):
         return False  # "It hosted the 2024 Tokyo conference and pledged ...": the object of another verb
     return (subject is None or subject.start < pos) and (_COUNTED.search(left, 0, last.start()) or not re.search(
@@ -511,6 +514,7 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
         left[:last.start()]))  # "At the conference held in Tokyo, the Prime Minister announced"
 
 
+_PAIR_WITH_RECIPIENT = re.compile(r"\b(?:[A-Z][\w-]+\s+and\s+(?:the\s+)?Ukrain\w*|Ukrain\w*\s+and\s+(?:the\s+)?[A-Z][\w-]+)\s+$")
 _OBJECT_OF_VERB = re.compile(r"\b(?:host(?:s|ed|ing)?|co-host(?:s|ed|ing)?|organi[sz]ed|convened|attended|joined|"
                              r"opened|addressed|chaired|held|thanked|told|urged|invited|called on|met)\s+"
                              r"(?:the\s+|its\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,3}$")

@@ -111,7 +111,7 @@ class _CandidateFilter:
     services need a service noun or verb. Everything else is skipped before any parsing.
     """
 
-    _SIGNS = re.compile(r"[$€£¥₩₴]|zł")
+    _SIGNS = re.compile(r"[$€£¥₩₴]|zł|\bY(?=\d)")  # "Y30 billion": the yen sign of wire copy
     _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d")
 
     def __init__(self) -> None:
@@ -186,6 +186,10 @@ def _own_use() -> re.Pattern:
     return re.compile(r"\b" + alternation(load("triggers")["own_use"], fold=True) + r"\b", re.I)
 
 
+# someone's count of a named giver's aid: "the tracker, which counts only allocated aid, puts Japan's bilateral
+# support at about €11 billion" (the giver's own count says "its")
+_COUNTED_BY_OTHERS = re.compile(r"\bput(?:s|ting)?\s+[A-Z][\w.-]*['’]s?\s+(?:[\w-]+\s+){0,3}?(?:support|aid|assistance|"
+                                rf"contributions?|total|allocations?|commitments?)\s+at\s+(?:{qualifier_words()}\s+)?$")
 # the subject sells to someone else: "signed deals to export K2 tanks and other weapons to Poland worth about"
 _SELLS_ELSEWHERE = re.compile(r"(?<!-)\b(?:export|exports|exported|exporting|sell|sells|sold|selling)\s+"
                               # (not "UK export finance", "the export credit agency", "export controls")
@@ -1159,8 +1163,12 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     if _PLUS_BEFORE.search(ctx.text, lo, start) or previous and _AND_BEFORE.search(ctx.text, lo, start):
         return False  # the blockers belong to the conjunct before
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
+    if _COUNTED_BY_OTHERS.search(before):
+        return True
     hits = [h for h in blockers.finditer(before)
-            if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)]
+            if not in_closed_relative(ctx.text, lo + h.start(), lo + h.end(), start, sentence.start)
+            and not (_BACKED_BY.search(before, max(0, h.start() - 45), h.start()) and "," in before[h.end():]
+                     and _LOAN_BEFORE.search(before, 0, h.start()))]
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start) or _owned_by_giver(ctx, start):
         return False
     if _BUYS.search(before) or _SELLS_ELSEWHERE.search(before):
@@ -1188,6 +1196,11 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     return not (verbs or aid_between or _excepted(before, last))
 
 
+# what backs a loan, closed by a comma before its sum, is no subject of the sum: "the second tranche of its loan under
+# a G7 scheme backed by frozen Russian assets, worth 154.6 billion yen"
+_BACKED_BY = re.compile(r"\b(?:backed|financed|serviced|repaid|funded|secured|covered)\s+(?:by|with|from|using|out of)\s+"
+                        r"(?:the\s+)?(?:[\w-]+\s+){0,5}$")
+_LOAN_BEFORE = re.compile(r"\b(?:loans?|tranches?|contribution|share|credit)\b")
 # a sum added on to the one before: what precedes the conjunction belongs to that one
 _PLUS_BEFORE = re.compile(rf"(?:,\s*|\s)(?:plus|as well as|along with)\s+(?:an?\s+|another\s+)?(?:(?:further|additional|"
                           rf"extra|separate)\s+)?(?:(?:{qualifier_words()})\s+)?$", re.I)
@@ -1367,14 +1380,17 @@ def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figu
 _AID_VEHICLE = re.compile(r"\b[A-Z][\w-]*\s+(?:[Ff]und|[Ff]acility|[Pp]rogramme|[Pp]rogram|[Ii]nitiative|[Mm]echanism)\b")
 
 
+_COMMITMENT_WORD = re.compile(r"\bcommitments?\b")  # "Japan's cumulative commitment to Ukraine now stands at"
+
+
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
     """'Sweden's military support ... amounts to' counts; 'imports totalled', 'the budget amounts to' do not."""
     blockers, _, strong = _blockers()
     if tokens[frame.inner.index].start > figure:
         return True  # "a payment of €3.5bn would reach Ukraine": a delivery, not a total
     subject = ctx.text[sentence.start:figure]
-    last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)],
-                   default=-1)
+    last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)]
+                   + [m.end() for m in _COMMITMENT_WORD.finditer(subject)], default=-1)
     last_block = max((m.end() for m in _NameSkipping(blockers).finditer(subject)
                       if not in_closed_relative(subject, m.start(), m.end(), len(subject))), default=-1)
     return last_aid > last_block
@@ -1437,7 +1453,9 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         return thanked
     donor = attrs.donor_for(sentence, actors, frame, tokens, start, end, ctx.figures)
     if donor is not None and donor.code in attrs.FORUMS:  # "UDCG partners ... raised": the forum's members
-        donor = attrs.MANY_DONORS
+        # ... unless the forum only names the framework: "it has added a loan of 471.9 billion yen under the G7 scheme"
+        donor = None if _FRAMEWORK_BEFORE.search(ctx.text, max(sentence.start, donor.start - 25), donor.start) \
+            else attrs.MANY_DONORS
     if donor is attrs.MANY_DONORS:  # "Japan's roughly $3 billion share of G7 loans": the owner's part of them
         donor = _possessor_before(ctx, start, _OWNER_BEFORE, _STATE_KINDS) or donor
     if donor is not None and donor.kind == "org" and donor.start >= end \
@@ -1477,6 +1495,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
     return donor
 
 
+_FRAMEWORK_BEFORE = re.compile(r"\b(?:under|within|through|via|as part of|part of|in line with)\s+(?:the\s+|a\s+|its\s+)?$")
 _INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"
