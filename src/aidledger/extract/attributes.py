@@ -831,8 +831,8 @@ _FOR_UKRAINE_AFTER = re.compile(r"[^.;]{0,60}?\b(?:to|for|in)\s+(?:the\s+)?(?:Uk
 def _where_place(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """'FAO programmes in Afghanistan, where it provided USD 5 million': the place the clause is about."""
     head = sentence.text[:target_end - sentence.start]
-    if _FOR_UKRAINE_AFTER.match(sentence.text, len(head)):
-        return None
+    if "where" not in head or _FOR_UKRAINE_AFTER.match(sentence.text, len(head)):
+        return None  # (most figures have no "where" before them: skip the place patterns)
     for a in actors:
         if a.kind in ("country", "capital") and a.code != "UKR" and a.end < target_end \
                 and _WHERE_CLAUSE.match(head, a.end - sentence.start) \
