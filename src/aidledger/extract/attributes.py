@@ -272,7 +272,7 @@ _PASSIVE_BY = re.compile(r"[^.;]{0,60}?\b(?:provided|given|pledged|allocated|gra
 
 
 # the head of a named aid vehicle ("Ukraine Facility", "Energy Support Fund", "Security Assistance Initiative")
-_VEHICLE_HEAD = r"(?:Fund|Facility|Programme|Program|Initiative|Mechanism|Instrument|Package|Plan)"
+VEHICLE_HEADS = alternation(load("triggers")["vehicle_heads"])
 
 
 @lru_cache(maxsize=1)
@@ -286,7 +286,7 @@ def _sum_patterns() -> dict[str, re.Pattern]:
                                 rf"|'s?\s+(?:[a-z-]+\s+){{0,3}}?{noun}\s+(?:of|worth|totalling|totaling)\s+"
                                 rf"(?:{qualifier_words()}\s+)?$"),
         # a named vehicle of the possessor: "the EU's Ukraine Facility of up to EUR 50 billion"
-        "vehicle": re.compile(rf"'s?\s+(?:[A-Z][\w-]*\s+){{1,4}}{_VEHICLE_HEAD}\s+(?:of|worth|totalling|totaling)\s+"
+        "vehicle": re.compile(rf"'s?\s+(?:[A-Z][\w-]*\s+){{1,4}}{VEHICLE_HEADS}\s+(?:of|worth|totalling|totaling)\s+"
                               rf"(?:{qualifier_words()}\s+)?$"),
         # the subject of a reduced relative clause: "the ¥740bn ($5.5bn) package Tokyo pledged"
         "relative": re.compile(rf"\)?\s+(?:[a-z-]+\s+){{0,2}}?{noun}\s+(?:that\s+|which\s+)?(?:the\s+)?$"),
@@ -806,7 +806,7 @@ _IN_COUNTRY = re.compile(r"\s*\)?\s*(?:(?:to|for)\s+(?:the\s+)?(?:[A-Z][\w'’.-
 def _agency_place(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     m = _IN_COUNTRY.match(sentence.text, target_end - sentence.start)
     if m is None or _FOR_UKRAINE_AFTER.match(sentence.text, m.end()) \
-            or "Ukrain" in sentence.text[max(0, target_end - sentence.start - 60):target_end - sentence.start]:
+            or UKRAINE_MARKERS.search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start):
         return None  # "pledged $10 million in Warsaw for Ukraine", "trains Ukrainian deminers in Cambodia": a venue
     if not _SUM_END.search(sentence.text, 0, target_end - sentence.start):
         return None  # goods or a service "in Cambodia" are given there, not to it
@@ -815,8 +815,8 @@ def _agency_place(sentence: Sentence, actors: list[Actor], target_end: int) -> s
                  and _PLACE_END.match(sentence.text, a.end - sentence.start)), None)
 
 
-_SUM_END = re.compile(r"(?:\d|\b(?:million|billion|trillion|bn|mn|mln|bln|m|dollars|euros|yen|pounds|francs|"
-                      r"kroner|krona|won|[A-Z]{3}))\)?$")
+_SUM_END = re.compile(r"(?:\d|\b(?i:" + alternation(list(load("money")["scales"]) + [w.split()[-1] for w in load("money")["words"]])
+                      + r")|\b" + alternation(load("money")["codes"]) + r")\)?$")  # a figure ends there, goods do not
 _PLACE_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|for|to|in|through|via|this|last|next|since|over|during|as|by|"
                         r"from|with|under|while|where)\b")  # not "in U.S. military equipment": the goods' maker
 
@@ -825,7 +825,7 @@ _WHERE_CLAUSE = re.compile(r",?\s+where\s+[^;]{0,100}$")
 # where a meeting is held is no recipient: "at a conference in Warsaw, where Japan pledged ..."
 _VENUE = re.compile(r"\b(?:visit\w*|trip|travel\w*|tour\w*|arriv\w*|conferences?|summits?|meetings?|talks|forum|"
                     r"gathering|ceremony|held|hosted|stop\w*|flew|went)\b", re.I)
-_FOR_UKRAINE_AFTER = re.compile(r"[^.;]{0,60}?\b(?:to|for|in)\s+(?:the\s+)?(?:Ukraine|Kyiv|Ukrainian)\b")
+_FOR_UKRAINE_AFTER = re.compile(r"[^.;]{0,60}?\b(?:to|for|in)\s+(?:the\s+)?" + UKRAINE_MARKERS.pattern)
 
 
 def _where_place(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:

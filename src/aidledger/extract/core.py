@@ -95,7 +95,7 @@ class _Context:
     last_reason: str = ""  # why the last figure was dropped
     sentence_giver: Actor | None = None  # the giver of the last sum kept in the current sentence
     joint_totals: list = field(default_factory=list)  # (donor, amount, currency) of totals split among other givers
-    breakdown: tuple | None = None  # (total, other states giving its parts, line of the split's opener)
+    breakdown: "_Breakdown | None" = None  # the split under way
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
         self.last_reason = reason
@@ -258,17 +258,15 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
         ctx.heading = _heads_list(ctx, sentence)
         list_open = list_open or ctx.heading
         if not any(kinds):
-            found = _track_breakdown(ctx, sentence, [], ctx.last_money if _BREAKS_DOWN.match(sentence.text) else None,
-                                     is_item, found)
+            found = _track_breakdown(ctx, sentence, [], is_item, found)
             actors = _sentence_actors(ctx, sentence)
             if ctx.heading or _opens_list(sentence):  # "The package contains:" introduces a list
                 tokens = sentence.tokens()
                 ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, find_triggers(tokens))
             _remember_donor(ctx, sentence)
             continue
-        total = ctx.last_money if _BREAKS_DOWN.match(sentence.text) else None
         records = [_as_part_of_split(ctx, sentence, r) for r in _sentence_records(ctx, sentence, kinds)]
-        found = _track_breakdown(ctx, sentence, records, total, is_item, found)
+        found = _track_breakdown(ctx, sentence, records, is_item, found)  # (before the records are remembered)
         if kinds[1]:
             ctx.named_items.extend(named_goods(sentence.text))
         for record in records:
@@ -281,7 +279,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
                 ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                          f"recipient {record.recipient} is not a focus recipient")
         _remember_donor(ctx, sentence)
-    found = _track_breakdown(ctx, None, [], None, False, found)
+    found = _track_breakdown(ctx, None, [], False, found)
     return _merge_repeats(found, text)
 
 
@@ -292,29 +290,39 @@ _BREAKS_DOWN = re.compile(r"\s*(?:It|This|The\s+(?:\w+\s+){0,2}?(?:financing|fun
                           r"is composed of)\b")
 
 
-def _track_breakdown(ctx: _Context, sentence: Sentence | None, records: list, total: Commitment | None,
-                     is_item: bool, found: list) -> list:
+class _Breakdown(NamedTuple):
+    total: Commitment  # the sum broken down
+    givers: set  # the other states that give its parts
+    line: int  # the line of the sentence or lead-in that opens the split
+
+
+def _sum_key(record: Commitment) -> tuple:
+    return record.donor, record.amount, record.currency
+
+
+def _track_breakdown(ctx: _Context, sentence: Sentence | None, records: list, is_item: bool, found: list) -> list:
     """A sum the next sentence or list splits among two or more other states is their joint total ("The World Bank
     approved US$1.5 billion ... It comprises a loan backed by a guarantee from Japan and grants from the United
-    Kingdom and Norway"): each part is its giver's commitment, and the total is no one's (dropped at the end of
-    the split)."""
+    Kingdom and Norway"): each part is its giver's commitment, and the total is no one's (dropped, with its
+    restatements, at the end of the split; `sentence` None ends the article)."""
     split = ctx.breakdown
-    if split is not None and (sentence is None or not is_item and sentence.line != split[2]):
+    if split is not None and (sentence is None or not is_item and sentence.line != split.line):
         ctx.breakdown = None
-        if len(split[1]) >= 2:  # the total and its restatements (a headline's) are dropped
-            total = split[0]
-            ctx.joint_totals.append((total.donor, total.amount, total.currency))
+        if len(split.givers) >= 2:
+            ctx.joint_totals.append(_sum_key(split.total))
             for record, _ in found:
-                if (record.donor, record.amount, record.currency) == ctx.joint_totals[-1]:
+                if _sum_key(record) == _sum_key(split.total):
                     ctx.note(record.evidence.amount_start, record.evidence.amount_end, "dropped",
                              "a total the next lines split among several givers")
     if sentence is None:
-        return [f for f in found if (f[0].donor, f[0].amount, f[0].currency) not in ctx.joint_totals]
-    if total is not None and ctx.breakdown is None and ctx.text.count("\n", total.evidence.end, sentence.start) <= 2:
-        ctx.breakdown = (total, set(), sentence.line)  # the sum kept last, in the paragraph before at most
+        return [f for f in found if _sum_key(f[0]) not in ctx.joint_totals]
+    total = ctx.last_money
+    if ctx.breakdown is None and total is not None and _BREAKS_DOWN.match(sentence.text) \
+            and ctx.text.count("\n", total.evidence.end, sentence.start) <= 2:
+        ctx.breakdown = _Breakdown(total, set(), sentence.line)  # the sum kept last, in the paragraph before at most
     if ctx.breakdown is not None:
-        ctx.breakdown[1].update(r.donor for r in records if r.kind is Kind.MONEY and r.donor != ctx.breakdown[0].donor
-                                and r.donor in attrs.STATE_CODES)
+        ctx.breakdown.givers.update(r.donor for r in records if r.kind is Kind.MONEY and r.donor in attrs.STATE_CODES
+                                    and r.donor != ctx.breakdown.total.donor)
     return found
 
 
@@ -833,8 +841,8 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
         if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
-        if prev is not None and (_COMPARED if blocked_prev else _BASE_AFTER).fullmatch(
-                ctx.text[(prev.alt_end or prev.end):m.start]):
+        compared = _COMPARED.fullmatch(ctx.text, prev.alt_end or prev.end, m.start) if prev is not None else None
+        if compared and (blocked_prev or compared.group("base")):
             ctx.note(m.start, m.end, "dropped", "compared with a figure that is not aid ('up from $411 billion')"
                      if blocked_prev else _BASE_OF_CHANGE)
             continue
@@ -927,10 +935,11 @@ def _joined_sums(ctx, actors, triggers, tokens, prev: Money, m: Money) -> bool:
 # The level a change starts from is no new money, and trackers do not count it again: "raised its aid from $100
 # million to $300 million", "€8 billion next year, up from €7 billion"
 _BASE_OF_CHANGE = "the base a change is measured from ('from $100 million to $300 million', 'up from $100 million')"
-_BASE_AFTER = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+(?:from|with)\s+"
-                         r"(?:about\s+|around\s+|nearly\s+|some\s+)?")
+# (after a figure that is not aid, "up to" and "versus" compare too; after aid only a base does: "with up to €17
+# billion in grants" is a second sum)
 _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|increased|decreased|compared)\s+"
-                       r"(?:from|with|to)\s+(?:about\s+|around\s+)?|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
+                       r"(?:(?P<base>from|with)|to)\s+(?:about\s+|around\s+|nearly\s+|some\s+)?"
+                       r"|\s*(?:,\s*)?(?:against|versus|vs\.?)\s+")
 # ("..., of which the energy sector alone accounts for about USD 47 billion": a few words of what the part is)
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,50}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?P<tail>[^.;:,$€£¥\d]{0,50}?\b(?:accounts?\s+for|goes\s+to|go\s+to|is|are|represents?|"
@@ -1377,7 +1386,7 @@ def _running_total(ctx: _Context, sentence: Sentence, frame: Frame, tokens, figu
 
 
 # A named fund or programme ("Its Ukraine Fund has grown to", "The Nansen programme now stands at")
-_AID_VEHICLE = re.compile(r"\b[A-Z][\w-]*\s+(?:[Ff]und|[Ff]acility|[Pp]rogramme|[Pp]rogram|[Ii]nitiative|[Mm]echanism)\b")
+_AID_VEHICLE = re.compile(r"\b[A-Z][\w-]*\s+(?i:" + attrs.VEHICLE_HEADS + r")\b")
 
 
 _COMMITMENT_WORD = re.compile(r"\bcommitments?\b")  # "Japan's cumulative commitment to Ukraine now stands at"
