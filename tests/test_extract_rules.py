@@ -1808,3 +1808,24 @@ def test_training_abroad_stays_a_service_for_ukraine():
 ])
 def test_pairs_schemes_stands_at_and_third_party_counts(text, expected):
     assert _money(text, "2025-03-10") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a giver's share of a joint effort is its own sum
+    ("Poland has joined a Dutch-led drive to buy mortar shells for Ukraine. Warsaw's share amounts to 80 million "
+     "euros, a ministry spokesman said.", [("POL", 80e6, "EUR")]),
+    ("The joint facility for Ukraine totals EUR 9 billion, of which the share of Sweden is EUR 2 billion and the share of the "
+     "Netherlands is EUR 3 billion.", [("SWE", 2e9, "EUR"), ("NLD", 3e9, "EUR")]),
+    # a lender's review unlocks the lender's own money; "unlocking" others' investment stays many givers'
+    ("The IMF board completed the third review of Kyiv's programme on Friday, unlocking about $880 million.",
+     [("IMF", 880e6, "USD")]),
+    ("The Commission signed guarantees that it expects to unlock up to 4 billion euros in private investment.", []),
+])
+def test_shares_and_what_a_review_unlocks(text, expected):
+    assert _money(text, "2025-03-10") == expected
+
+
+def test_a_loan_and_a_grant_of_one_size_are_two():
+    text = ("Japan will give $50 million in emergency humanitarian aid to Ukraine, the prime minister said.\n\n"
+            "The aid comes on top of at least $50 million in loans that Tokyo promised earlier this month.")
+    assert [(r.amount, r.instrument) for r in extract(text, DATE)] == [(50e6, None), (50e6, "loan")]

@@ -114,6 +114,7 @@ def _giver_named_with_sum(sentence: Sentence, givers: list[Actor], frame: Frame 
     if owner is not None and not any(a.end <= owner.start for a in givers):
         return owner  # (not "Japan contributed to the World Bank's PEACE Project of ...": Japan gives)
     if _MOBILIZED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start) \
+            and not _REVIEW_UNLOCKS.search(sentence.text, 0, target_start - sentence.start) \
             or _FUND_RECEIVED.search(sentence.text, max(0, target_start - sentence.start - 90), target_start - sentence.start):
         return MANY_DONORS  # "the World Bank has mobilized $46 billion": raised from many givers, none named
     return None
@@ -478,6 +479,11 @@ _SHARED_PACKAGE = re.compile(r"\)?(?!\s+(?:to|towards|into|under|within|through|
 # 471.9 billion yen under the G7 scheme" is the giver's share of it)
 _MOBILIZED = re.compile(r"\b(?:mobili[sz](?:e|ed|es|ing)|unlock(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
                         r"crowd(?:s|ed|ing)? in)\b", re.I)
+# ... but a lender's review or approval unlocks the lender's own money: "The IMF approved the fourth review ...,
+# unlocking about $2.2 billion"
+_REVIEW_UNLOCKS = re.compile(r"\b(?:reviews?|approv(?:al|ed|es|ing)|completion|completed)\b[^;]{0,100}"
+                             r"\bunlock(?:s|ed|ing)?\s+(?:(?:a\s+)?(?:further|another|new|next)\s+)?(?:disbursement\s+of\s+)?"
+                             r"(?:about|around|some|roughly|nearly|approximately|up to)?\s*$", re.I)
 # what a fund has been given, with no giver named: "the Energy Support Fund, which has received pledges of more than"
 _FUND_RECEIVED = re.compile(r"\b(?:[Ff]unds?|[Ff]acility|[Pp]ool|[Aa]ppeal|[Pp]latform|[Mm]echanism)\b[^.;$€£¥]{0,25}?\b"
                             r"(?:received|attracted|raised|collected|gathered|drawn|secured)\s+(?:(?:total\s+)?(?:pledges|"

@@ -711,7 +711,8 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         return _list_item_records(ctx, sentence, tokens, actors, triggers)
     elif not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
-    if not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows:
+    if not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows \
+            and not _SHARE_IS_SUM.search(sentence.text):
         if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
             return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
@@ -880,7 +881,8 @@ _SUM_LIST_GAP = re.compile(r"(?:\s+from\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z]
 _SHARE_OF_POT = re.compile(r"\b(?:contributions?|shares?|participation|stakes?|portions?)\s+(?:to|in|of)\s+(?:the|a|an)\s+"
                            r"(?!(?:additional|further|extra|new|fresh)\s)"
                            # not "bringing Germany's contributions to the fund to €560 million"
-                           r"(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching)\s)[\w'’-]+\s+){0,2}$",
+                           r"(?:(?!(?:to|of|at|in|by|for|from|totall?ing|amounting|worth|reaching|is|was|makes|made|"
+                           r"totals|totalled|stands)\s)[\w'’-]+\s+){0,2}$",
                            re.I)
 
 
@@ -1004,7 +1006,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows \
-            and not listed:
+            and not listed and not _givers_share_in(ctx, sentence, m.start):
         return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
@@ -1392,6 +1394,39 @@ _AID_VEHICLE = re.compile(r"\b[A-Z][\w-]*\s+(?i:" + attrs.VEHICLE_HEADS + r")\b"
 _COMMITMENT_WORD = re.compile(r"\bcommitments?\b")  # "Japan's cumulative commitment to Ukraine now stands at"
 
 
+# a giver's share of a joint effort is its sum: "Berlin's share amounts to 576 million euros", "the share of the USA
+# is USD 20 billion"
+_SHARE = re.compile(r"\bshare\b(?:\s+of\s+(?:the\s+)?)?")
+
+
+def _share_owner(ctx: _Context, base: int, share: re.Match) -> Actor | None:
+    """The giver that owns a share ("Berlin's share", "the share of the USA"); None for the recipient's own."""
+    if share.group().rstrip() != "share":
+        owner = _actor_at(ctx, base + share.end())
+    else:
+        before = _POSSESSOR_OF_SHARE.search(ctx.text, max(base, base + share.start() - 40), base + share.start())
+        owner = _actor_at(ctx, before.start()) if before else None
+    return owner if owner is not None and owner.code != ctx.default_recipient and owner.kind != "private" else None
+
+
+def _givers_share_in(ctx: _Context, sentence: Sentence, end: int) -> Actor | None:
+    """The giver whose share the figure at `end` states ("Berlin's share amounts to", "the share of the USA is")."""
+    lo = max([e for _, e in ctx.figures or [] if e < end] + [sentence.start])
+    said = _SHARE_IS.search(ctx.text, lo, end)
+    return _share_owner(ctx, lo, _SHARE.match(ctx.text[lo:end], said.start() - lo)) if said else None
+
+
+# the share and the figure it is: "share amounts to", "share of the EU in the initiative makes"
+_SHARE_IS_WORDS = (r"\bshare\b(?:\s+of\s+(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})?(?:\s+(?:in|of)\s+"
+                   r"(?:the\s+)?[\w\s-]{0,40}?)?\s+(?:is|was|amounts?\s+to|amounted\s+to|makes|made|totals|totalled|"
+                   r"stands\s+at|comes\s+to)\s+(?:about\s+|approximately\s+|around\s+|some\s+|roughly\s+)?")
+_SHARE_IS = re.compile(_SHARE_IS_WORDS + r"\Z")
+_SHARE_IS_SUM = re.compile(_SHARE_IS_WORDS + r"(?:[$€£¥]|[A-Z]{3}\s*\d|\d)")  # a sentence that may state a share
+
+
+_POSSESSOR_OF_SHARE = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}(?=['’]s\s+(?:[a-z-]+\s+){0,2}\Z)")
+
+
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
     """'Sweden's military support ... amounts to' counts; 'imports totalled', 'the budget amounts to' do not."""
     blockers, _, strong = _blockers()
@@ -1399,7 +1434,8 @@ def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure
         return True  # "a payment of €3.5bn would reach Ukraine": a delivery, not a total
     subject = ctx.text[sentence.start:figure]
     last_aid = max([m.end() for m in strong.finditer(subject)] + [m.end() for m in _AID_VEHICLE.finditer(subject)]
-                   + [m.end() for m in _COMMITMENT_WORD.finditer(subject)], default=-1)
+                   + [m.end() for m in _COMMITMENT_WORD.finditer(subject)]
+                   + [m.end() for m in _SHARE.finditer(subject) if _share_owner(ctx, sentence.start, m)], default=-1)
     last_block = max((m.end() for m in _NameSkipping(blockers).finditer(subject)
                       if not in_closed_relative(subject, m.start(), m.end(), len(subject))), default=-1)
     return last_aid > last_block
@@ -1484,6 +1520,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
     if donor is None and ctx.unnamed_total_line == sentence.line and all(a.code in attrs.NON_DONORS for a in actors):
         return None  # "... received $41.7bn. Since the start of the war - $148.4bn": the same unnamed givers
+    donor = donor or _givers_share_in(ctx, sentence, start)  # "the share of the USA is USD 20 billion"
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if _STATE_ANAPHOR.match(sentence.text):
             # "In Riga, the government ...": the place names the state; else the state named last
@@ -2083,7 +2120,7 @@ def _merge_repeats(found: list[tuple[Commitment, bool]], text: str) -> list[Comm
     groups: list[list[tuple[Commitment, bool]]] = []
     for record, titleish in found:
         for group in groups:
-            if _same(group[0][0], record, text):
+            if _same(group[0][0], record, text) and not _named_otherwise(group, record, text):
                 group.append((record, titleish))
                 break
         else:
@@ -2097,6 +2134,12 @@ def _merge_repeats(found: list[tuple[Commitment, bool]], text: str) -> list[Comm
         others = tuple(r.evidence for r, _ in group if r is not best)
         out.append(replace(best, extra_evidence=others))
     return out
+
+
+def _named_otherwise(group: list, record: Commitment, text: str) -> bool:
+    """A loan joins no group that holds a grant of the same sum (its first mention may name neither)."""
+    own = _own_noun(text, record.evidence) if record.kind is Kind.MONEY else None
+    return own is not None and any(_own_noun(text, r.evidence) not in (None, own) for r, _ in group)
 
 
 def _same(a: Commitment, b: Commitment, text: str) -> bool:
@@ -2115,6 +2158,8 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
         if _another_batch(text, a.evidence) != _another_batch(text, b.evidence) and any(
                 _FIRST_BEFORE.search(text, max(0, e.amount_start - 24), e.amount_start) for e in (a.evidence, b.evidence)):
             return False  # "an additional $100 million" is not "the first $100 million" told before
+        if len({_own_noun(text, a.evidence), _own_noun(text, b.evidence)} - {None}) == 2:
+            return False  # "$100 million in emergency humanitarian aid" ... "at least $100 million in loans"
         if (a.amount_min is None) != (b.amount_min is None):
             return False  # "a further US$ 15-20 million next year" is not "US$ 20 million through WFP"
         if a.instrument and b.instrument and a.instrument != b.instrument:
@@ -2126,6 +2171,18 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
             return False  # "would donate two more launchers ... has already sent two launchers"
         return a.quantity == b.quantity and (a.item or "").split()[-1:] == (b.item or "").split()[-1:]
     return a.evidence.start == b.evidence.start and a.item == b.item
+
+
+# the sum's own noun: "$100 million in loans", "a $100m grant", "$100 million in emergency humanitarian aid"
+_OWN_NOUN = re.compile(r"\)?\s+(?:in\s+|of\s+|worth\s+of\s+)?(?:(?:new|fresh|additional|further|emergency|concessional|"
+                       r"low-interest|soft|yen|ODA|budget|financial|non-refundable|direct)\s+)*"
+                       r"(?:(?P<loan>loans?|credits?|lending)|(?P<grant>grants?|grant\s+aid|humanitarian\b|donations?))", re.I)
+
+
+def _own_noun(text: str, evidence: Evidence) -> str | None:
+    """Is the sum named a loan or a grant by the words right after it?"""
+    own = _OWN_NOUN.match(text, evidence.amount_end)
+    return None if own is None else own.lastgroup
 
 
 _FIRST_BEFORE = re.compile(r"\b(?:the|its|a)\s+first\s+\S*\s*\Z", re.I)  # "The first $100 million"
