@@ -88,3 +88,14 @@ def _check_consistent(db) -> None:
     # every stored document has all of its commitments (each article here holds two), none orphaned or doubled
     assert {counts[0] for counts in document_counts(db).values()} <= {2}
     assert problems(db) == {}
+
+
+def test_an_input_error_survives_the_trip_between_processes():
+    """Workers of a process pool or a Dask cluster send errors back pickled; all three parts must arrive."""
+    import pickle
+
+    from aidledger.errors import InputError
+
+    back = pickle.loads(pickle.dumps(InputError("feed.xml", "not a feed", "pass an RSS or Atom URL")))
+    assert (back.source, back.problem, back.fix) == ("feed.xml", "not a feed", "pass an RSS or Atom URL")
+    assert str(back) == "feed.xml: not a feed (pass an RSS or Atom URL)"

@@ -21,6 +21,9 @@ class InputError(AidledgerError):
         self.source, self.problem, self.fix = source, problem, fix
         super().__init__(f"{source}: {problem} ({fix})")
 
+    def __reduce__(self):  # travels between processes (Dask workers, process pools) with its three parts
+        return type(self), (self.source, self.problem, self.fix)
+
 
 class ConfigurationError(AidledgerError):
     pass
