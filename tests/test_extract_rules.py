@@ -1829,3 +1829,16 @@ def test_a_loan_and_a_grant_of_one_size_are_two():
     text = ("Japan will give $50 million in emergency humanitarian aid to Ukraine, the prime minister said.\n\n"
             "The aid comes on top of at least $50 million in loans that Tokyo promised earlier this month.")
     assert [(r.amount, r.instrument) for r in extract(text, DATE)] == [(50e6, None), (50e6, "loan")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a host's spending on the people who fled to it is no aid to Ukraine
+    ("Austria has spent about €1.1 billion on housing Ukrainian refugees since 2022, the ministry said.", []),
+    ("Some 3,000 Ukrainian evacuees live in Korea, and the government has set aside 20 billion won for their living "
+     "support this year.", []),
+    # help for the displaced inside Ukraine stays aid
+    ("Japan will give $5 million to UNHCR for supporting displaced people in Ukraine's western regions.",
+     [("JPN", 5e6, "USD")]),
+])
+def test_a_hosts_spending_on_refugees(text, expected):
+    assert _money(text, "2025-03-10") == expected

@@ -1004,6 +1004,8 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     index = _token_at(tokens, m.start)
     if _blocked(ctx, sentence, m.start, m.alt_end or m.end, triggers, tokens, refugees=False):
         return ctx.note(m.start, m.end, "dropped", _NOT_AID)
+    if _hosts_refugees(ctx, sentence, m):
+        return ctx.note(m.start, m.end, "dropped", "spending on refugees hosted outside Ukraine, not aid to it")
     frame = frame_for(tokens, triggers, index, sentence.titleish)
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows \
             and not listed and not _givers_share_in(ctx, sentence, m.start):
@@ -1126,6 +1128,30 @@ def _blocked_after(ctx: _Context, sentence: Sentence, end: int, blockers, refuge
     if refugees and _REFUGEES_ABROAD.search(ctx.text, end, nxt):
         return True  # (a sum of money for them is aid to another country: see _money_records)
     return bool(_own_use().search(ctx.text, end, nxt) or _OWN_FIRMS.search(ctx.text, end, nxt))
+
+
+def _hosts_refugees(ctx: _Context, sentence: Sentence, m: Money) -> bool:
+    """'$1.2 billion for hosting Ukrainians in Switzerland'; 'About 2,000 evacuees live in Japan, and the government
+    has budgeted 1.3 billion yen for their living support': the host's own spending, which trackers leave out."""
+    end = m.alt_end or m.end
+    after = ctx.text[end:_rest_of_clause(ctx, sentence, end)]
+    if _HOSTING.match(after) and not _IN_UKRAINE.search(after):
+        return True
+    near = ctx.text[max(sentence.start, m.start - 70):m.start] + after
+    return bool(_LIVING_SUPPORT.search(near)) and bool(_HOSTED_ELSEWHERE.search(sentence.text))
+
+
+# what the sum pays for, right after it: "for hosting some 66,000 Ukrainians", "on housing refugees"
+_HOSTING = re.compile(r"\)?\s+(?:(?:is|was|are|were|will\s+go|went|goes)\s+)?(?:for|on|to)\s+(?:hosting|housing|accommodating|"
+                      r"receiving|sheltering|supporting)\s+(?:the\s+)?(?:some\s+|about\s+|around\s+|more\s+than\s+|over\s+|"
+                      r"[\d,.]+\s+|tens\s+of\s+thousands\s+of\s+)*(?:Ukrainian\s+)?(?:refugees|evacuees|Ukrainians|people\s+"
+                      r"(?:who\s+)?fle\w*)", re.I)
+_IN_UKRAINE = re.compile(r"\b(?:in|inside|within)\s+Ukraine\b|\binternally\s+displaced\b|\bIDPs\b")
+_LIVING_SUPPORT = re.compile(r"\bliving[- ](?:support|allowances?|expenses|costs|assistance)\b|\bfor\s+their\s+(?:support|"
+                             r"living|housing|care)\b|\bon\s+their\s+(?:support|housing|care)\b", re.I)
+_HOSTED_ELSEWHERE = re.compile(r"\b(?:evacuees|refugees|Ukrainians)\b[^.;]{0,40}?\b(?:living|live|lives|staying|stay|residing|"
+                               r"reside|sheltering|hosted|settled|arrived)\s+in\s+(?!Ukraine\b)[A-Z]"
+                               r"|\bhome\s+to\s+(?:[^.;]|\.\d){0,40}?\brefugees\b")
 
 
 def _for_refugees_abroad(ctx: _Context, sentence: Sentence, end: int) -> bool:
