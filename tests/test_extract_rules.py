@@ -1842,3 +1842,15 @@ def test_a_loan_and_a_grant_of_one_size_are_two():
 ])
 def test_a_hosts_spending_on_refugees(text, expected):
     assert _money(text, "2025-03-10") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a firm's investment is business, not aid, whether the firm is known or named by its kind
+    ("Japan is Ukraine's biggest Asian donor. Machinery maker Kubota said it would invest $40 million in a tractor "
+     "plant near Lviv.", []),
+    ("Toyota Tsusho said it is weighing a 3 billion yen investment in a port terminal in Ukraine.", []),
+    # a development bank's investment stays its commitment
+    ("The EBRD said it would invest up to €1.5 billion in Ukraine this year.", [("EBRD", 1.5e9, "EUR")]),
+])
+def test_investments_by_firms(text, expected):
+    assert _money(text, "2025-03-10") == expected

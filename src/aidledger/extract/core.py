@@ -1017,7 +1017,9 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if donor is None:
         return ctx.note(m.start, m.end, "dropped", "no donor found")
     donor = _giver_by_currency(ctx, actors, donor, m.currency)
-    if donor.kind == "private" and _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start):
+    if (donor.kind == "private" or _firm_subject(ctx, sentence, actors, donor, m.start)) and (
+            _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start)
+            or _INVESTMENT_AFTER.match(ctx.text, m.alt_end or m.end)):
         return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
                                                    "up to USD 300 million')")
     if m.currency == "UAH" and not m.alt_currency and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
@@ -1569,6 +1571,20 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
 
 _FRAMEWORK_BEFORE = re.compile(r"\b(?:under|within|through|via|as part of|part of|in line with)\s+(?:the\s+|a\s+|its\s+)?$")
 _INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
+def _firm_subject(ctx: _Context, sentence: Sentence, actors, donor: Actor, start: int) -> bool:
+    """Is a firm named by its kind the last party before the figure ('Trading house Sojitz said it would invest')?"""
+    firm = None
+    for firm in _FIRM_BEFORE.finditer(ctx.text, sentence.start, start):
+        pass
+    return firm is not None and not any(a.code == donor.code and firm.start() <= a.start < start
+                                        or a.kind in ("org", "body") and a.start < start for a in actors)
+
+
+_INVESTMENT_AFTER = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?investments?\b", re.I)  # "a 2 billion yen investment in"
+# a firm named by its kind: "Trading house Sojitz said it would invest $25 million" (the giver found is the
+# article's state, not named in the sentence)
+_FIRM_BEFORE = re.compile(r"\b(?:trading\s+house|company|firm|conglomerate|group|manufacturer|maker|insurer|"
+                          r"retailer|operator|lender|bank)\b", re.I)
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"
 _UKRAINE_OWN_FUND = re.compile(whole_words(load("triggers")["recipient_own_funds"]), re.I)
