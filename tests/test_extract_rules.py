@@ -1854,3 +1854,15 @@ def test_a_hosts_spending_on_refugees(text, expected):
 ])
 def test_investments_by_firms(text, expected):
     assert _money(text, "2025-03-10") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the part of a sum raised from many givers is theirs too, however long the way to its "of which"
+    ("The World Bank has mobilized more than $60 billion in emergency financing for Ukraine since March 2022, of "
+     "which more than $50 billion has been disbursed.", []),
+    # ... unless the part names its giver
+    ("The World Bank has mobilized more than $60 billion in emergency financing for Ukraine since March 2022, of "
+     "which $20 billion came from the United States.", [("USA", 20e9, "USD")]),
+])
+def test_parts_of_many_givers_sums(text, expected):
+    assert _money(text, "2025-03-10") == expected

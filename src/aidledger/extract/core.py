@@ -801,7 +801,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
     out = []
     explicit = {_explicit_recipient(ctx, sentence, actors, m.alt_end or m.end) for m in money} - {None}
     several = len(explicit) >= 2  # "$95bn, including $61bn for Ukraine and $26bn for Israel"
-    blocked_prev = False
+    blocked_prev = many_prev = False
     for i, m in enumerate(money):
         if m.amount < MIN_AMOUNT:
             ctx.note(m.start, m.end, "dropped", "too small to be state aid")
@@ -848,6 +848,11 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
                      if blocked_prev else _BASE_OF_CHANGE)
             continue
         part = blocked_prev and prev is not None and _PART_OF_PREVIOUS.fullmatch(ctx.text, prev.alt_end or prev.end, m.start)
+        if many_prev and _PART_OF_MANY.fullmatch(ctx.text, prev.alt_end or prev.end, m.start) \
+                and attrs.source_after(sentence, actors, m.alt_end or m.end, tight=False) is None:  # "came from the US"
+            ctx.note(m.start, m.end, "dropped", "part of a sum from many givers ('mobilized $84 billion ..., of which "
+                                                "$70 billion has been disbursed')")
+            continue
         if part and not any(part.start("tail") <= a.start < m.start for a in actors if part.group("tail")) \
                 and attrs.source_after(sentence, actors, m.alt_end or m.end, tight=False) is None:  # "came from the US"
             ctx.note(m.start, m.end, "dropped", "part of a figure that is not aid ('a 115.5 trillion yen budget, "
@@ -857,6 +862,7 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             and bool(_SUM_LIST_GAP.fullmatch(ctx.text, prev.alt_end or prev.end, m.start))
         record = _money_record(ctx, sentence, tokens, actors, triggers, m, money, increment, listed)
         blocked_prev = record is None and ctx.last_reason != _UNGOVERNED  # not aid, or many givers' sum
+        many_prev = record is None and ctx.last_reason == _MANY_GIVERS
         if record is not None and _for_refugees_abroad(ctx, sentence, m.alt_end or m.end):
             record = replace(record, recipient="OTHER")  # dropped by the caller, whose stage still counts
         if record is not None and several and _explicit_recipient(ctx, sentence, actors, m.alt_end or m.end) is None:
@@ -946,6 +952,11 @@ _COMPARED = re.compile(r"[^.;$€£¥\d]{0,50}?\b(?:up|down|rising|falling|incre
 _PART_OF_PREVIOUS = re.compile(r"[^.;$€£¥\d]{0,50}?,\s*(?:including|of which|out of which|of this|of that)\s+"
                                r"(?P<tail>[^.;:,$€£¥\d]{0,50}?\b(?:accounts?\s+for|goes\s+to|go\s+to|is|are|represents?|"
                                r"comes?\s+from|covers?)\s+)?(?:(?:about|around|nearly|some|over|more than|up to)\s+)?")
+# the share of a many givers' sum, however far its "of which": "has mobilized more than $84 billion in emergency
+# financing for Ukraine since February 2022, of which more than $70 billion has been disbursed"
+_PART_OF_MANY = re.compile(r"[^;]{0,140}?(?:,\s*|\s+)(?:of which|out of which|of this|of that)\s+"
+                           r"(?:(?:about|around|nearly|some|over|more than|up to|roughly|approximately)\s+)?")
+_MANY_GIVERS = "the actor is several donors"
 _CELL_GAP = re.compile(r"(?:\s{2,}|\t+|\s*\|\s*)")  # between two cells of a row
 # a difference, not a sum given: "€3 billion more than the government had planned", "rise by €3 billion compared
 # with the draft", "about €90 billion more than the US"
@@ -1013,9 +1024,10 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if _cancelled(tokens, frame, index):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
     guarantor = _guarantor(ctx, actors, m.alt_end or m.end)
+    ctx.last_reason = ""
     donor = guarantor or _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
-    if donor is None:
-        return ctx.note(m.start, m.end, "dropped", "no donor found")
+    if donor is None:  # (many givers say so already)
+        return None if ctx.last_reason == _MANY_GIVERS else ctx.note(m.start, m.end, "dropped", "no donor found")
     donor = _giver_by_currency(ctx, actors, donor, m.currency)
     if (donor.kind == "private" or _firm_subject(ctx, sentence, actors, donor, m.start)) and (
             _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start)
@@ -1537,7 +1549,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         donor = next((a for a in reversed(actors) if a.kind in _STATE_KINDS and a.end <= start and a.code not in
                       attrs.NON_DONORS and not _OBJECT_BEFORE.search(ctx.text, max(0, a.start - 12), a.start)), donor)
     if donor in (attrs.MANY_DONORS, attrs.RECIPIENT_SIDE):
-        ctx.note(start, end, "dropped", f"the actor is {donor.name}")
+        ctx.note(start, end, "dropped", _MANY_GIVERS if donor is attrs.MANY_DONORS else f"the actor is {donor.name}")
         return None
     # (the cue after the figure before: "In total, Japan has promised $600 million, of which $300 million was
     # received today and the other $300 million ..." is Japan's)
