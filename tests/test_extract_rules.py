@@ -1866,3 +1866,8 @@ def test_investments_by_firms(text, expected):
 ])
 def test_parts_of_many_givers_sums(text, expected):
     assert _money(text, "2025-03-10") == expected
+
+
+def test_what_was_bought_with_aid_keeps_the_aid():
+    text = "Ambulances purchased with a 4 million dollar Korean grant through UNOPS arrived in Kharkiv for Ukraine."
+    assert _money(text, "2025-03-10") == [("KOR", 4e6, "USD")]

@@ -1222,6 +1222,8 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
                      and _LOAN_BEFORE.search(before, 0, h.start()))]
     if not hits or _GIFT_PRICE.search(ctx.text, sentence.start, start) or _owned_by_giver(ctx, start):
         return False
+    if _PAID_WITH.search(before) and _AID_NOUN_AFTER.match(ctx.text, start):
+        return False  # what was bought with aid: "Excavators purchased with a 9 million dollar Japanese grant"
     if _BUYS.search(before) or _SELLS_ELSEWHERE.search(before):
         return True
     last = hits[-1]
@@ -1245,6 +1247,11 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     # inside the blocker's own prepositional phrase rescues nothing
     aid_between = aid.search(between) and not re.match(r"\s*(?:of|for|in|to|into|from)\b", between)
     return not (verbs or aid_between or _excepted(before, last))
+
+
+_PAID_WITH = re.compile(r"\b(?:purchased|bought|procured|acquired|paid\s+for|financed|funded)\s+(?:with|from|using|"
+                        r"through|under)\s+(?:a|an|the)?\s*$")
+_AID_NOUN_AFTER = re.compile(r"\S+(?:\s+[\w.-]+){1,5}?\s+(?:grant|aid|assistance|funding|donation|contribution|loan)s?\b")
 
 
 # what backs a loan, closed by a comma before its sum, is no subject of the sum: "the second tranche of its loan under
