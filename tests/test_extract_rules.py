@@ -1871,3 +1871,23 @@ def test_parts_of_many_givers_sums(text, expected):
 def test_what_was_bought_with_aid_keeps_the_aid():
     text = "Bulldozers bought with a 5 million euro German grant clear debris in Bucha, Ukraine."
     assert _money(text, "2025-03-10") == [("DEU", 5e6, "EUR")]
+
+
+def test_a_list_under_the_equipment_it_names():
+    text = ("With the funding of the Government of Japan, medical equipment was handed over to hospitals in Ukraine.\n\n"
+            "Among the delivered equipment:\n"
+            "- 4 circuit breakers 110 kV;\n"
+            "- 6 mobile rail welding units;\n"
+            "- 9 digital X-ray systems.")
+    got = {(r.donor, r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"}
+    assert got == {("JPN", 4, "circuit breaker"), ("JPN", 6, "mobile rail welding unit"),
+                   ("JPN", 9, "digital X-ray system")}
+
+
+def test_an_agency_procures_under_the_states_agreement():
+    text = ("Japan and UNDP signed a new agreement on support for Ukraine's energy sector.\n\n"
+            "Under the new agreement UNDP plans to procure:\n"
+            "- 7 autotransformers;\n"
+            "- 3 mobile stone crushers.")
+    got = {(r.donor, r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"}
+    assert got == {("JPN", 7, "autotransformer"), ("JPN", 3, "mobile stone crusher")}

@@ -1677,6 +1677,7 @@ def _lead_in(ctx, sentence, tokens, actors, triggers) -> tuple | None:
         donor = ctx.last_donor or ctx.main_donor  # "the breakdown of the Ukraine support is as follows."
     if donor is None:
         return None
+    donor = _agency_delivers(ctx, donor, sentence.text)
     # one giver's sum broken down; not what many givers sent ("received ... from partners. In particular:")
     part = labels != "givers" and (any(t.role == "part" for t in triggers) or "package" in sentence.text.lower()
                                    or bool(_BREAKDOWN.search(sentence.text) or _IN_PARTS.search(sentence.text)))
@@ -1690,7 +1691,8 @@ _COMPARISON = re.compile(rf"\b(?:each|every|other|these|some)\s+(?:governments?|
 _GIVERS_LIST = re.compile(r"\s*(?:The\s+)?(?:new\s+|latest\s+|additional\s+|main\s+|largest\s+)?"
                           + alternation(load("triggers")["givers_list_nouns"], fold=True)
                           + r"\s+(?:are|were|include|included|so far|to date)?\s*(?:as follows)?\s*:\s*$", re.I)
-_GOODS_LIST = re.compile(r"\s*(?:The\s+)?(?:main|key|major|principal|following|other)?\s*(?:equipment|items|goods|"
+_GOODS_LIST = re.compile(r"\s*(?:Among\s+|Including\s+)?(?:The\s+)?(?:main|key|major|principal|following|other|"
+                         r"transferred|delivered|donated|handed-over|supplied|provided)?\s*(?:equipment|items|goods|"
                          r"supplies|materials)\b[^.:;\d]{0,50}:\s*$", re.I)
 # the next line is a bulleted label and figure: "- March 2023: 30 million US dollars", "(1) UNHCR: $10 million"
 _NEXT_BULLET = re.compile(rf"[^\n]*\n[ \t]*\n?[ \t]*(?:{BULLET}|\(\d{{1,2}}\))(?={_ROW.pattern}|[^\n]*?\b{SUM_START})")
@@ -1948,7 +1950,17 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
 
 # a sentence about what a donor's money buys, delivered by an agency
 _FUNDED_BY_GRANT = re.compile(r"\b(?:through|with|under|using|from) (?:this|that|the|these|those|its|[A-Z][\w-]*'s)"
-                              r" (?:grant|grants|funds|funding|contribution|donation|assistance|money)\b", re.I)
+                              r" (?:(?:new|same|latest|Japanese|grant) )?(?:grant|grants|funds|funding|contribution|donation|"
+                              r"assistance|money|agreement)\b", re.I)
+
+
+def _agency_delivers(ctx: _Context, donor: Actor, text: str) -> Actor:
+    """'Through this grant, UNHCR will provide items', 'Under the new agreement UNDP plans to procure:': the agency
+    delivers what the article's state pays for."""
+    if donor.code == "UN" and ctx.main_donor is not None and ctx.main_donor.kind in _STATE_KINDS \
+            and _FUNDED_BY_GRANT.search(text):
+        return ctx.main_donor
+    return donor
 
 
 def _purpose_of_money(service: ItemMention, money_spans, tokens, triggers) -> bool:
@@ -1984,9 +1996,7 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     donor = _donor(ctx, sentence, actors, frame, tokens, item.start, item.end, fallback=item.kind == "in_kind")
     if donor is None:
         return ctx.note(item.start, item.end, "dropped", "no donor named in the sentence or paragraph")
-    if donor.code == "UN" and ctx.main_donor is not None and ctx.main_donor.kind in _STATE_KINDS \
-            and _FUNDED_BY_GRANT.search(sentence.text):
-        donor = ctx.main_donor  # "Through this grant, UNHCR and IOM will provide items": the agency delivers
+    donor = _agency_delivers(ctx, donor, sentence.text)
     clause = sentence.text
     # the item's clause runs from the last clause break before its frame: "Berlin has already delivered 1,000
     # weapons" keeps "already"; in "... previously allocated, as well as ... 100 trucks" it belongs to another figure
