@@ -1891,3 +1891,12 @@ def test_an_agency_procures_under_the_states_agreement():
             "- 3 mobile stone crushers.")
     got = {(r.donor, r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"}
     assert got == {("JPN", 7, "autotransformer"), ("JPN", 3, "mobile stone crusher")}
+
+
+def test_agencies_deliver_what_the_articles_state_pays_for():
+    text = ("Korea backs school recovery in Ukraine\n\n"
+            "The project is implemented with the funding of the Government of Korea, the ambassador of Korea said.\n\n"
+            "UNICEF will also train 200 teachers in psychosocial support in Kharkiv, Ukraine.\n\n"
+            "UNICEF has allocated US$3 million to repair water pipes in Mykolaiv, Ukraine.")
+    got = {(r.kind.value, r.donor) for r in extract(text, DATE)}
+    assert got == {("service", "KOR"), ("money", "KOR")}

@@ -96,6 +96,7 @@ class _Context:
     sentence_giver: Actor | None = None  # the giver of the last sum kept in the current sentence
     joint_totals: list = field(default_factory=list)  # (donor, amount, currency) of totals split among other givers
     breakdown: "_Breakdown | None" = None  # the split under way
+    funds_agencies: bool = False  # the article says its main state pays for what the agencies it names deliver
 
     def note(self, start: int, end: int, decision: str, reason: str) -> None:
         self.last_reason = reason
@@ -219,6 +220,7 @@ def extract(text: str, published: str | None = None, doc_id: str = "doc",
     ctx = _Context(doc_id, text, published, "UKR" if attrs.UKRAINE_MARKERS.search(text) else None, None,
                    trace=trace, seen=[], original=original)
     ctx.main_donor = _main_donor(doc_actors, sentences)
+    ctx.funds_agencies = _funds_agencies(text, doc_actors, ctx.main_donor)
     ctx.rows, ctx.aid_rows = _table_rows(sentences)
     columns = _column_money(sentences)
     ctx.column_money, headers = columns.money, columns.headers
@@ -1028,7 +1030,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     donor = guarantor or _donor(ctx, sentence, actors, frame, tokens, m.start, m.alt_end or m.end)
     if donor is None:  # (many givers say so already)
         return None if ctx.last_reason == _MANY_GIVERS else ctx.note(m.start, m.end, "dropped", "no donor found")
-    donor = _giver_by_currency(ctx, actors, donor, m.currency)
+    donor = _agency_delivers(ctx, _giver_by_currency(ctx, actors, donor, m.currency), sentence.text)
     if (donor.kind == "private" or _firm_subject(ctx, sentence, actors, donor, m.start)) and (
             _INVEST.search(ctx.text, max(sentence.start, m.start - 40), m.start)
             or _INVESTMENT_AFTER.match(ctx.text, m.alt_end or m.end)):
@@ -1954,11 +1956,27 @@ _FUNDED_BY_GRANT = re.compile(r"\b(?:through|with|under|using|from) (?:this|that
                               r"assistance|money|agreement)\b", re.I)
 
 
+# the article's state named as the one who pays: "with the funding of the Government of Japan", "funded by Japan",
+# "a Japanese grant"
+_PAID_BY = re.compile(r"\b(?:funded|financed|supported|sponsored|paid\s+for)\s+by\s+(?:the\s+)?(?:(?:Government|government|"
+                      r"people)\s+of\s+(?:the\s+)?)?\Z|\b(?:funding|funds|grant|contribution|financing|support)\s+(?:of|from)\s+"
+                      r"(?:the\s+)?(?:(?:Government|government|people)\s+of\s+(?:the\s+)?)?\Z")
+_PAID_BY_DEMONYM = re.compile(r"\s+(?:grant|funding|funds|contribution|money|financing)\b")
+
+
+def _funds_agencies(text: str, actors: list[Actor], main: Actor | None) -> bool:
+    """Does the article say its main state pays ('with the funding of the Government of Japan')?"""
+    if main is None or main.kind not in _STATE_KINDS:
+        return False
+    return any(a.code == main.code and (_PAID_BY.search(text, max(0, a.start - 60), a.start)
+                                        or a.kind == "demonym" and _PAID_BY_DEMONYM.match(text, a.end)) for a in actors)
+
+
 def _agency_delivers(ctx: _Context, donor: Actor, text: str) -> Actor:
     """'Through this grant, UNHCR will provide items', 'Under the new agreement UNDP plans to procure:': the agency
     delivers what the article's state pays for."""
     if donor.code == "UN" and ctx.main_donor is not None and ctx.main_donor.kind in _STATE_KINDS \
-            and _FUNDED_BY_GRANT.search(text):
+            and (ctx.funds_agencies or _FUNDED_BY_GRANT.search(text)):
         return ctx.main_donor
     return donor
 
