@@ -27,7 +27,7 @@ def test_seeds_are_all_found_with_no_false_positive(seed_gold):
 @pytest.mark.parametrize("corpus", ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
                                     "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15",
                                     "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23",
-                                    "fresh24", "fresh25"])
+                                    "fresh24", "fresh25", "fresh26", "fresh27"])
 def test_corpus_stays_above_its_baseline(corpus):
     root = DEV.parent / corpus
     baseline = json.loads((root / "baseline.json").read_text())
