@@ -1900,3 +1900,31 @@ def test_agencies_deliver_what_the_articles_state_pays_for():
             "UNICEF has allocated US$3 million to repair water pipes in Mykolaiv, Ukraine.")
     got = {(r.kind.value, r.donor) for r in extract(text, DATE)}
     assert got == {("service", "KOR"), ("money", "KOR")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parts of the sum just reported, even where the parts name aid
+    ("Japan's extra budget earmarks about 90 billion yen for assistance to Ukraine. Of this, about 30 billion yen is for "
+     "the power grid and about 20 billion yen is for humanitarian assistance through international organizations.",
+     [("JPN", 90e9, "JPY"), ("JPN", 30e9, "JPY"), ("JPN", 20e9, "JPY")]),
+    # hryvnias of Ukraine's own budget stay its own, with a conversion too
+    ("Japan has long funded demining. Ukraine's own share has grown: the state budget allocated UAH 2 billion (about "
+     "$48 million) for demining in 2025.", []),
+    # an ally named inside an apposition is not the subject
+    ("Australia, another U.S. ally that has sent armoured vehicles, has set aside $40 million in humanitarian aid "
+     "for Ukraine.", [("AUS", 40e6, "AUD")]),
+    # purchases the aid pays for are its purpose
+    ("Sweden will provide SEK 800 million for gas purchases and grid repairs in Ukraine before winter.",
+     [("SWE", 800e6, "SEK")]),
+    # a new clause with its own subject keeps its budget to itself
+    ("- December: The Cabinet approved a loan of 300 billion yen for Ukraine, and the Diet passed an extra budget "
+     "setting aside about 50 billion yen in grants for Ukraine.", [("JPN", 300e9, "JPY"), ("JPN", 50e9, "JPY")]),
+    # a proposal the minister says there is "no such plan" for
+    ("An opposition lawmaker asked the government to consider giving Ukraine 5 billion yen more for radars, but the "
+     "foreign minister said the government has no such plan.", []),
+    # a fact line names its giver after the colon
+    ("Japan's aid in numbers\n\nIN NUMBERS\n- ¥300bn: Japan's loan to Ukraine, now paid\n"
+     "- $15mn: Korea's humanitarian pledge for Ukraine in 2026", [("JPN", 300e9, "JPY"), ("KOR", 15e6, "USD")]),
+])
+def test_parts_own_budgets_apposition_purposes_clauses_refusals_and_labels(text, expected):
+    assert _money(text, "2025-11-28") == expected

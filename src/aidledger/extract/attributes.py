@@ -452,6 +452,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
             continue
         if _OBSTACLE_AFTER.match(after):
             continue  # "Leaders overcome Hungary's veto; the Ukraine Facility is adopted": Hungary blocked it
+        if _ALLY_OF.match(after) and _ARTICLE_BEFORE.search(before):
+            continue  # "South Korea, another U.S. ally that ..., has set aside": the ally is the subject
         if _INCLUDING.search(sentence.text[:a.start - sentence.start]):
             continue  # "Japan's support, including ... the G7 loan, has reached": a part, not the subject
         if in_closed_relative(sentence.text, a.start - sentence.start, a.end - sentence.start,
@@ -461,6 +463,8 @@ def _nearest_subject(sentence: Sentence, givers: list[Actor], anchor: int) -> Ac
     return None
 
 
+_ALLY_OF = re.compile(r"\s+(?:ally|allies|partner|partners|member|members|neighbou?rs?)\b")
+_ARTICLE_BEFORE = re.compile(r"\b(?:another|a|an|fellow|key|close|major|the)\s+$", re.I)
 _OBSTACLE_AFTER = re.compile(r"['’]s?\s+(?:\w+\s+)?" + alternation(load("triggers")["obstacle_nouns"]) + r"\b"
                              # "Hungary having delayed a 50 billion euro EU programme"
                              r"|\s+(?:having\s+|has\s+|had\s+)?" + alternation(load("triggers")["obstacle_verbs"]) + r"\b")

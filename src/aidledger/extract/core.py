@@ -713,10 +713,15 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
         return _list_item_records(ctx, sentence, tokens, actors, triggers)
     elif not _is_list_item(ctx, sentence):  # the items of a list share its lead-in, whatever their own verbs
         ctx.lead_in = _lead_in(ctx, sentence, tokens, actors, triggers)
-    if not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows \
-            and not _SHARE_IS_SUM.search(sentence.text):
-        if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None:
-            return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
+    no_aid_word = not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows
+    if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None and (no_aid_word or not any(
+            a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS for a in actors)
+            and not any(t.role == "provide" for t in triggers)
+            # ("... the $61 billion foreign aid bill. Of that, ...": the sum just before, not the last one kept)
+            and not find_money(ctx.text[ctx.last_money.evidence.amount_end:sentence.start], 0)):
+        # "Of this, approximately 36.2 billion yen is for electricity, ...": parts of the sum just reported
+        return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
+    if no_aid_word and not _SHARE_IS_SUM.search(sentence.text):
         ctx.note(sentence.start, sentence.end, "skipped", "no trigger and no aid noun in the sentence")
         return []
     has_money, has_goods, has_services = kinds
@@ -1023,7 +1028,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
     if frame is None and not _has_aid_noun(sentence, m, ctx.figures) and sentence.start not in ctx.aid_rows \
             and not listed and not _givers_share_in(ctx, sentence, m.start):
         return ctx.note(m.start, m.end, "dropped", _UNGOVERNED)
-    if _cancelled(tokens, frame, index):
+    if _cancelled(tokens, frame, index) or _REFUSED_AFTER.search(sentence.text, (m.alt_end or m.end) - sentence.start):
         return ctx.note(m.start, m.end, "dropped", "negated, refused or only discussed")
     guarantor = _guarantor(ctx, actors, m.alt_end or m.end)
     ctx.last_reason = ""
@@ -1036,7 +1041,7 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
             or _INVESTMENT_AFTER.match(ctx.text, m.alt_end or m.end)):
         return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
                                                    "up to USD 300 million')")
-    if m.currency == "UAH" and not m.alt_currency and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
+    if m.currency == "UAH" and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
             a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors):  # "Ukrainian firms"
         return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
     currency, inferred = resolve_currency(m.currency, donor.code)
@@ -1066,6 +1071,13 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
             ctx.text[m.start:min(window[1], (m.alt_end or m.end) + 30)]) or attrs.instrument_for(clause),
         parent_amount=parent,
     )
+
+
+# a refusal of the very thing just asked or proposed: "asked the government to consider providing 10 bil. yen more
+# ..., but Motegi said the government \"has no such plan\"" ("such" and "it" point back at the sum's proposal)
+_REFUSED_AFTER = re.compile(r"\bbut\b[^.;]{0,120}?\b(?:(?:has|have|had)\s+no\s+such\s+(?:plans?|intention)|no\s+such\s+"
+                            r"(?:plans?|intention|decision)\s+(?:exists?|has\s+been\s+made)|ruled\s+(?:it|that|this)\s+out|"
+                            r"(?:rejected|declined|refused)\s+(?:it|that|this|the\s+(?:request|proposal|idea)))\b", re.I)
 
 
 # "€2bn in the 2023 budget", "$1.5bn arrived in Ukraine's budget": the budget holds the aid, it is not the figure
@@ -1348,7 +1360,10 @@ _SHARE_OF_GDP = re.compile(r"(?:percent|per cent|%)\s+of\s+(?:its\s+|own\s+|the\
 
 
 # (reported speech goes on to another claim: "... has exceeded 12 billion dollars, and that Ukraine needs ...")
-_OTHER_CLAUSE = re.compile(CLAUSE_BREAK + r"|,\s+and\s+that\b")
+_OTHER_CLAUSE = re.compile(CLAUSE_BREAK + r"|,\s+and\s+that\b"
+                           # a new subject and its verb: "..., and the Diet passed an extra budget setting aside"
+                           r"|,\s+and\s+(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}\s+(?:has\s+|have\s+|had\s+|"
+                           r"also\s+)?(?:passed|approved|adopted|said|announced|added|agreed|decided|signed)\b")
 # a comment on the whole act, set off by a comma: "..., a move that ...", "..., an approach that costs little"
 _COMMENT_AFTER = re.compile(r",\s+(?:an?|the)\s+(?:approach|move|step|decision|gesture|sign|signal|measure)\b")
 
@@ -1456,6 +1471,16 @@ def _share_owner(ctx: _Context, base: int, share: re.Match) -> Actor | None:
         before = _POSSESSOR_OF_SHARE.search(ctx.text, max(base, base + share.start() - 40), base + share.start())
         owner = _actor_at(ctx, before.start()) if before else None
     return owner if owner is not None and owner.code != ctx.default_recipient and owner.kind != "private" else None
+
+
+# a fact line's label after its figure: "- $20mn: Korea's humanitarian pledge for 2026"
+_COLON_OWNER = re.compile(r"\)?\s*[:—–]\s+(?:the\s+)?(?=[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}['’]s\s)")
+
+
+def _owner_after_colon(ctx: _Context, end: int) -> Actor | None:
+    label = _COLON_OWNER.match(ctx.text, end)
+    owner = _actor_at(ctx, label.end()) if label else None
+    return owner if owner is not None and owner.code not in attrs.NON_DONORS else None
 
 
 def _givers_share_in(ctx: _Context, sentence: Sentence, end: int) -> Actor | None:
@@ -1569,7 +1594,7 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
         return None  # "In total Ukraine received $39.6bn of external financing": many givers, none named
     if donor is None and ctx.unnamed_total_line == sentence.line and all(a.code in attrs.NON_DONORS for a in actors):
         return None  # "... received $41.7bn. Since the start of the war - $148.4bn": the same unnamed givers
-    donor = donor or _givers_share_in(ctx, sentence, start)  # "the share of the USA is USD 20 billion"
+    donor = donor or _givers_share_in(ctx, sentence, start) or _owner_after_colon(ctx, end)
     if donor is None and (frame is not None or _aid_nouns().search(sentence.text)):
         if _STATE_ANAPHOR.match(sentence.text):
             # "In Riga, the government ...": the place names the state; else the state named last
