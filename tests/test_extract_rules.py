@@ -1928,3 +1928,38 @@ def test_agencies_deliver_what_the_articles_state_pays_for():
 ])
 def test_parts_own_budgets_apposition_purposes_clauses_refusals_and_labels(text, expected):
     assert _money(text, "2025-11-28") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a giver after a dash, or as the owner of the sum a figure is part of
+    ("In May, the state budget of Ukraine received:\n– EUR 200 mln – grant from Norway through the World Bank;\n"
+     "– CAD 300 mln (USD 220 mln) – loan from Canada through the administered account of the IMF.",
+     [("NOR", 200e6, "EUR"), ("CAN", 300e6, "CAD")]),
+    ("In August, the ministry expects to receive USD 1 bln of the new US grant through the PEACE project for Ukraine.",
+     [("USA", 1e9, "USD")]),
+    # "Nations" in the name of a UN agency is no collective subject; the state it signs with pays
+    ("Japan and the United Nations Development Programme signed an agreement on a project of JPY 2,5 bln for the "
+     "repair of Ukraine's heating plants.", [("JPN", 2.5e9, "JPY")]),
+    # a blocker word inside a ministry's name ("the Ministry of Economy reported")
+    ("Ukraine and Korea signed an arrangement on concessional loans of USD 1,5 bln for 2024–2029, the Ministry of "
+     "Economy reported.", [("KOR", 1.5e9, "USD")]),
+    # many agreements' total value is many parties'
+    ("More than 90 agreements worth over EUR 10 bln were signed during the recovery conference for Ukraine.", []),
+    # the purpose clause of the sum ("which will be used for the military needs of Ukraine")
+    ("London will provide GBP 1,5 bln (about USD 1,9 bln), which will be used for military needs of Ukraine.",
+     [("GBR", 1.5e9, "GBP")]),
+    # the next sum after the purpose of the one before
+    ("Japan's prime minister visited Kyiv in March.\n\nIn Kyiv he added a $400 million grant for energy and other needs and $20 million to NATO's fund for Ukraine.",
+     [("JPN", 400e6, "USD"), ("JPN", 20e6, "USD")]),
+    # an appeal is a request with no addressee
+    ("The United Nations on Wednesday appealed for $2.5 billion to help people in Ukraine this year.", []),
+])
+def test_dashes_owners_agencies_names_agreements_and_appeals(text, expected):
+    assert _money(text, "2025-03-10") == expected
+
+
+def test_a_purpose_after_a_sums_passive_verb_is_no_service():
+    text = ("Of the package, about 2 billion yen is to be contributed to the UNDP (United Nations Development "
+            "Programme) and the UNICEF (United Nations Children's Fund) for the repair of houses in Ukraine.")
+    assert [r.kind.value for r in extract("Japan will give Ukraine 5 billion yen.\n\n" + text, DATE)
+            if r.kind.value == "service"] == []

@@ -131,7 +131,8 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
             anchor = min(anchor, verb)
     if _collective_subject(sentence, givers, anchor) or _listed_subjects(sentence, givers, anchor) \
             or _THEY_JOINTLY.search(sentence.text, 0, anchor - sentence.start) \
-            or _EVENT_TOTAL.search(sentence.text, 0, anchor - sentence.start):
+            or _EVENT_TOTAL.search(sentence.text, 0, anchor - sentence.start) \
+            or _MANY_AGREEMENTS.search(sentence.text, 0, target_start - sentence.start):
         return MANY_DONORS  # "donors have provided", "allies intend to": a total of many donors, no single one
     # a recipient-side official or body as subject ("Shmyhal said the government adopted ..."), or the
     # country itself right before the verb ("Ukraine itself has set aside ...")
@@ -144,6 +145,10 @@ def _subject_giver(sentence: Sentence, actors: list[Actor], givers: list[Actor],
     if subject is not None and subject.code in NON_DONORS:
         partner = _coordinated_giver(sentence, givers, subject)
         return partner if partner is not None else RECIPIENT_SIDE
+    if subject is not None and subject.code == "UN":  # "Japan and UNDP signed an agreement on a project of ...":
+        partner = _coordinated_giver(sentence, [a for a in givers if a.kind in ("country", "capital", "demonym")],
+                                     subject)  # the state pays, the agency delivers
+        subject = partner or subject
     if subject is None and frame is not None and frame.outer is not None:
         subject = _nearest_subject(sentence, givers, tokens[frame.outer.index].start)
     if subject is not None:
@@ -505,8 +510,8 @@ def _collective_subject(sentence: Sentence, givers: list[Actor], anchor: int) ->
     """A collective noun closer to the verb than any named actor (outside prepositional phrases) is the subject."""
     left = sentence.text[:anchor - sentence.start]
     last = None
-    for last in _COLLECTIVE.finditer(left):
-        pass
+    for last in (m for m in _COLLECTIVE.finditer(left) if not left.endswith("United ", 0, m.start())):
+        pass  # ("the United Nations Development Programme" is one agency)
     if last is None:
         return False
     pos = sentence.start + last.start()  # an actor there (or after) is the subject, e.g. "Allies" = NATO
@@ -538,7 +543,7 @@ _STATE_OF = r"(?:(?:[Gg]overnment|[Pp]eople)\s+of\s+(?:the\s+)?)?"  # "Kingdom o
 STATE_TITLE = r"(?:(?:Republic|Kingdom|Government|State|Grand Duchy)\s+of\s+(?:the\s+)?)"
 _SOURCE_LOOSE = re.compile(r"[^.;]{0,40}?\bfrom\s+(?:the\s+)?" + _STATE_OF)
 # the sum's own noun phrase, then "from": "(about EUR 26 million) from Norway", "in grants from Japan"
-_SUM_NP = (r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"
+_SUM_NP = (r"\)?(?:\s*\([^()]{0,40}\))?\s+(?:[–—-]\s+)?(?:(?:in|of)\s+)?(?:[a-z-]+\s+){0,2}"  # ("... – loan from Canada")
            # or the loan's own name: "A US$1.0 billion Second Recovery Development Policy Loan from the IBRD"
            r"(?:(?:[A-Z][\w-]*\s+){0,5}(?:Loan|Grant|Credit|Guarantee|Facility|Operation)s?\s+)?")
 _SOURCE_TIGHT = re.compile(_SUM_NP + r"from\s+(?:the\s+)?" + _STATE_OF)
@@ -654,6 +659,10 @@ _THEY_JOINTLY = re.compile(r"\b(?:[Tt]ogether|[Cc]ollectively|[Jj]ointly|[Bb]etw
 _EVENT_TOTAL = re.compile(r"\b(?:pledges|commitments|contributions|announcements)\s+(?:made\s+|announced\s+)?(?:at|during)\s+"
                           r"(?:the|this|last|that)\s+(?:[\w-]+\s+){0,3}?(?:conference|summit|meeting|forum|event)\b"
                           r"[^.;]{0,30}$", re.I)
+# many agreements' value: "more than 110 agreements worth over EUR 16 bln were signed during the conference"
+_MANY_AGREEMENTS = re.compile(r"\b(?:\d[\d,]*|dozens\s+of|several|numerous|a\s+number\s+of)\s+(?:[\w-]+\s+)?(?:agreements|"
+                              r"deals|documents|memoranda|contracts|projects)\s+(?:worth|totall?ing|valued\s+at|with\s+a\s+"
+                              r"(?:total\s+)?value\s+of|amounting\s+to)\s+(?:[a-z]+\s+){0,2}$", re.I)
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
 
@@ -695,6 +704,12 @@ def source_before(sentence: Sentence, givers: list[Actor], target_start: int) ->
     return None
 
 
+_OF_STATES_SUM = re.compile(r"\)?\s+of\s+(?:the|a|an|its)\s+(?:(?:new|latest|additional|fresh|next|first|second|third|"
+                            r"final)\s+)?")
+_STATES_SUM_NOUN = re.compile(r"\s+(?:[a-z-]+\s+)?(?:grant|loan|package|aid|assistance|tranche|contribution|support|"
+                              r"funding|financing)s?\b")
+
+
 def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight: bool = True) -> Actor | None:
     """'$5 million in aid from Japan'."""
     tail = sentence.text[target_end - sentence.start:]
@@ -704,6 +719,11 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
         m = _SOURCE_LOOSE.match(tail)
     if m and _sale().search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
         return None  # "an order worth EUR 60 million for transformers from Siemens": the seller, not a giver
+    if m is None and tight:  # "USD 3 bln of the new US grant": the state that owns the sum it is part of
+        m = _OF_STATES_SUM.match(tail)
+        owner = next((a for a in givers if a.start == target_end + m.end()), None) if m else None
+        if owner is not None and not _STATES_SUM_NOUN.match(sentence.text, owner.end - sentence.start):
+            return None
     if m:
         pos = target_end + m.end()
         for a in givers:
@@ -729,7 +749,9 @@ def is_channel_mention(sentence: Sentence, actor: Actor) -> bool:
     before = sentence.text[max(0, actor.start - sentence.start - 70):actor.start - sentence.start]
     before = re.sub(r"\s*\($", " ", before)  # an acronym in brackets after the full name
     return bool(re.search(r"\b(?:through|via|to|into|under|within|by way of)\s+(?:the\s+|a\s+|an\s+|its\s+)?"
-                          r"(?:(?:[A-Z][\w'’-]*|of|the|for|and|so-called|new|joint)\s+){0,10}$", before))
+                          # (a coordinated agency with its full name in brackets: "to the UNDP (United Nations
+                          # Development Programme) and the UNICEF")
+                          r"(?:(?:\(?[A-Z][\w'’-]*\)?|of|the|for|and|so-called|new|joint)\s+){0,12}$", before))
 
 
 @lru_cache(maxsize=1)

@@ -1201,7 +1201,8 @@ def _rest_of_clause(ctx: _Context, sentence: Sentence, end: int) -> int:
 
 
 # needs named right after the sum as what it is for: "an additional 8.3 billion yen for winter energy needs"
-_FOR_NEEDS = re.compile(r"\s*\)?\s*(?:(?:is|are|was|were|will\s+be|goes|go|went|will\s+go)\s+)?for\s+(?:the\s+|its\s+|their\s+|Ukraine's\s+|Kyiv's\s+)?(?:(?![\w-]+-related\s)[\w-]+\s+){0,3}needs\b")
+_FOR_NEEDS = re.compile(r"\s*\)?\s*(?:,?\s*(?:which|that)\s+(?:will|would|is\s+to|are\s+to)\s+be\s+used\s+|,?\s*to\s+be\s+used\s+)?"
+                        r"(?:(?:is|are|was|were|will\s+be|goes|go|went|will\s+go)\s+)?for\s+(?:the\s+|its\s+|their\s+|Ukraine's\s+|Kyiv's\s+)?(?:(?![\w-]+-related\s)[\w-]+\s+){0,3}needs\b")
 # ("$113 billion for Ukraine-related needs" is a broad appropriation, much of it spent at home)
 
 
@@ -1225,7 +1226,8 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
     previous = [e for s, e in ctx.figures or [] if sentence.start <= e <= start]
     lo = max(previous + [sentence.start, start - 90])
     # "... ammunition purchased from Canadian industry, plus C$200m"; after a sum: "..., and USD 1 billion is for"
-    if _PLUS_BEFORE.search(ctx.text, lo, start) or previous and _AND_BEFORE.search(ctx.text, lo, start):
+    if _PLUS_BEFORE.search(ctx.text, lo, start) or previous and (
+            _AND_BEFORE.search(ctx.text, lo, start) or _PURPOSE_AND.fullmatch(ctx.text, max(previous), start)):
         return False  # the blockers belong to the conjunct before
     before = _IN_BUDGET.sub(_blank, ctx.text[lo:start])  # "goes straight to the Ukrainian budget, €9.3bn is ..."
     if _COUNTED_BY_OTHERS.search(before):
@@ -1277,6 +1279,9 @@ _LOAN_BEFORE = re.compile(r"\b(?:loans?|tranches?|contribution|share|credit)\b")
 _PLUS_BEFORE = re.compile(rf"(?:,\s*|\s)(?:plus|as well as|along with)\s+(?:an?\s+|another\s+)?(?:(?:further|additional|"
                           rf"extra|separate)\s+)?(?:(?:{qualifier_words()})\s+)?$", re.I)
 _AND_BEFORE = re.compile(rf",\s*and\s+(?:(?:{qualifier_words()})\s+)?$", re.I)
+# the purpose of the sum before, then the next sum: "a $470 million grant for energy and other needs and $30 million"
+_PURPOSE_AND = re.compile(rf"\s*(?:[\w-]+\s+){{0,2}}?for\s+[^.;,$€£¥\d]{{0,60}}\s+and\s+(?:(?:{qualifier_words()})\s+)?",
+                          re.I)
 def _owned_by_giver(ctx: _Context, start: int) -> bool:
     """A giver's possessive right before the sum opens a noun phrase of its own: "... the budget support it needs
     for 2023, noting the International Monetary Fund's $15.6 billion lending program"."""
@@ -1394,6 +1399,7 @@ class _NameSkipping:
     """
 
     _NAME_WORD = re.compile(r"[A-Z][\w-]*")
+    _NAME_OF = re.compile(r"\b[A-Z][\w-]*\s+(?:of|for|and)\s+(?:the\s+)?$")
 
     def __init__(self, pattern: re.Pattern) -> None:
         self.pattern = pattern
@@ -1409,7 +1415,8 @@ class _NameSkipping:
             return False  # a blocker of two words names the thing itself: "the Government Pension Fund Global"
         before = _last_word(text, m.start())
         after = _first_word(text, m.end())
-        return any(self._NAME_WORD.fullmatch(w.strip('"“”(')) for w in before + after)
+        return any(self._NAME_WORD.fullmatch(w.strip('"“”(')) for w in before + after) \
+            or bool(self._NAME_OF.search(text, max(0, m.start() - 40), m.start()))  # "the Ministry of Economy"
 
 
 def _last_word(text: str, end: int) -> list[str]:
@@ -2013,7 +2020,9 @@ def _purpose_of_money(service: ItemMention, money_spans, tokens, triggers) -> bo
     before = [e for s, e in money_spans if e <= service.start]
     if not before:
         return False
-    verbs = [t for t in triggers if before[-1] <= tokens[t.index].start < service.start and t.role == "provide"]
+    verbs = [t for t in triggers if before[-1] <= tokens[t.index].start < service.start and t.role == "provide"
+             # the sum's own passive verb: "1.3 billion yen is to be contributed to UNICEF for the repair of houses"
+             and not (t.index and (tokens[t.index - 1].lower in _BE or tokens[t.index].text[:1].isupper()))]  # ("Fund")
     return not verbs
 
 
