@@ -1963,3 +1963,20 @@ def test_a_purpose_after_a_sums_passive_verb_is_no_service():
             "Programme) and the UNICEF (United Nations Children's Fund) for the repair of houses in Ukraine.")
     assert [r.kind.value for r in extract("Japan will give Ukraine 5 billion yen.\n\n" + text, DATE)
             if r.kind.value == "service"] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # aid for people in another country
+    ("Japan pledged more aid to Ukraine. At the same meeting, the Government of Japan also decided to extend Emergency "
+     "Grant Aid of 5 million dollars for people affected by the situation in Lebanon.", []),
+    # a bill that includes Ukraine's part is for several recipients; the part stays
+    ("The U.S. House passed a $80 billion package that includes about $50 billion for Ukraine.",
+     [("USA", 50e9, "USD")]),
+])
+def test_people_elsewhere_and_bills_holding_ukraines_part(text, expected):
+    assert _money(text, "2025-03-10") == expected
+
+
+def test_support_for_another_states_hosting_is_aid_to_it():
+    text = "Japan is expected to unveil support for Poland's hosting of Ukrainian refugees in Warsaw on Wednesday."
+    assert [r for r in extract(text, DATE) if r.kind.value == "service"] == []

@@ -788,6 +788,11 @@ _ONCE_MEANT = re.compile(r"\b(?:originally|initially|previously|once|first)\s+(?
 _NEXT_FIGURE = re.compile(r"[$€£¥₩]|(?<!\d)(?!(?:19|20)\d\d(?![\d,.]\d))\d")
 
 
+_PEOPLE_IN = re.compile(r"\)?\s+(?:in\s+[a-z]+\s+(?:aid|assistance)\s+)?(?:for|to)\s+(?:the\s+)?(?:people|civilians|those|"
+                        r"families|communities|population|victims)\s+(?:(?:affected|hit)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+                        r"|living\s+|displaced\s+)?in\s+(?:the\s+)?")
+
+
 def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int) -> str | None:
     """The country a figure is explicitly for: 'to Ukraine', 'for Israel', 'to modernise the German army'."""
     where = _where_place(sentence, actors, target_end) or _agency_place(sentence, actors, target_end)
@@ -804,6 +809,11 @@ def explicit_recipient(sentence: Sentence, actors: list[Actor], target_end: int)
     hosted = _hosted_in(sentence, actors, target_end, tail[:160])
     if hosted:
         return hosted
+    people = _PEOPLE_IN.match(tail)  # "for people affected by the situation in Lebanon"
+    if people:
+        place = next((a for a in actors if a.kind in ("country", "capital") and a.start == target_end + people.end()), None)
+        if place is not None:
+            return place.code
     channel = _CHANNEL_FIRST.match(tail)  # "through the International Organization for Migration (IOM) to Moldova"
     for m in _TO_OR_FOR.finditer(tail[:60 + (channel.end() if channel else 0)], channel.end() if channel else 0):
         if _ONCE_MEANT.search(tail, 0, m.start()):

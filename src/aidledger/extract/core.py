@@ -846,7 +846,10 @@ def _money_records(ctx, sentence, tokens, actors, triggers, money: list[Money]) 
             ctx.note(m.start, m.end, "dropped", "the whole of a pot the giver has a share in ('its contribution to the "
                                                 "$50 billion loan')")
             continue
-        if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end):
+        if _multi_country_bill(ctx.text, m) or attrs.shared_recipients(sentence, actors, m.alt_end or m.end) or (
+                nxt is not None and _HOLDS_NEXT.fullmatch(ctx.text, m.alt_end or m.end, nxt.start)
+                and _explicit_recipient(ctx, sentence, actors, nxt.alt_end or nxt.end) == "UKR"):
+            # ("a $95 billion package that includes about $60 billion for Ukraine": Ukraine gets only a part)
             ctx.note(m.start, m.end, "dropped", "a package or bill for several countries")
             continue
         compared = _COMPARED.fullmatch(ctx.text, prev.alt_end or prev.end, m.start) if prev is not None else None
@@ -974,6 +977,11 @@ _MULTI_BILL = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?(?:foreign aid|foreign assis
                          r"security|supplemental|emergency spending|spending)\s+(?:aid\s+|funding\s+|spending\s+)?"
                          r"(?:package|bill|law|request|legislation|measure)\b(?!\s+(?:for|to)\s+(?:Ukraine|Kyiv))",
                          re.I)
+
+
+_HOLDS_NEXT = re.compile(r"\)?\s+(?:[\w-]+\s+){0,3}?(?:package|bill|law|measure|legislation|request|budget|plan|"
+                         r"appropriation)\s+(?:that|which)\s+(?:includes|included|contains|contained|provides|allocates|"
+                         r"would\s+(?:provide|include))\s+(?:(?:about|around|nearly|some|more\s+than|over|roughly)\s+)?")
 
 
 def _multi_country_bill(text: str, m: Money) -> bool:
@@ -2030,6 +2038,15 @@ def _overlaps(item: ItemMention, taken) -> bool:
     return any(s < item.end and item.start < e for s, e in taken)
 
 
+def _other_states_service(ctx: _Context, item: ItemMention) -> Actor | None:
+    """'support for Poland's hosting of Ukrainian refugees': the service is the other state's; the aid is to it."""
+    owner = _actor_at(ctx, item.start)
+    if owner is None or not ctx.text.startswith(("'s ", "’s "), owner.end):
+        owner = _possessor_before(ctx, item.start, _POSSESSIVE_BEFORE, ("country", "capital"))
+    return owner if owner is not None and owner.kind in ("country", "capital") \
+        and owner.code not in ("UKR", ctx.default_recipient) else None
+
+
 def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> Commitment | None:
     index = _token_at(tokens, item.start) + (1 if item.from_verb else 0)  # a service verb is its own frame
     frame = frame_for(tokens, triggers, index, sentence.titleish)
@@ -2048,6 +2065,8 @@ def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> 
     donor = _donor(ctx, sentence, actors, frame, tokens, item.start, item.end, fallback=item.kind == "in_kind")
     if donor is None:
         return ctx.note(item.start, item.end, "dropped", "no donor named in the sentence or paragraph")
+    if item.kind == "service" and (host := _other_states_service(ctx, item)) is not None and host.code != donor.code:
+        return ctx.note(item.start, item.end, "dropped", f"another state's own service ({host.code}'s), the aid is to it")
     donor = _agency_delivers(ctx, donor, sentence.text)
     clause = sentence.text
     # the item's clause runs from the last clause break before its frame: "Berlin has already delivered 1,000
