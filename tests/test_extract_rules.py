@@ -1980,3 +1980,9 @@ def test_people_elsewhere_and_bills_holding_ukraines_part(text, expected):
 def test_support_for_another_states_hosting_is_aid_to_it():
     text = "Japan is expected to unveil support for Poland's hosting of Ukrainian refugees in Warsaw on Wednesday."
     assert [r for r in extract(text, DATE) if r.kind.value == "service"] == []
+
+
+def test_a_year_before_a_sentence_is_no_count():
+    text = "In March 2022 Japan sent bulletproof vests to Ukraine. In 2023 Japan provided about 100 SDF vehicles."
+    got = {(r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"}
+    assert (100, "SDF vehicle") in got and not any(q in (2022, 2023) for q, _ in got)

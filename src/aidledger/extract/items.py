@@ -83,6 +83,11 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
 _MONEY_MODIFIERS = frozenset(("%", "percent", "million", "billion", "bn", "m", "thousand"))
 
 
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|until|from|through|during|early|late|mid|of|Jan(?:uary)?|Feb(?:ruary)?|"
+                          r"Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|"
+                          r"Nov(?:ember)?|Dec(?:ember)?)\.?\s+$", re.I)
+
+
 def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     goods, _, heads, _, never = _patterns()
     out = []
@@ -97,6 +102,8 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             qty = int(qty * (1_000_000 if "million" in m.group("scale") else 1_000))
         elif isinstance(qty, float):
             continue
+        if _YEAR_BEFORE.search(text, max(0, m.start() - 12), m.start()) and re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+            continue  # a year, not a count: "In March 2022 Japan sent bulletproof vests"
         raw_mods = m.group("mods").split()
         if any(w.lower() in _DETERMINERS for w in raw_mods):
             continue  # the noun phrase ran over a clause: "2023 the government sent ..."
