@@ -1986,3 +1986,9 @@ def test_a_year_before_a_sentence_is_no_count():
     text = "In March 2022 Japan sent bulletproof vests to Ukraine. In 2023 Japan provided about 100 SDF vehicles."
     got = {(r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"}
     assert (100, "SDF vehicle") in got and not any(q in (2022, 2023) for q, _ in got)
+
+
+def test_an_acronym_after_to_the_is_the_receiving_body_not_a_model():
+    text = "Last week JICA handed over to the SESU 40 ALIS mine detectors and 6 mobile X-ray units to Ukraine."
+    got = {(r.quantity, r.item.lower()) for r in extract(text, DATE) if r.kind.value == "in_kind"}
+    assert got == {(40, "alis mine detector"), (6, "mobile x-ray unit")}

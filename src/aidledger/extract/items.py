@@ -88,14 +88,21 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|until|from|through|during|early|lat
                           r"Nov(?:ember)?|Dec(?:ember)?)\.?\s+$", re.I)
 
 
+# an acronym after "to the" is the receiving body, not a model name: "handed over to the SESU 50 ALIS mine detectors"
+_TO_BODY = re.compile(r"\b(?:to|for|from)\s+the\s*$")
+
+
 def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
     goods, _, heads, _, never = _patterns()
     out = []
     pos = 0
     while (m := goods.search(text, pos)) is not None:
         pos = m.start() + 1  # a rejected match may hide a real count inside it ("In 2023 the government sent 50 ...")
-        name = _NAME_BEFORE.search(text[max(0, m.start() - 25):m.start()])
-        if name and not _is_actor_name(name.group().strip()):
+        window = max(0, m.start() - 25)
+        name = _NAME_BEFORE.search(text[window:m.start()])
+        name_start = window + name.start() + 1 if name else 0  # (past the space the pattern opens with)
+        if name and not _is_actor_name(name.group().strip()) and not _TO_BODY.search(
+                text, max(0, name_start - 12), name_start):
             continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number; but "give Ukraine 30 machines" counts
         qty = _quantity(m.group("num"))
         if qty and m.group("scale"):
