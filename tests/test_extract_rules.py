@@ -1992,3 +1992,15 @@ def test_an_acronym_after_to_the_is_the_receiving_body_not_a_model():
     text = "Last week JICA handed over to the SESU 40 ALIS mine detectors and 6 mobile X-ray units to Ukraine."
     got = {(r.quantity, r.item.lower()) for r in extract(text, DATE) if r.kind.value == "in_kind"}
     assert got == {(40, "alis mine detector"), (6, "mobile x-ray unit")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # hryvnias Ukraine's own bodies spend, with no foreign giver named, are Ukraine's own
+    ("Japan has funded demining since 2022. Ukraine's government allocated UAH 2 bln this year for the demining of "
+     "farmland.", []),
+    # a conference venue in a where-clause is no recipient
+    ("In February Japan hosted the Japan–Ukraine Conference for Promotion of Economic Growth and Reconstruction in "
+     "Tokyo, where it pledged ¥10 billion for demining.", [("JPN", 10e9, "JPY")]),
+])
+def test_ukraines_own_hryvnias_and_venues(text, expected):
+    assert _money(text, "2025-03-10") == expected

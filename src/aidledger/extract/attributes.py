@@ -878,7 +878,7 @@ def _where_place(sentence: Sentence, actors: list[Actor], target_end: int) -> st
     for a in actors:
         if a.kind in ("country", "capital") and a.code != "UKR" and a.end < target_end \
                 and _WHERE_CLAUSE.match(head, a.end - sentence.start) \
-                and not _VENUE.search(head, max(0, a.start - sentence.start - 60), a.start - sentence.start):
+                and not _VENUE.search(head, max(0, a.start - sentence.start - 120), a.start - sentence.start):
             return a.code
     for m in _other_beneficiaries().finditer(head):
         if _WHERE_CLAUSE.match(head, m.end()):

@@ -1049,6 +1049,10 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
             or _INVESTMENT_AFTER.match(ctx.text, m.alt_end or m.end)):
         return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
                                                    "up to USD 300 million')")
+    if m.currency == "UAH" and not m.alt_currency and not any(  # no foreign giver with the hryvnias: Ukraine's own
+            a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors) \
+            and _RECIPIENT_SPENDS.search(sentence.text):
+        return ctx.note(m.start, m.end, "dropped", "hryvnias Ukraine's own bodies spend, no giver named with them")
     if m.currency == "UAH" and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
             a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors):  # "Ukrainian firms"
         return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
@@ -1648,6 +1652,8 @@ _FIRM_BEFORE = re.compile(r"\b(?:trading\s+house|company|firm|conglomerate|group
                           r"retailer|operator|lender|bank)\b", re.I)
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"
+# Ukraine's own bodies that spend hryvnias: "Ukraine's government allocated UAH 3 bln" (triggers.yaml)
+_RECIPIENT_SPENDS = re.compile(whole_words(load("triggers")["recipient_spending_bodies"]), re.I)
 _UKRAINE_OWN_FUND = re.compile(whole_words(load("triggers")["recipient_own_funds"]), re.I)
 
 
