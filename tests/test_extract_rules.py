@@ -2004,3 +2004,23 @@ def test_an_acronym_after_to_the_is_the_receiving_body_not_a_model():
 ])
 def test_ukraines_own_hryvnias_and_venues(text, expected):
     assert _money(text, "2025-03-10") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # guards for this session's rules, from their review
+    ("Japan will send Ukraine a total of 2000 tents.", [(2000, "tent")]),
+    ("Japan will send spare parts for the Leopard 2 tanks of Ukraine.", [(None, "spare parts")]),
+    ("Japan trained 50 laboratory technicians for Ukraine.", []),
+])
+def test_goods_guards_for_years_models_and_modifiers(text, expected):
+    assert [(r.quantity, r.item) for r in extract(text, DATE) if r.kind.value == "in_kind"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Japan and Ukraine signed 3 loan agreements worth $500 million.", [("JPN", 500e6, "USD")]),
+    ("Japan supports Ukraine. The training was supported by the Government of Japan.\n\n"
+     "UNICEF will give $5 million to schools in Ukraine.", [("UN", 5e6, "USD")]),
+    ("Germany will give EUR 100 million for supporting Ukrainians affected by the war.", [("DEU", 100e6, "EUR")]),
+])
+def test_money_guards_for_agreements_agencies_and_hosting(text, expected):
+    assert _money(text, "2025-03-10") == expected

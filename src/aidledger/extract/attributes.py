@@ -660,8 +660,8 @@ _EVENT_TOTAL = re.compile(r"\b(?:pledges|commitments|contributions|announcements
                           r"(?:the|this|last|that)\s+(?:[\w-]+\s+){0,3}?(?:conference|summit|meeting|forum|event)\b"
                           r"[^.;]{0,30}$", re.I)
 # many agreements' value: "more than 110 agreements worth over EUR 16 bln were signed during the conference"
-_MANY_AGREEMENTS = re.compile(r"\b(?:\d[\d,]*|dozens\s+of|several|numerous|a\s+number\s+of)\s+(?:[\w-]+\s+)?(?:agreements|"
-                              r"deals|documents|memoranda|contracts|projects)\s+(?:worth|totall?ing|valued\s+at|with\s+a\s+"
+_MANY_AGREEMENTS = re.compile(r"\b(?:\d{2,}[\d,]*|dozens\s+of|numerous)\s+(?:[\w-]+\s+)?(?:agreements|"
+                              r"deals|documents|memoranda|contracts)\s+(?:worth|totall?ing|valued\s+at|with\s+a\s+"
                               r"(?:total\s+)?value\s+of|amounting\s+to)\s+(?:[a-z]+\s+){0,2}$", re.I)
 _JOINTLY = re.compile(r"\b(?:jointly|together|collectively|combined|between them)\b", re.I)
 
@@ -720,10 +720,9 @@ def source_after(sentence: Sentence, givers: list[Actor], target_end: int, tight
     if m and _sale().search(sentence.text, max(0, target_end - sentence.start - 60), target_end - sentence.start + m.end()):
         return None  # "an order worth EUR 60 million for transformers from Siemens": the seller, not a giver
     if m is None and tight:  # "USD 3 bln of the new US grant": the state that owns the sum it is part of
-        m = _OF_STATES_SUM.match(tail)
-        owner = next((a for a in givers if a.start == target_end + m.end()), None) if m else None
-        if owner is not None and not _STATES_SUM_NOUN.match(sentence.text, owner.end - sentence.start):
-            return None
+        whole = _OF_STATES_SUM.match(tail)
+        owner = next((a for a in givers if a.start == target_end + whole.end()), None) if whole else None
+        return owner if owner is not None and _STATES_SUM_NOUN.match(sentence.text, owner.end - sentence.start) else None
     if m:
         pos = target_end + m.end()
         for a in givers:

@@ -716,9 +716,9 @@ def _sentence_records(ctx: _Context, sentence: Sentence, kinds=(True, True, True
     no_aid_word = not triggers and not _aid_nouns().search(sentence.text) and sentence.start not in ctx.aid_rows
     if kinds[0] and _SHARE_OPENER.match(sentence.text) and ctx.last_money is not None and (no_aid_word or not any(
             a.kind in _STATE_KINDS and a.code not in attrs.NON_DONORS for a in actors)
-            and not any(t.role == "provide" for t in triggers)
-            # ("... the $61 billion foreign aid bill. Of that, ...": the sum just before, not the last one kept)
-            and not find_money(ctx.text[ctx.last_money.evidence.amount_end:sentence.start], 0)):
+            and not any(t.role == "provide" for t in triggers)) \
+            and not find_money(ctx.text[ctx.last_money.evidence.amount_end:sentence.start], 0):
+        # (... the $61 billion foreign aid bill. Of that, ...": the sum just before is the whole, not the last kept)
         # "Of this, approximately 36.2 billion yen is for electricity, ...": parts of the sum just reported
         return _shares_of_last(ctx, sentence, actors, find_money(sentence.text, sentence.start))
     if no_aid_word and not _SHARE_IS_SUM.search(sentence.text):
@@ -1049,10 +1049,6 @@ def _money_record(ctx, sentence, tokens, actors, triggers, m: Money, money, incr
             or _INVESTMENT_AFTER.match(ctx.text, m.alt_end or m.end)):
         return ctx.note(m.start, m.end, "dropped", "a firm's investment, not aid ('a Japanese trading house to invest "
                                                    "up to USD 300 million')")
-    if m.currency == "UAH" and not m.alt_currency and not any(  # no foreign giver with the hryvnias: Ukraine's own
-            a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors) \
-            and _RECIPIENT_SPENDS.search(sentence.text):
-        return ctx.note(m.start, m.end, "dropped", "hryvnias Ukraine's own bodies spend, no giver named with them")
     if m.currency == "UAH" and _UKRAINE_OWN_FUND.search(sentence.text) and not any(
             a.code == donor.code and not ctx.text.startswith("Ukrain", a.start) for a in actors):  # "Ukrainian firms"
         return ctx.note(m.start, m.end, "dropped", "hryvnias of Ukraine's own budget, no giver named with them")
@@ -1178,19 +1174,29 @@ def _hosts_refugees(ctx: _Context, sentence: Sentence, m: Money) -> bool:
     if _HOSTING.match(after) and not _IN_UKRAINE.search(after):
         return True
     near = ctx.text[max(sentence.start, m.start - 70):m.start] + after
-    return bool(_LIVING_SUPPORT.search(near)) and bool(_HOSTED_ELSEWHERE.search(sentence.text))
+    return bool(_LIVING_SUPPORT.search(near)) and any(
+        not host.group("place") or _foreign_place(ctx, sentence.start + host.start("place"))
+        for host in _HOSTED_ELSEWHERE.finditer(sentence.text))
+
+
+def _foreign_place(ctx: _Context, pos: int) -> bool:
+    """A state other than the recipient starts at `pos` ("live in Japan"; not "live in Kharkiv")."""
+    place = _actor_at(ctx, pos)
+    return place is not None and place.kind in ("country", "capital") and place.code != "UKR"
 
 
 # what the sum pays for, right after it: "for hosting some 66,000 Ukrainians", "on housing refugees"
-_HOSTING = re.compile(r"\)?\s+(?:(?:is|was|are|were|will\s+go|went|goes)\s+)?(?:for|on|to)\s+(?:hosting|housing|accommodating|"
-                      r"receiving|sheltering|supporting)\s+(?:the\s+)?(?:some\s+|about\s+|around\s+|more\s+than\s+|over\s+|"
-                      r"[\d,.]+\s+|tens\s+of\s+thousands\s+of\s+)*(?:Ukrainian\s+)?(?:refugees|evacuees|Ukrainians|people\s+"
-                      r"(?:who\s+)?fle\w*)", re.I)
+_HOSTING = re.compile(r"\)?\s+(?:(?:is|was|are|were|will\s+go|went|goes)\s+)?(?:for|on|to)\s+(?:the\s+)?"
+                      r"(?:(?:hosting|housing|accommodating|sheltering)\s+(?:the\s+)?(?:some\s+|about\s+|around\s+|more\s+than\s+|"
+                      r"over\s+|[\d,.]+\s+|tens\s+of\s+thousands\s+of\s+)*(?:Ukrainian\s+)?(?:refugees|evacuees|Ukrainians|"
+                      r"people\s+(?:who\s+)?fle\w*)"
+                      # ("supporting Ukrainians affected by the war" is aid; "supporting refugees" is the host's)
+                      r"|(?:receiving|supporting)\s+(?:the\s+)?(?:[\d,.]+\s+)?(?:Ukrainian\s+)?(?:refugees|evacuees))", re.I)
 _IN_UKRAINE = re.compile(r"\b(?:in|inside|within)\s+Ukraine\b|\binternally\s+displaced\b|\bIDPs\b")
 _LIVING_SUPPORT = re.compile(r"\bliving[- ](?:support|allowances?|expenses|costs|assistance)\b|\bfor\s+their\s+(?:support|"
                              r"living|housing|care)\b|\bon\s+their\s+(?:support|housing|care)\b", re.I)
 _HOSTED_ELSEWHERE = re.compile(r"\b(?:evacuees|refugees|Ukrainians)\b[^.;]{0,40}?\b(?:living|live|lives|staying|stay|residing|"
-                               r"reside|sheltering|hosted|settled|arrived)\s+in\s+(?!Ukraine\b)[A-Z]"
+                               r"reside|sheltering|hosted|settled|arrived)\s+in\s+(?:the\s+)?(?P<place>[A-Z])"
                                r"|\bhome\s+to\s+(?:[^.;]|\.\d){0,40}?\brefugees\b")
 
 
@@ -1279,7 +1285,7 @@ def _blocked_before(ctx: _Context, sentence: Sentence, start: int, triggers, tok
 
 _PAID_WITH = re.compile(r"\b(?:purchased|bought|procured|acquired|paid\s+for|financed|funded)\s+(?:with|from|using|"
                         r"through|under)\s+(?:a|an|the)?\s*$")
-_AID_NOUN_AFTER = re.compile(r"\S+(?:\s+[\w.-]+){1,5}?\s+(?:grant|aid|assistance|funding|donation|contribution|loan)s?\b")
+_AID_NOUN_AFTER = re.compile(r"\S+(?:\s+[\w.-]+){0,5}?\s+(?:grant|aid|assistance|funding|donation|contribution|loan)s?\b")
 
 
 # what backs a loan, closed by a comma before its sum, is no subject of the sum: "the second tranche of its loan under
@@ -1407,7 +1413,8 @@ class _NameSkipping:
 
     "for the Ukraine Extraordinary Revenue Acceleration Project" names a loan's purpose; the
     blocker word "Revenue" in it says nothing about the figure. A one-word match counts as inside
-    a name when it is capitalised and so is the word before or after it.
+    a name when it is capitalised and so is the word before or after it, or it ends a name joined by
+    "of", "for" or "and" ("the Ministry of Economy").
     """
 
     _NAME_WORD = re.compile(r"[A-Z][\w-]*")
@@ -1486,10 +1493,8 @@ def _share_owner(ctx: _Context, base: int, share: re.Match) -> Actor | None:
     """The giver that owns a share ("Berlin's share", "the share of the USA"); None for the recipient's own."""
     if share.group().rstrip() != "share":
         owner = _actor_at(ctx, base + share.end())
-    else:
-        before = _POSSESSOR_OF_SHARE.search(ctx.text, max(base, base + share.start() - 40), base + share.start())
-        owner = _actor_at(ctx, before.start()) if before else None
-    return owner if owner is not None and owner.code != ctx.default_recipient and owner.kind != "private" else None
+        return owner if owner is not None and owner.code not in attrs.NON_DONORS and owner.kind != "private" else None
+    return _possessor_before(ctx, base + share.start(), _POSSESSIVE_OF_SHARE, _STATE_KINDS + ("org",))
 
 
 # a fact line's label after its figure: "- $20mn: Korea's humanitarian pledge for 2026"
@@ -1517,7 +1522,7 @@ _SHARE_IS = re.compile(_SHARE_IS_WORDS + r"\Z")
 _SHARE_IS_SUM = re.compile(_SHARE_IS_WORDS + r"(?:[$€£¥]|[A-Z]{3}\s*\d|\d)")  # a sentence that may state a share
 
 
-_POSSESSOR_OF_SHARE = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}(?=['’]s\s+(?:[a-z-]+\s+){0,2}\Z)")
+_POSSESSIVE_OF_SHARE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}$")  # "Berlin's share", "Japan's total share"
 
 
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
@@ -1636,8 +1641,11 @@ def _donor(ctx, sentence, actors, frame, tokens, start, end, fallback: bool = Tr
 
 _FRAMEWORK_BEFORE = re.compile(r"\b(?:under|within|through|via|as part of|part of|in line with)\s+(?:the\s+|a\s+|its\s+)?$")
 _INVEST = re.compile(r"\binvest(?:s|ed|ing)?\b", re.I)
+
+
 def _firm_subject(ctx: _Context, sentence: Sentence, actors, donor: Actor, start: int) -> bool:
-    """Is a firm named by its kind the last party before the figure ('Trading house Sojitz said it would invest')?"""
+    """Is a firm named by its kind ('Trading house Sojitz said it would invest') the party before the figure: no
+    actor of the found giver after it, and no organisation or public body anywhere before the figure?"""
     firm = None
     for firm in _FIRM_BEFORE.finditer(ctx.text, sentence.start, start):
         pass
@@ -1648,13 +1656,13 @@ def _firm_subject(ctx: _Context, sentence: Sentence, actors, donor: Actor, start
 _INVESTMENT_AFTER = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?investments?\b", re.I)  # "a 2 billion yen investment in"
 # a firm named by its kind: "Trading house Sojitz said it would invest $25 million" (the giver found is the
 # article's state, not named in the sentence)
-_FIRM_BEFORE = re.compile(r"\b(?:trading\s+house|company|firm|conglomerate|group|manufacturer|maker|insurer|"
-                          r"retailer|operator|lender|bank)\b", re.I)
+_FIRM_BEFORE = re.compile(r"\b(?:trading\s+house|company|firm|conglomerate|manufacturer|(?<!-)maker|insurer|retailer)\b",
+                          re.I)  # (not "decision-maker")
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
-# program of humanitarian demining for 2024 provides UAH 3.8 billion"
-# Ukraine's own bodies that spend hryvnias: "Ukraine's government allocated UAH 3 bln" (triggers.yaml)
-_RECIPIENT_SPENDS = re.compile(whole_words(load("triggers")["recipient_spending_bodies"]), re.I)
-_UKRAINE_OWN_FUND = re.compile(whole_words(load("triggers")["recipient_own_funds"]), re.I)
+# program of humanitarian demining for 2024 provides UAH 3.8 billion"; and its own bodies that spend hryvnias:
+# "Ukraine's government allocated UAH 3 bln" (triggers.yaml)
+_UKRAINE_OWN_FUND = re.compile(whole_words(load("triggers")["recipient_own_funds"]
+                                           + load("triggers")["recipient_spending_bodies"]), re.I)
 
 
 def _giver_by_currency(ctx: _Context, actors: list[Actor], donor: Actor, currency: str) -> Actor:
@@ -2004,8 +2012,8 @@ _FUNDED_BY_GRANT = re.compile(r"\b(?:through|with|under|using|from) (?:this|that
 
 # the article's state named as the one who pays: "with the funding of the Government of Japan", "funded by Japan",
 # "a Japanese grant"
-_PAID_BY = re.compile(r"\b(?:funded|financed|supported|sponsored|paid\s+for)\s+by\s+(?:the\s+)?(?:(?:Government|government|"
-                      r"people)\s+of\s+(?:the\s+)?)?\Z|\b(?:funding|funds|grant|contribution|financing|support)\s+(?:of|from)\s+"
+_PAID_BY = re.compile(r"\b(?:funded|financed|paid\s+for)\s+by\s+(?:the\s+)?(?:(?:Government|government|"
+                      r"people)\s+of\s+(?:the\s+)?)?\Z|\b(?:funding|funds|grant|contribution|financing)\s+(?:of|from)\s+"
                       r"(?:the\s+)?(?:(?:Government|government|people)\s+of\s+(?:the\s+)?)?\Z")
 _PAID_BY_DEMONYM = re.compile(r"\s+(?:grant|funding|funds|contribution|money|financing)\b")
 
@@ -2036,7 +2044,8 @@ def _purpose_of_money(service: ItemMention, money_spans, tokens, triggers) -> bo
         return False
     verbs = [t for t in triggers if before[-1] <= tokens[t.index].start < service.start and t.role == "provide"
              # the sum's own passive verb: "1.3 billion yen is to be contributed to UNICEF for the repair of houses"
-             and not (t.index and (tokens[t.index - 1].lower in _BE or tokens[t.index].text[:1].isupper()))]  # ("Fund")
+             and not (t.index and (tokens[t.index - 1].lower in _BE and tokens[t.index].lower.endswith(("ed", "en"))
+                                   or tokens[t.index].text[:1].isupper()))]  # (a name's "Fund" is no verb)
     return not verbs
 
 
@@ -2306,8 +2315,6 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
         if _another_batch(text, a.evidence) != _another_batch(text, b.evidence) and any(
                 _FIRST_BEFORE.search(text, max(0, e.amount_start - 24), e.amount_start) for e in (a.evidence, b.evidence)):
             return False  # "an additional $100 million" is not "the first $100 million" told before
-        if len({_own_noun(text, a.evidence), _own_noun(text, b.evidence)} - {None}) == 2:
-            return False  # "$100 million in emergency humanitarian aid" ... "at least $100 million in loans"
         if (a.amount_min is None) != (b.amount_min is None):
             return False  # "a further US$ 15-20 million next year" is not "US$ 20 million through WFP"
         if a.instrument and b.instrument and a.instrument != b.instrument:
@@ -2324,7 +2331,7 @@ def _same(a: Commitment, b: Commitment, text: str) -> bool:
 # the sum's own noun: "$100 million in loans", "a $100m grant", "$100 million in emergency humanitarian aid"
 _OWN_NOUN = re.compile(r"\)?\s+(?:in\s+|of\s+|worth\s+of\s+)?(?:(?:new|fresh|additional|further|emergency|concessional|"
                        r"low-interest|soft|yen|ODA|budget|financial|non-refundable|direct)\s+)*"
-                       r"(?:(?P<loan>loans?|credits?|lending)|(?P<grant>grants?|grant\s+aid|humanitarian\b|donations?))", re.I)
+                       r"(?:(?P<loan>loans?|credits?|lending)|(?P<grant>grant\s+aid|grants?|humanitarian|donations?))\b", re.I)
 
 
 def _own_noun(text: str, evidence: Evidence) -> str | None:

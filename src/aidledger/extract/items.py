@@ -83,13 +83,13 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
 _MONEY_MODIFIERS = frozenset(("%", "percent", "million", "billion", "bn", "m", "thousand"))
 
 
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|until|from|through|during|early|late|mid|of|Jan(?:uary)?|Feb(?:ruary)?|"
+_YEAR_BEFORE = re.compile(r"\b(?:(?i:in|since|by|until|from|through|during|early|late|mid)|Jan(?:uary)?|Feb(?:ruary)?|"
                           r"Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|"
-                          r"Nov(?:ember)?|Dec(?:ember)?)\.?\s+$", re.I)
+                          r"Nov(?:ember)?|Dec(?:ember)?)\.?\s+$")  # (months capitalised: "may" is a verb)
 
 
 # an acronym after "to the" is the receiving body, not a model name: "handed over to the SESU 50 ALIS mine detectors"
-_TO_BODY = re.compile(r"\b(?:to|for|from)\s+the\s*$")
+_TO_BODY = re.compile(r"\bto\s+the\s*$")
 
 
 def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
@@ -100,9 +100,9 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
         pos = m.start() + 1  # a rejected match may hide a real count inside it ("In 2023 the government sent 50 ...")
         window = max(0, m.start() - 25)
         name = _NAME_BEFORE.search(text[window:m.start()])
-        name_start = window + name.start() + 1 if name else 0  # (past the space the pattern opens with)
-        if name and not _is_actor_name(name.group().strip()) and not _TO_BODY.search(
-                text, max(0, name_start - 12), name_start):
+        name_start = window + name.start() + name.group()[:1].isspace() if name else 0  # (past its leading space)
+        if name and not _is_actor_name(name.group().strip()) and not (
+                name.group().strip().isupper() and _TO_BODY.search(text, max(0, name_start - 12), name_start)):
             continue  # "Leopard 2 tanks", "Strv 122 tanks": a model number; but "give Ukraine 30 machines" counts
         qty = _quantity(m.group("num"))
         if qty and m.group("scale"):
