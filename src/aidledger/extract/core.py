@@ -1181,8 +1181,12 @@ def _hosts_refugees(ctx: _Context, sentence: Sentence, m: Money) -> bool:
 
 def _foreign_place(ctx: _Context, pos: int) -> bool:
     """A state other than the recipient starts at `pos` ("live in Japan"; not "live in Kharkiv")."""
-    place = _actor_at(ctx, pos)
-    return place is not None and place.kind in ("country", "capital") and place.code != "UKR"
+    return _other_state(_actor_at(ctx, pos)) is not None
+
+
+def _other_state(actor: Actor | None) -> Actor | None:
+    """`actor` if it names a state other than the recipient (by name or capital)."""
+    return actor if actor is not None and actor.kind in ("country", "capital") and actor.code != "UKR" else None
 
 
 # what the sum pays for, right after it: "for hosting some 66,000 Ukrainians", "on housing refugees"
@@ -1487,6 +1491,7 @@ _COMMITMENT_WORD = re.compile(r"\bcommitments?\b")  # "Japan's cumulative commit
 # a giver's share of a joint effort is its sum: "Berlin's share amounts to 576 million euros", "the share of the USA
 # is USD 20 billion"
 _SHARE = re.compile(r"\bshare\b(?:\s+of\s+(?:the\s+)?)?")
+_POSSESSIVE_OF_SHARE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}$")  # "Berlin's share", "Japan's total share"
 
 
 def _share_owner(ctx: _Context, base: int, share: re.Match) -> Actor | None:
@@ -1521,8 +1526,6 @@ _SHARE_IS_WORDS = (r"\bshare\b(?:\s+of\s+(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-
 _SHARE_IS = re.compile(_SHARE_IS_WORDS + r"\Z")
 _SHARE_IS_SUM = re.compile(_SHARE_IS_WORDS + r"(?:[$€£¥]|[A-Z]{3}\s*\d|\d)")  # a sentence that may state a share
 
-
-_POSSESSIVE_OF_SHARE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}$")  # "Berlin's share", "Japan's total share"
 
 
 def _aid_subject(ctx: _Context, sentence: Sentence, tokens, frame: Frame, figure: int) -> bool:
@@ -1656,8 +1659,7 @@ def _firm_subject(ctx: _Context, sentence: Sentence, actors, donor: Actor, start
 _INVESTMENT_AFTER = re.compile(r"\)?\s+(?:[\w-]+\s+){0,2}?investments?\b", re.I)  # "a 2 billion yen investment in"
 # a firm named by its kind: "Trading house Sojitz said it would invest $25 million" (the giver found is the
 # article's state, not named in the sentence)
-_FIRM_BEFORE = re.compile(r"\b(?:trading\s+house|company|firm|conglomerate|manufacturer|(?<!-)maker|insurer|retailer)\b",
-                          re.I)  # (not "decision-maker")
+_FIRM_BEFORE = re.compile(r"(?<!-)" + whole_words(load("triggers")["firm_kinds"]), re.I)  # (not "decision-maker")
 # Ukraine's own purses: "the Government this year from reserve fund allocated UAH 1.5 billion", "the state
 # program of humanitarian demining for 2024 provides UAH 3.8 billion"; and its own bodies that spend hryvnias:
 # "Ukraine's government allocated UAH 3 bln" (triggers.yaml)
@@ -2006,7 +2008,7 @@ def _item_records(ctx, sentence, tokens, actors, triggers, taken, goods, has_ser
 
 # a sentence about what a donor's money buys, delivered by an agency
 _FUNDED_BY_GRANT = re.compile(r"\b(?:through|with|under|using|from) (?:this|that|the|these|those|its|[A-Z][\w-]*'s)"
-                              r" (?:(?:new|same|latest|Japanese|grant) )?(?:grant|grants|funds|funding|contribution|donation|"
+                              r" (?:(?:new|same|latest|grant|[A-Z][\w-]*) )?(?:grant|grants|funds|funding|contribution|donation|"
                               r"assistance|money|agreement)\b", re.I)
 
 
@@ -2058,8 +2060,7 @@ def _other_states_service(ctx: _Context, item: ItemMention) -> Actor | None:
     owner = _actor_at(ctx, item.start)
     if owner is None or not ctx.text.startswith(("'s ", "’s "), owner.end):
         owner = _possessor_before(ctx, item.start, _POSSESSIVE_BEFORE, ("country", "capital"))
-    return owner if owner is not None and owner.kind in ("country", "capital") \
-        and owner.code not in ("UKR", ctx.default_recipient) else None
+    return _other_state(owner)
 
 
 def _item_record(ctx, sentence, tokens, actors, triggers, item: ItemMention) -> Commitment | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from aidledger.extract.dates import MONTHS
 from aidledger.extract.lexicon import alternation, load, plural, starts
 from aidledger.extract.text import BULLET, LIST_ITEM
 
@@ -83,9 +84,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, dict, dict, set]:
 _MONEY_MODIFIERS = frozenset(("%", "percent", "million", "billion", "bn", "m", "thousand"))
 
 
-_YEAR_BEFORE = re.compile(r"\b(?:(?i:in|since|by|until|from|through|during|early|late|mid)|Jan(?:uary)?|Feb(?:ruary)?|"
-                          r"Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|"
-                          r"Nov(?:ember)?|Dec(?:ember)?)\.?\s+$")  # (months capitalised: "may" is a verb)
+_YEAR_BEFORE = re.compile(r"\b(?:(?i:in|since|by|until|from|through|during|early|late|mid)|"  # (months capitalised:
+                          + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))  # "may" is a verb)
+                          + r")\.?\s+$")
 
 
 # an acronym after "to the" is the receiving body, not a model name: "handed over to the SESU 50 ALIS mine detectors"
@@ -109,7 +110,7 @@ def find_goods(text: str, offset: int = 0) -> list[ItemMention]:
             qty = int(qty * (1_000_000 if "million" in m.group("scale") else 1_000))
         elif isinstance(qty, float):
             continue
-        if _YEAR_BEFORE.search(text, max(0, m.start() - 12), m.start()) and re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")) and _YEAR_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue  # a year, not a count: "In March 2022 Japan sent bulletproof vests"
         raw_mods = m.group("mods").split()
         if any(w.lower() in _DETERMINERS for w in raw_mods):
